@@ -1,0 +1,39 @@
+# Two commands do everything on a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+DATA   ?= data
+PORT   ?= 50051
+
+.PHONY: install demo test serve proto lint bench bench-quality clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/screening demo --data $(DATA)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q tests
+
+serve: $(STAMP)
+	$(BIN)/screening serve --data $(DATA) --port $(PORT)
+
+# Regenerate screening/pb from proto/ (the only source of the API).
+proto: $(STAMP)
+	bash scripts/gen_proto.sh $(BIN)/python
+
+lint: $(STAMP)
+	$(BIN)/ruff check screening indexes bench tests
+
+bench: $(STAMP)
+	$(BIN)/python -m pytest -q bench --benchmark-only
+
+clean:
+	rm -rf $(VENV) build *.egg-info
