@@ -47,6 +47,9 @@ class Passenger:
     nationality: str = ""
     document: TravelDocument = field(default_factory=TravelDocument)
     mrz: str = ""
+    # Set by the service when the MRZ was read: names of failed check digits
+    # (e.g. "document_number") and "name_truncated". Not part of the API.
+    mrz_flags: tuple[str, ...] = ()
 
     def display_name(self) -> str:
         """The name as one string, surname first when it is known."""

@@ -1,0 +1,1 @@
+"""Numba kernels. Private, array-in/array-out; the public wrappers live in the index modules."""

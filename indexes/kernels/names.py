@@ -1,0 +1,578 @@
+"""Name kernels: phonetic keys, blocking keys, token-assignment name score, batch scorer and
+candidate gathering. Tokens are upper-case ASCII bytes addressed as (buffer, start, length).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from indexes.kernels.hashing import _hash_bytes_kernel
+from indexes.kernels.strings import _jaro_winkler_core_kernel
+from indexes.numba_config import JIT
+
+# Key spaces (hash seeds). Exact tokens and their deletion variants share one space on purpose:
+# a query token with a letter dropped then equals a deletion key of the listed token (SymSpell).
+SEED_SPELLING = 1
+SEED_PHONETIC = 2
+MIN_DELETE_LEN = 4  # shorter tokens get no deletion keys (their 2-letter keys would match anything)
+MIN_PHONETIC_LEN = 2  # skeletons shorter than this are neither keys nor evidence
+# Tokens longer than PREFIX_LEN also get the key of their first PREFIX_LEN letters (spelling key
+# space), so glued names meet their parts: ABDULRAHMAN / ABDUL, JOSELUIS / JOSE.
+PREFIX_LEN = 4
+
+# Token similarity.
+INITIAL_SIM = 0.9  # "M" against "MUHAMMAD"
+PHONETIC_SIM = 0.9  # same consonant skeleton: MOHAMED / MUHAMMAD, YOUSSEF / YUSUF
+PHONETIC_MIN_JW = 0.7  # 2-letter skeletons are weak evidence: also require some spelling likeness
+SQUASH_MIN = 0.9  # JOSELUIS against JOSE+LUIS must be this close to count
+# Credit of a pair: sim^2 ramped from 0 at CREDIT_LOW to full at CREDIT_HIGH, so weak Jaro-Winkler
+# likeness (common between unrelated names) earns nothing and one typo still costs visibly.
+CREDIT_LOW = 0.7
+CREDIT_HIGH = 0.85
+UNMATCHED_RECORD_COST = 0.3  # a listed middle name missing from the query costs a little
+
+METHOD_MISSING = 0
+METHOD_EXACT = 1
+METHOD_JARO_WINKLER = 2
+METHOD_INITIAL = 3
+METHOD_SQUASHED = 4
+METHOD_PHONETIC = 5
+
+
+@njit(**JIT)
+def _phonetic_skeleton_kernel(buf, start, end, first_table, rest_table, out):
+    """Consonant skeleton of buf[start:end] written to out; returns its length.
+
+    First letter through first_table (vowels -> A, Y -> J), then rest_table maps similar
+    consonants to one class and vowels/H/W/Y to 0 (dropped); PH is F; repeats collapse even
+    across dropped letters (MUHAMMAD -> M.M.M.D -> MT)."""
+    n = 0
+    last = 0
+    for i in range(start, end):
+        c = buf[i]
+        if i == start:
+            code = first_table[c]
+        elif c == 72 and buf[i - 1] == 80:  # the H of PH: the P was already coded as F
+            continue
+        else:
+            code = rest_table[c]
+        if c == 80 and i + 1 < end and buf[i + 1] == 72:  # PH -> F
+            code = 70
+        if code == 0 or code == last:
+            continue
+        out[n] = code
+        n += 1
+        last = code
+    return n
+
+
+@njit(**JIT)
+def _phonetic_keys_kernel(chars, offsets, first_table, rest_table, ident):
+    """Phonetic key (hash of the skeleton, in the phonetic key space) and skeleton length."""
+    n = offsets.shape[0] - 1
+    keys = np.zeros(n, dtype=np.uint64)
+    lens = np.zeros(n, dtype=np.int32)
+    width = 1
+    for i in range(n):
+        width = max(width, offsets[i + 1] - offsets[i])
+    scratch = np.empty(width, dtype=np.uint8)
+    for i in range(n):
+        m = _phonetic_skeleton_kernel(chars, offsets[i], offsets[i + 1], first_table, rest_table,
+                                      scratch)
+        lens[i] = m
+        keys[i] = _hash_bytes_kernel(scratch, 0, m, -1, ident, SEED_PHONETIC)
+    return keys, lens
+
+
+@njit(**JIT)
+def _token_keys_kernel(chars, offsets, phon_keys, phon_lens, ident):
+    """Blocking keys of every token: exact, one-deletion variants (len >= MIN_DELETE_LEN),
+    prefix (len > PREFIX_LEN) and phonetic (skeleton len >= MIN_PHONETIC_LEN).
+    Returns (keys, owner token), owner ascending."""
+    n = offsets.shape[0] - 1
+    total = 0
+    for i in range(n):
+        length = offsets[i + 1] - offsets[i]
+        total += 1
+        if length >= MIN_DELETE_LEN:
+            total += length
+        if length > PREFIX_LEN:
+            total += 1
+        if phon_lens[i] >= MIN_PHONETIC_LEN:
+            total += 1
+    keys = np.empty(total, dtype=np.uint64)
+    owners = np.empty(total, dtype=np.int64)
+    p = 0
+    for i in range(n):
+        s = offsets[i]
+        e = offsets[i + 1]
+        keys[p] = _hash_bytes_kernel(chars, s, e, -1, ident, SEED_SPELLING)
+        owners[p] = i
+        p += 1
+        if e - s >= MIN_DELETE_LEN:
+            for k in range(s, e):
+                keys[p] = _hash_bytes_kernel(chars, s, e, k, ident, SEED_SPELLING)
+                owners[p] = i
+                p += 1
+        if e - s > PREFIX_LEN:
+            keys[p] = _hash_bytes_kernel(chars, s, s + PREFIX_LEN, -1, ident, SEED_SPELLING)
+            owners[p] = i
+            p += 1
+        if phon_lens[i] >= MIN_PHONETIC_LEN:
+            keys[p] = phon_keys[i]
+            owners[p] = i
+            p += 1
+    return keys, owners
+
+
+@njit(**JIT)
+def _credit_kernel(sim):
+    if sim <= CREDIT_LOW:
+        return 0.0
+    ramp = min(1.0, (sim - CREDIT_LOW) / (CREDIT_HIGH - CREDIT_LOW))
+    return sim * sim * ramp
+
+
+@njit(**JIT)
+def _token_sim_kernel(a, a_s, a_l, a_phon, a_plen, b, b_s, b_l, b_phon, b_plen, flags_a,
+                      flags_b, pm):
+    """(similarity, method) of two tokens."""
+    if a_l == b_l:
+        same = True
+        for t in range(a_l):
+            if a[a_s + t] != b[b_s + t]:
+                same = False
+                break
+        if same:
+            return 1.0, METHOD_EXACT
+    if a_l == 1 or b_l == 1:
+        if a_l > 0 and b_l > 0 and a[a_s] == b[b_s]:
+            return INITIAL_SIM, METHOD_INITIAL
+        return 0.0, METHOD_JARO_WINKLER
+    jw = _jaro_winkler_core_kernel(a[a_s:a_s + a_l], a_l, b[b_s:b_s + b_l], b_l, flags_a,
+                                   flags_b, pm)
+    if (jw < PHONETIC_SIM and a_phon == b_phon and a_plen >= MIN_PHONETIC_LEN
+            and a_plen == b_plen and (a_plen >= 3 or jw >= PHONETIC_MIN_JW)):
+        return PHONETIC_SIM, METHOD_PHONETIC
+    return jw, METHOD_JARO_WINKLER
+
+
+@njit(**JIT)
+def _name_score_core_kernel(
+    q_buf, q_start, q_len, q_w, n_q, c_buf, c_start, c_len, c_w, n_c, sim_m, meth_m,
+    flags_a, flags_b, pm, concat, e_credit, e_sim, e_kind, e_method, e_i, e_j, used_q, used_c,
+    out_choice, out_sim, out_method, out_span,
+):
+    """Order-insensitive score of query tokens against candidate tokens, in [0, 1].
+
+    Edges: every (query token, candidate token) pair, every query token against two adjacent
+    candidate tokens glued together (JOSELUIS / JOSE LUIS) and every two adjacent query tokens
+    against one candidate token (glued edges only when the first letters agree); sim_m/meth_m
+    hold the single-token similarities and methods (_token_sim_kernel), precomputed by the
+    caller so the batch scorer can reuse them across candidates. Greedy assignment: repeatedly
+    take the edge with the highest credit whose tokens are all free (ties: first enumerated). Score = sum(credit * pair weight)
+    / (sum(pair weight) + unmatched query weight + UNMATCHED_RECORD_COST * unmatched record
+    weight), pair weight = half the weights of the tokens in the edge.
+    Per query token: chosen candidate token (-1 none), similarity, method, candidate span."""
+    for i in range(n_q):
+        out_choice[i] = -1
+        out_sim[i] = 0.0
+        out_method[i] = METHOD_MISSING
+        out_span[i] = 0
+        used_q[i] = False
+    for j in range(n_c):
+        used_c[j] = False
+    if n_q == 0 or n_c == 0:
+        return 0.0
+    ne = 0
+    for i in range(n_q):
+        for j in range(n_c):
+            sim = sim_m[i, j]
+            method = meth_m[i, j]
+            cr = _credit_kernel(sim)
+            if cr > 0.0:
+                e_credit[ne] = cr
+                e_sim[ne] = sim
+                e_kind[ne] = 0
+                e_method[ne] = method
+                e_i[ne] = i
+                e_j[ne] = j
+                ne += 1
+    for i in range(n_q):
+        if q_len[i] < 2:
+            continue
+        for j in range(n_c - 1):
+            # Glued tokens start like the first one: a cheap filter before Jaro-Winkler.
+            if c_len[j] < 2 or c_len[j + 1] < 2 or q_buf[q_start[i]] != c_buf[c_start[j]]:
+                continue
+            m = 0
+            for t in range(c_len[j]):
+                concat[m] = c_buf[c_start[j] + t]
+                m += 1
+            for t in range(c_len[j + 1]):
+                concat[m] = c_buf[c_start[j + 1] + t]
+                m += 1
+            sim = _jaro_winkler_core_kernel(q_buf[q_start[i]:q_start[i] + q_len[i]], q_len[i],
+                                            concat, m, flags_a, flags_b, pm)
+            if sim >= SQUASH_MIN:
+                e_credit[ne] = _credit_kernel(sim)
+                e_sim[ne] = sim
+                e_kind[ne] = 1
+                e_method[ne] = METHOD_SQUASHED
+                e_i[ne] = i
+                e_j[ne] = j
+                ne += 1
+    for i in range(n_q - 1):
+        if q_len[i] < 2 or q_len[i + 1] < 2:
+            continue
+        m = 0
+        for t in range(q_len[i]):
+            concat[m] = q_buf[q_start[i] + t]
+            m += 1
+        for t in range(q_len[i + 1]):
+            concat[m] = q_buf[q_start[i + 1] + t]
+            m += 1
+        for j in range(n_c):
+            if c_len[j] < 2 or c_buf[c_start[j]] != concat[0]:
+                continue
+            sim = _jaro_winkler_core_kernel(concat, m, c_buf[c_start[j]:c_start[j] + c_len[j]],
+                                            c_len[j], flags_a, flags_b, pm)
+            if sim >= SQUASH_MIN:
+                e_credit[ne] = _credit_kernel(sim)
+                e_sim[ne] = sim
+                e_kind[ne] = 2
+                e_method[ne] = METHOD_SQUASHED
+                e_i[ne] = i
+                e_j[ne] = j
+                ne += 1
+    num = 0.0
+    den = 0.0
+    while True:
+        best = -1
+        best_credit = 0.0
+        for e in range(ne):
+            if e_credit[e] <= best_credit:
+                continue
+            i = e_i[e]
+            j = e_j[e]
+            kind = e_kind[e]
+            if used_q[i] or used_c[j]:
+                continue
+            if kind == 1 and used_c[j + 1]:
+                continue
+            if kind == 2 and used_q[i + 1]:
+                continue
+            best = e
+            best_credit = e_credit[e]
+        if best < 0:
+            break
+        i = e_i[best]
+        j = e_j[best]
+        kind = e_kind[best]
+        w = q_w[i] + c_w[j]
+        used_q[i] = True
+        used_c[j] = True
+        out_choice[i] = j
+        out_sim[i] = e_sim[best]
+        out_method[i] = e_method[best]
+        out_span[i] = 1
+        if kind == 1:
+            w += c_w[j + 1]
+            used_c[j + 1] = True
+            out_span[i] = 2
+        elif kind == 2:
+            w += q_w[i + 1]
+            used_q[i + 1] = True
+            out_choice[i + 1] = j
+            out_sim[i + 1] = e_sim[best]
+            out_method[i + 1] = e_method[best]
+            out_span[i + 1] = 1
+        w *= 0.5
+        num += w * best_credit
+        den += w
+    for i in range(n_q):
+        if not used_q[i]:
+            den += q_w[i]
+    for j in range(n_c):
+        if not used_c[j]:
+            den += UNMATCHED_RECORD_COST * c_w[j]
+    if den <= 0.0:
+        return 0.0
+    return num / den
+
+
+@njit(**JIT)
+def _sim_matrix_kernel(q_buf, q_start, q_len, q_phon, q_plen, n_q, c_buf, c_start, c_len,
+                       c_phon, c_plen, n_c, flags_a, flags_b, pm, sim_m, meth_m):
+    for i in range(n_q):
+        for j in range(n_c):
+            sim, method = _token_sim_kernel(q_buf, q_start[i], q_len[i], q_phon[i], q_plen[i],
+                                            c_buf, c_start[j], c_len[j], c_phon[j], c_plen[j],
+                                            flags_a, flags_b, pm)
+            sim_m[i, j] = sim
+            meth_m[i, j] = method
+
+
+@njit(**JIT)
+def _name_score_kernel(q_chars, q_offsets, q_w, q_phon, q_plen, c_chars, c_offsets, c_w, c_phon,
+                       c_plen):
+    """Score one query (tokens as CSR over q_chars) against one candidate (same layout).
+    Returns (score, choice, sim, method, span) per query token, see the core kernel."""
+    n_q = q_offsets.shape[0] - 1
+    n_c = c_offsets.shape[0] - 1
+    width = 2
+    for i in range(n_q):
+        width = max(width, q_offsets[i + 1] - q_offsets[i])
+    for j in range(n_c):
+        width = max(width, c_offsets[j + 1] - c_offsets[j])
+    width *= 2
+    n_edges = max(1, 3 * n_q * n_c)
+    q_start = q_offsets[:-1].copy()
+    q_len = q_offsets[1:] - q_offsets[:-1]
+    c_start = c_offsets[:-1].copy()
+    c_len = c_offsets[1:] - c_offsets[:-1]
+    flags_a = np.zeros(width, dtype=np.bool_)
+    flags_b = np.zeros(width, dtype=np.bool_)
+    pm = np.zeros(256, dtype=np.uint64)
+    sim_m = np.zeros((max(n_q, 1), max(n_c, 1)), dtype=np.float64)
+    meth_m = np.zeros((max(n_q, 1), max(n_c, 1)), dtype=np.int8)
+    _sim_matrix_kernel(q_chars, q_start, q_len, q_phon, q_plen, n_q, c_chars, c_start, c_len,
+                       c_phon, c_plen, n_c, flags_a, flags_b, pm, sim_m, meth_m)
+    out_choice = np.empty(max(n_q, 1), dtype=np.int64)
+    out_sim = np.empty(max(n_q, 1), dtype=np.float64)
+    out_method = np.empty(max(n_q, 1), dtype=np.int8)
+    out_span = np.empty(max(n_q, 1), dtype=np.int8)
+    score = _name_score_core_kernel(
+        q_chars, q_start, q_len, q_w, n_q, c_chars, c_start, c_len, c_w, n_c, sim_m, meth_m,
+        flags_a, flags_b, pm, np.zeros(width, dtype=np.uint8),
+        np.zeros(n_edges, dtype=np.float64), np.zeros(n_edges, dtype=np.float64),
+        np.zeros(n_edges, dtype=np.int8), np.zeros(n_edges, dtype=np.int8),
+        np.zeros(n_edges, dtype=np.int64), np.zeros(n_edges, dtype=np.int64),
+        np.zeros(max(n_q, 1), dtype=np.bool_), np.zeros(max(n_c, 1), dtype=np.bool_),
+        out_choice, out_sim, out_method, out_span,
+    )
+    return score, out_choice[:n_q], out_sim[:n_q], out_method[:n_q], out_span[:n_q]
+
+
+@njit(**JIT)
+def _score_pairs_kernel(
+    pair_sq, pair_entry,
+    q_chars, q_offsets, sq_tok_offsets, q_w, q_phon, q_plen,
+    t_chars, t_offsets, t_w, t_phon, t_plen,
+    e_tok_offsets, e_tokens,
+):
+    """Score many (subquery, entry) pairs in one call. Query tokens form a CSR over q_chars,
+    subquery s owns query tokens sq_tok_offsets[s]:sq_tok_offsets[s+1]; entry e owns token ids
+    e_tokens[e_tok_offsets[e]:e_tok_offsets[e+1]] into the token table (t_*).
+
+    Candidates of one subquery share many tokens (a surname and its aliases, common first
+    names), so token similarities are cached per run of pairs with the same subquery: each
+    (query token, index token) similarity is computed once per run."""
+    n_pairs = pair_sq.shape[0]
+    scores = np.zeros(n_pairs, dtype=np.float64)
+    if n_pairs == 0:
+        return scores
+    # Scratch sized once for the whole batch.
+    max_q = 1
+    for s in range(sq_tok_offsets.shape[0] - 1):
+        max_q = max(max_q, sq_tok_offsets[s + 1] - sq_tok_offsets[s])
+    max_c = 1
+    width = 2
+    for i in range(q_offsets.shape[0] - 1):
+        width = max(width, q_offsets[i + 1] - q_offsets[i])
+    cache_rows = 0
+    run_rows = 0
+    for p in range(n_pairs):
+        if p > 0 and pair_sq[p] != pair_sq[p - 1]:
+            run_rows = 0
+        e = pair_entry[p]
+        max_c = max(max_c, e_tok_offsets[e + 1] - e_tok_offsets[e])
+        run_rows += e_tok_offsets[e + 1] - e_tok_offsets[e]
+        cache_rows = max(cache_rows, run_rows)
+        for k in range(e_tok_offsets[e], e_tok_offsets[e + 1]):
+            t = e_tokens[k]
+            width = max(width, t_offsets[t + 1] - t_offsets[t])
+    width *= 2
+    n_edges = 3 * max_q * max_c
+    flags_a = np.zeros(width, dtype=np.bool_)
+    flags_b = np.zeros(width, dtype=np.bool_)
+    pm = np.zeros(256, dtype=np.uint64)
+    concat = np.zeros(width, dtype=np.uint8)
+    e_credit = np.zeros(n_edges, dtype=np.float64)
+    e_sim = np.zeros(n_edges, dtype=np.float64)
+    e_kind = np.zeros(n_edges, dtype=np.int8)
+    e_method = np.zeros(n_edges, dtype=np.int8)
+    e_i = np.zeros(n_edges, dtype=np.int64)
+    e_j = np.zeros(n_edges, dtype=np.int64)
+    used_q = np.zeros(max_q, dtype=np.bool_)
+    used_c = np.zeros(max_c, dtype=np.bool_)
+    out_choice = np.zeros(max_q, dtype=np.int64)
+    out_sim = np.zeros(max_q, dtype=np.float64)
+    out_method = np.zeros(max_q, dtype=np.int8)
+    out_span = np.zeros(max_q, dtype=np.int8)
+    c_start = np.zeros(max_c, dtype=np.int64)
+    c_len = np.zeros(max_c, dtype=np.int64)
+    c_w = np.zeros(max_c, dtype=np.float64)
+    q_start = np.zeros(max_q, dtype=np.int64)
+    q_len = np.zeros(max_q, dtype=np.int64)
+    qw = np.zeros(max_q, dtype=np.float64)
+    sim_m = np.zeros((max_q, max_c), dtype=np.float64)
+    meth_m = np.zeros((max_q, max_c), dtype=np.int8)
+    # Similarity cache: slot_of[token] -> row of cache_sim / cache_meth, -1 when not computed.
+    slot_of = np.full(t_offsets.shape[0] - 1, -1, dtype=np.int64)
+    slot_token = np.zeros(cache_rows, dtype=np.int64)
+    cache_sim = np.zeros((cache_rows, max_q), dtype=np.float64)
+    cache_meth = np.zeros((cache_rows, max_q), dtype=np.int8)
+    n_slots = 0
+    for p in range(n_pairs):
+        s = pair_sq[p]
+        if p == 0 or s != pair_sq[p - 1]:
+            for x in range(n_slots):
+                slot_of[slot_token[x]] = -1
+            n_slots = 0
+        qa = sq_tok_offsets[s]
+        n_q = sq_tok_offsets[s + 1] - qa
+        for i in range(n_q):
+            q_start[i] = q_offsets[qa + i]
+            q_len[i] = q_offsets[qa + i + 1] - q_offsets[qa + i]
+            qw[i] = q_w[qa + i]
+        e = pair_entry[p]
+        n_c = 0
+        for k in range(e_tok_offsets[e], e_tok_offsets[e + 1]):
+            t = e_tokens[k]
+            c_start[n_c] = t_offsets[t]
+            c_len[n_c] = t_offsets[t + 1] - t_offsets[t]
+            c_w[n_c] = t_w[t]
+            slot = slot_of[t]
+            if slot < 0:
+                slot = n_slots
+                n_slots += 1
+                slot_of[t] = slot
+                slot_token[slot] = t
+                for i in range(n_q):
+                    sim, method = _token_sim_kernel(
+                        q_chars, q_start[i], q_len[i], q_phon[qa + i], q_plen[qa + i],
+                        t_chars, c_start[n_c], c_len[n_c], t_phon[t], t_plen[t],
+                        flags_a, flags_b, pm)
+                    cache_sim[slot, i] = sim
+                    cache_meth[slot, i] = method
+            for i in range(n_q):
+                sim_m[i, n_c] = cache_sim[slot, i]
+                meth_m[i, n_c] = cache_meth[slot, i]
+            n_c += 1
+        scores[p] = _name_score_core_kernel(
+            q_chars, q_start, q_len, qw, n_q, t_chars, c_start, c_len, c_w, n_c, sim_m, meth_m,
+            flags_a, flags_b, pm, concat, e_credit, e_sim, e_kind, e_method, e_i, e_j, used_q,
+            used_c, out_choice, out_sim, out_method, out_span,
+        )
+    return scores
+
+
+@njit(**JIT)
+def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, lo, hi, key_tokens, token_df,
+                              tok_entry_offsets, tok_entries, n_entries, min_score,
+                              max_candidates, common_df):
+    """Candidate entries per subquery, as CSR (offsets, entries).
+
+    Subquery s owns query tokens sq_tok_offsets[s]:sq_tok_offsets[s+1]; query token k owns key
+    ranges lo[p]:hi[p] (ranges of key_tokens, i.e. index token ids) for p in
+    tok_key_offsets[k]:tok_key_offsets[k+1].
+
+    1. Skip the most common query tokens (by the summed document frequency of the index tokens
+       they match, at least common_df: rare ones cost nothing and may still pair with a
+       candidate's token by spelling likeness alone) as long as a candidate matching only those
+       could not reach min_score:
+       score <= A / (A + W), A = sum over skipped tokens of (w_q + 1) / 2 (the largest pair
+       weight, credit 1), W = weight of the other query tokens, which it leaves unmatched.
+       (MUHAMMAD in "MUHAMMAD KARIMOV" is skipped: 1 / (1 + 1) < 0.75.) The rarest query
+       token that matches any key is never skipped.
+    2. Visit the index tokens matched by the remaining query tokens rarest first (document
+       frequency, then id) and collect their entries, deduplicated, up to max_candidates: a
+       rare shared token (a surname) is never crowded out by a common one.
+    """
+    n_sq = sq_tok_offsets.shape[0] - 1
+    n_tokens = token_df.shape[0]
+    tok_mark = np.zeros(n_tokens, dtype=np.bool_)
+    entry_mark = np.zeros(n_entries, dtype=np.bool_)
+    offsets = np.zeros(n_sq + 1, dtype=np.int64)
+    out = np.empty(n_sq * max_candidates, dtype=np.int64)
+    n_out = 0
+    for s in range(n_sq):
+        qa = sq_tok_offsets[s]
+        nq = sq_tok_offsets[s + 1] - qa
+        bound = 0
+        for p in range(tok_key_offsets[qa], tok_key_offsets[qa + nq]):
+            bound += hi[p] - lo[p]
+        found = np.empty(bound, dtype=np.int64)
+        # Document frequency mass of each query token (its matched index tokens, deduplicated).
+        qdf = np.zeros(nq, dtype=np.int64)
+        for qi in range(nq):
+            n_found = 0
+            for p in range(tok_key_offsets[qa + qi], tok_key_offsets[qa + qi + 1]):
+                for x in range(lo[p], hi[p]):
+                    t = key_tokens[x]
+                    if not tok_mark[t]:
+                        tok_mark[t] = True
+                        found[n_found] = t
+                        n_found += 1
+                        qdf[qi] += token_df[t]
+            for f in range(n_found):
+                tok_mark[found[f]] = False
+        # Most common first; ties: the later query token first (argsort of the negation).
+        order_q = np.argsort(-qdf * (nq + 1) - np.arange(nq))
+        skipped = np.zeros(nq, dtype=np.bool_)
+        rest = 0.0
+        for qi in range(nq):
+            rest += q_w[qa + qi]
+        a_skip = 0.0
+        n_matching = 0
+        for qi in range(nq):
+            if qdf[qi] > 0:
+                n_matching += 1
+        for r in range(nq):
+            qi = order_q[r]
+            # Always keep the rarest query token that matches something (JOSELUIS in
+            # "JOSELUIS GARCIA" matches no key, yet GARCIA must still bring candidates).
+            if r >= n_matching - 1 or qdf[qi] < common_df:
+                break
+            a_new = a_skip + (q_w[qa + qi] + 1.0) * 0.5
+            rest_new = rest - q_w[qa + qi]
+            if a_new + rest_new <= 0.0 or a_new / (a_new + rest_new) >= min_score:
+                break
+            a_skip = a_new
+            rest = rest_new
+            skipped[qi] = True
+        n_found = 0
+        for qi in range(nq):
+            if skipped[qi]:
+                continue
+            for p in range(tok_key_offsets[qa + qi], tok_key_offsets[qa + qi + 1]):
+                for x in range(lo[p], hi[p]):
+                    t = key_tokens[x]
+                    if not tok_mark[t]:
+                        tok_mark[t] = True
+                        found[n_found] = t
+                        n_found += 1
+        order_key = np.empty(n_found, dtype=np.int64)
+        for f in range(n_found):
+            tok_mark[found[f]] = False
+            order_key[f] = np.int64(token_df[found[f]]) * n_tokens + found[f]
+        order = np.argsort(order_key)
+        start = n_out
+        for f in range(n_found):
+            if n_out - start >= max_candidates:
+                break
+            t = found[order[f]]
+            for p in range(tok_entry_offsets[t], tok_entry_offsets[t + 1]):
+                e = tok_entries[p]
+                if not entry_mark[e]:
+                    entry_mark[e] = True
+                    out[n_out] = e
+                    n_out += 1
+                    if n_out - start >= max_candidates:
+                        break
+        for p in range(start, n_out):
+            entry_mark[out[p]] = False
+        offsets[s + 1] = n_out
+    return offsets, out[:n_out]

@@ -1,0 +1,172 @@
+"""Normalisation of document numbers and personal names to comparable upper-case ASCII.
+
+Names: NFKC, invisible characters removed, look-alike letters from other scripts folded inside
+Latin tokens, ICAO Doc 9303 transliteration of Latin diacritics (plus a plain-folded twin),
+everything else to Latin through anyascii, titles and generational suffixes dropped.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import pyarrow as pa
+import pyarrow.compute as pc
+from anyascii import anyascii
+
+from indexes.arrow_buffers import string_buffers
+from indexes.kernels.documents import _normalize_ascii_kernel
+
+# ---------------------------------------------------------------- document numbers
+
+# Look-alike characters of machine-read / hand-typed document numbers, folded to one canonical
+# character. Only O goes to 0 (D and Q are distinct enough on real documents).
+CONFUSABLES: dict[str, str] = {"O": "0", "I": "1", "L": "1", "S": "5", "B": "8", "Z": "2"}
+_CONFUSABLE_TABLE = str.maketrans(CONFUSABLES)
+_NOT_ALNUM = re.compile(r"[^A-Z0-9]")
+_ASCII_UPPER = str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def normalize_document_number(s: str) -> str:
+    """Upper case, keep only A-Z0-9 (drops spaces, hyphens, '<', dots, slashes...).
+
+    NFKC first so full-width digits count; upper-casing is ASCII-only so the result equals the
+    vectorised Arrow version (normalize_document_numbers) byte for byte."""
+    return _NOT_ALNUM.sub("", unicodedata.normalize("NFKC", s).translate(_ASCII_UPPER))
+
+
+def fold_confusables(s: str) -> str:
+    """Fold look-alikes of an already normalised number (see CONFUSABLES)."""
+    return s.translate(_CONFUSABLE_TABLE)
+
+
+def normalize_document_numbers(values: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """Vectorised normalize_document_number over an Arrow string array (nulls become "").
+    Returns a large_string array (int64 offsets: 128M numbers exceed 2 GiB of characters)."""
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    arr = pc.fill_null(values.cast(pa.large_string()), "")
+    if len(arr) and not pc.all(pc.string_is_ascii(arr)).as_py():
+        arr = pc.utf8_normalize(arr, form="NFKC")
+    data, offsets = _normalize_ascii_kernel(*string_buffers(arr))
+    return pa.LargeStringArray.from_buffers(len(arr), pa.py_buffer(offsets), pa.py_buffer(data))
+
+
+# ---------------------------------------------------------------- names
+
+# ICAO Doc 9303 Part 3 transliteration of Latin characters with diacritics (upper case); the
+# remaining diacritics are simply dropped (anyascii), which is what ICAO prescribes too.
+ICAO_TRANSLIT: dict[str, str] = {
+    "Ä": "AE", "Å": "AA", "Æ": "AE", "Ĳ": "IJ", "Ñ": "N", "Ö": "OE", "Ø": "OE", "Œ": "OE",
+    "ẞ": "SS", "Ü": "UE", "Þ": "TH", "Ð": "D", "Đ": "D", "Ł": "L", "Ŀ": "L", "Ħ": "H",
+    "Ŧ": "T", "Ŋ": "N",
+}
+_ICAO_TABLE = str.maketrans(ICAO_TRANSLIT)
+
+# Cyrillic and Greek letters that look like Latin ones; folded only inside mostly-Latin tokens
+# (a spoofed "Ivаnov" with a Cyrillic а). Whole Cyrillic or Greek words go through anyascii.
+HOMOGLYPHS: dict[str, str] = {
+    # Cyrillic
+    "а": "a", "в": "B", "е": "e", "к": "k", "м": "M", "н": "H", "о": "o", "р": "p", "с": "c",
+    "т": "T", "у": "y", "х": "x", "і": "i", "ј": "j", "ѕ": "s", "ԁ": "d", "ԛ": "q", "ԝ": "w",
+    "ү": "y", "һ": "h", "ӏ": "l",
+    "А": "A", "В": "B", "Е": "E", "К": "K", "М": "M", "Н": "H", "О": "O", "Р": "P", "С": "C",
+    "Т": "T", "У": "Y", "Х": "X", "І": "I", "Ј": "J", "Ѕ": "S", "Ү": "Y", "Һ": "H", "Ԛ": "Q",
+    "Ԝ": "W", "Ӏ": "I",
+    # Greek
+    "Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M", "Ν": "N",
+    "Ο": "O", "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X", "ο": "o", "ι": "i", "κ": "k", "ν": "v",
+    "ρ": "p", "υ": "u", "χ": "x", "α": "a",
+}
+_HOMOGLYPH_TABLE = str.maketrans(HOMOGLYPHS)
+
+TITLES: frozenset[str] = frozenset({
+    "MR", "MRS", "MS", "MISS", "MX", "DR", "PROF", "SHEIKH", "SHEIK", "SHAIKH", "SHEYKH", "HAJI",
+    "HAJJI", "HADJI", "HAJ", "HAJJ", "SIR", "DAME", "LORD", "LADY", "MME", "MLLE", "HERR",
+    "FRAU", "SENOR", "SENORA", "SRA", "DON", "DONA", "MULLAH", "MAULANA", "IMAM", "SAYYID",
+    "SAYED", "REV", "FR", "GEN", "COL", "CAPT", "MAJ", "LT", "SGT", "ENG", "ING", "ESQ",
+})
+SUFFIXES: frozenset[str] = frozenset({"JR", "SR", "II", "III", "IV", "JNR", "SNR"})
+# Name particles: kept as tokens (they do carry some identity) but the scorer weighs them low.
+PARTICLES: frozenset[str] = frozenset({
+    "AL", "EL", "BIN", "BN", "BINT", "BINTI", "IBN", "BEN", "ABU", "ABD", "ABDEL", "ULD", "OULD",
+    "VAN", "VON", "DER", "DEN", "TER", "TEN", "DE", "DA", "DI", "DO", "DOS", "DAS", "DEL",
+    "DELLA", "DELLE", "DU", "DES", "LA", "LE", "LO", "Y", "E", "ST", "MAC", "MC", "O",
+})
+
+# Characters that vanish: format controls (ZWSP, ZWJ, ZWNJ, soft hyphen, BOM, bidi marks...).
+_INVISIBLE_CATEGORIES = frozenset({"Cf", "Cc", "Co", "Cn", "Cs"})
+# Apostrophes join (O'BRIEN -> OBRIEN); every other punctuation, symbol or space splits.
+_APOSTROPHES = frozenset("'’‘ʼʻ`´′ʹ")
+_NON_LETTERS = re.compile(r"[^A-Z]+")
+
+
+def _clean(s: str) -> str:
+    s = unicodedata.normalize("NFKC", s)
+    out = []
+    for ch in s:
+        if ch in _APOSTROPHES:
+            continue
+        cat = unicodedata.category(ch)
+        if cat in _INVISIBLE_CATEGORIES:
+            if ch in "\t\n\r":
+                out.append(" ")
+            continue
+        # '<' (MRZ filler), commas, hyphens, dots, slashes...: token separators.
+        out.append(" " if cat[0] in "PZS" else ch)
+    return "".join(out)
+
+
+def _is_latin(ch: str) -> bool:
+    return unicodedata.name(ch, "").startswith("LATIN")
+
+
+def _fold_homoglyphs(word: str) -> str:
+    """Fold Cyrillic/Greek look-alikes when the word is mostly Latin letters."""
+    if word.isascii():
+        return word
+    letters = [ch for ch in word if ch.isalpha()]
+    latin = sum(1 for ch in letters if _is_latin(ch))
+    if latin == len(letters) or latin * 2 <= len(letters):
+        return word
+    return word.translate(_HOMOGLYPH_TABLE)
+
+
+def _word_tokens(word: str, icao: bool) -> list[str]:
+    word = _fold_homoglyphs(word).upper()
+    if icao:
+        word = word.translate(_ICAO_TABLE)
+    return [t for t in _NON_LETTERS.split(anyascii(word).upper()) if t]
+
+
+def _drop_titles(tokens: list[str]) -> list[str]:
+    kept = [t for t in tokens if t not in TITLES and t not in SUFFIXES]
+    return kept if kept else tokens  # a "name" made only of titles is kept as is
+
+
+# ASCII fast path: what _clean + _word_tokens amount to on pure ASCII (most watchlist names).
+_ASCII_DROPPED = re.compile(r"['`\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def name_variants(s: str) -> list[list[str]]:
+    """Token lists of a name: the ICAO form first, then the plain-folded form if it differs
+    (MÜLLER -> [["MUELLER"], ["MULLER"]])."""
+    if s.isascii():
+        return [_drop_titles([t for t in _NON_LETTERS.split(_ASCII_DROPPED.sub("", s).upper())
+                              if t])]
+    return _name_variants_general(s)
+
+
+def _name_variants_general(s: str) -> list[list[str]]:
+    words = _clean(s).split()
+    variants: list[list[str]] = []
+    for icao in (True, False):
+        tokens = _drop_titles([t for w in words for t in _word_tokens(w, icao)])
+        if tokens not in variants:
+            variants.append(tokens)
+    return variants
+
+
+def normalize_name(s: str) -> list[str]:
+    """Tokens of a name as upper-case ASCII (the ICAO form of name_variants)."""
+    return name_variants(s)[0]

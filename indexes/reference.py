@@ -1,0 +1,237 @@
+"""Plain-Python twins of the Numba kernels: slow, simple, obviously correct; the tests check
+every kernel against its twin."""
+
+from __future__ import annotations
+
+from indexes.kernels import names as K
+from indexes.phonetic import FIRST, REST
+
+MASK64 = (1 << 64) - 1
+_FNV_OFFSET = 0xCBF29CE484222325
+_FNV_PRIME = 0x100000001B3
+
+
+def mix64(z: int) -> int:
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK64
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK64
+    return z ^ (z >> 31)
+
+
+def hash_bytes(data: bytes, seed: int = 0, table: bytes | None = None, skip: int = -1) -> int:
+    """FNV-1a 64 of data (through table, leaving out index skip), then mix64."""
+    h = _FNV_OFFSET ^ ((seed * 0x9E3779B97F4A7C15) & MASK64)
+    for i, b in enumerate(data):
+        if i == skip:
+            continue
+        if table is not None:
+            b = table[b]
+        h = ((h ^ b) * _FNV_PRIME) & MASK64
+    return mix64(h)
+
+
+def verify_matches(
+    query_numbers: list[str], query_countries: list[str], candidate_rows: list[list[int]],
+    numbers: list[str], countries: list[str], fold: dict[str, str] | None = None,
+) -> list[int]:
+    """Lowest candidate row whose number equals the query's (both folded when fold is given) and
+    whose country agrees (empty = any); -1 if none or the query number is empty."""
+    table = str.maketrans(fold or {})
+    out = []
+    for q, qc, rows in zip(query_numbers, query_countries, candidate_rows, strict=True):
+        hits = [
+            r for r in rows
+            if q and q.translate(table) == numbers[r].translate(table)
+            and (not qc or not countries[r] or qc == countries[r])
+        ]
+        out.append(min(hits) if hits else -1)
+    return out
+
+
+def jaro_winkler(a: str, b: str) -> float:
+    if not a and not b:
+        return 1.0
+    if not a or not b:
+        return 0.0
+    window = max(0, max(len(a), len(b)) // 2 - 1)
+    used_b = [False] * len(b)
+    matched_a = []
+    for i, ch in enumerate(a):
+        for j in range(max(0, i - window), min(len(b), i + window + 1)):
+            if not used_b[j] and b[j] == ch:
+                used_b[j] = True
+                matched_a.append(ch)
+                break
+    m = len(matched_a)
+    if m == 0:
+        return 0.0
+    matched_b = [b[j] for j in range(len(b)) if used_b[j]]
+    t = sum(x != y for x, y in zip(matched_a, matched_b, strict=True)) // 2
+    jaro = (m / len(a) + m / len(b) + (m - t) / m) / 3.0
+    if jaro > 0.7:
+        prefix = 0
+        while prefix < min(4, len(a), len(b)) and a[prefix] == b[prefix]:
+            prefix += 1
+        jaro += prefix * 0.1 * (1.0 - jaro)
+    return jaro
+
+
+def phonetic_skeleton(token: str) -> str:
+    out: list[str] = []
+    for i, ch in enumerate(token):
+        if i > 0 and ch == "H" and token[i - 1] == "P":
+            continue
+        code = (FIRST if i == 0 else REST).get(ch)
+        if ch == "P" and token[i + 1:i + 2] == "H":
+            code = "F"
+        if code is None or (out and out[-1] == code):
+            continue
+        out.append(code)
+    return "".join(out)
+
+
+def phonetic_key(token: str) -> int:
+    return hash_bytes(phonetic_skeleton(token).encode(), K.SEED_PHONETIC)
+
+
+def token_keys(token: str) -> list[int]:
+    """Blocking keys of a token: exact, one-deletion variants, prefix, phonetic (see the
+    kernel)."""
+    data = token.encode()
+    keys = [hash_bytes(data, K.SEED_SPELLING)]
+    if len(data) >= K.MIN_DELETE_LEN:
+        keys += [hash_bytes(data, K.SEED_SPELLING, skip=k) for k in range(len(data))]
+    if len(data) > K.PREFIX_LEN:
+        keys.append(hash_bytes(data[:K.PREFIX_LEN], K.SEED_SPELLING))
+    if len(phonetic_skeleton(token)) >= K.MIN_PHONETIC_LEN:
+        keys.append(phonetic_key(token))
+    return keys
+
+
+def token_similarity(a: str, b: str) -> tuple[float, int]:
+    if a == b:
+        return 1.0, K.METHOD_EXACT
+    if len(a) == 1 or len(b) == 1:
+        if a and b and a[0] == b[0]:
+            return K.INITIAL_SIM, K.METHOD_INITIAL
+        return 0.0, K.METHOD_JARO_WINKLER
+    jw = jaro_winkler(a, b)
+    pa, pb = phonetic_skeleton(a), phonetic_skeleton(b)
+    if (jw < K.PHONETIC_SIM and pa == pb and len(pa) >= K.MIN_PHONETIC_LEN
+            and (len(pa) >= 3 or jw >= K.PHONETIC_MIN_JW)):
+        return K.PHONETIC_SIM, K.METHOD_PHONETIC
+    return jw, K.METHOD_JARO_WINKLER
+
+
+def credit(sim: float) -> float:
+    if sim <= K.CREDIT_LOW:
+        return 0.0
+    ramp = min(1.0, (sim - K.CREDIT_LOW) / (K.CREDIT_HIGH - K.CREDIT_LOW))
+    return sim * sim * ramp
+
+
+def name_score(
+    q: list[str], q_w: list[float], c: list[str], c_w: list[float],
+) -> tuple[float, list[int], list[float], list[int], list[int]]:
+    """Twin of _name_score_core_kernel: (score, choice, sim, method, span) per query token."""
+    n_q, n_c = len(q), len(c)
+    choice, sims, methods, spans = [-1] * n_q, [0.0] * n_q, [K.METHOD_MISSING] * n_q, [0] * n_q
+    if n_q == 0 or n_c == 0:
+        return 0.0, choice, sims, methods, spans
+    # Edges (credit, sim, kind, method, i, j) in the kernel's enumeration order.
+    edges = []
+    for i in range(n_q):
+        for j in range(n_c):
+            sim, method = token_similarity(q[i], c[j])
+            if credit(sim) > 0.0:
+                edges.append((credit(sim), sim, 0, method, i, j))
+    for i in range(n_q):
+        for j in range(n_c - 1):
+            if min(len(q[i]), len(c[j]), len(c[j + 1])) < 2 or q[i][0] != c[j][0]:
+                continue
+            sim = jaro_winkler(q[i], c[j] + c[j + 1])
+            if sim >= K.SQUASH_MIN:
+                edges.append((credit(sim), sim, 1, K.METHOD_SQUASHED, i, j))
+    for i in range(n_q - 1):
+        for j in range(n_c):
+            if min(len(q[i]), len(q[i + 1]), len(c[j])) < 2 or q[i][0] != c[j][0]:
+                continue
+            sim = jaro_winkler(q[i] + q[i + 1], c[j])
+            if sim >= K.SQUASH_MIN:
+                edges.append((credit(sim), sim, 2, K.METHOD_SQUASHED, i, j))
+    used_q, used_c = [False] * n_q, [False] * n_c
+    num = den = 0.0
+    while True:
+        free = []
+        for e in edges:
+            cr, _, kind, _, i, j = e
+            qs = [i, i + 1] if kind == 2 else [i]
+            cs = [j, j + 1] if kind == 1 else [j]
+            if not any(used_q[x] for x in qs) and not any(used_c[y] for y in cs):
+                free.append(e)
+        if not free:
+            break
+        best = max(free, key=lambda e: e[0])  # max keeps the first of equal credits
+        cr, sim, kind, method, i, j = best
+        qs = [i, i + 1] if kind == 2 else [i]
+        cs = [j, j + 1] if kind == 1 else [j]
+        w = q_w[i] + c_w[j]
+        if kind == 1:
+            w += c_w[j + 1]
+        elif kind == 2:
+            w += q_w[i + 1]
+        for x in qs:
+            used_q[x] = True
+            choice[x], sims[x], methods[x], spans[x] = j, sim, method, 1
+        for y in cs:
+            used_c[y] = True
+        spans[i] = len(cs)
+        w *= 0.5
+        num += w * cr
+        den += w
+    den += sum(w for w, u in zip(q_w, used_q, strict=True) if not u)
+    den += sum(K.UNMATCHED_RECORD_COST * w for w, u in zip(c_w, used_c, strict=True) if not u)
+    return (num / den if den > 0 else 0.0), choice, sims, methods, spans
+
+
+def gather_candidates(
+    query_tokens: list[list[str]], query_weights: list[list[float]], index_tokens: list[str],
+    token_entries: list[list[int]], min_score: float, max_candidates: int, common_df: int,
+) -> list[list[int]]:
+    """Twin of _gather_candidates_kernel on strings: per subquery, skip the most common query
+    tokens (summed df >= common_df) while a candidate matching only them could not reach
+    min_score (but never the rarest query token that matches anything), then take the index
+    tokens sharing a blocking key with the other query tokens, rarest first (df, then id), and
+    their entries, deduplicated and cut at max_candidates."""
+    keys_of = [set(token_keys(t)) for t in index_tokens]
+    out = []
+    for tokens, weights in zip(query_tokens, query_weights, strict=True):
+        matched = [
+            [t for t in range(len(index_tokens)) if keys_of[t] & set(token_keys(q))]
+            for q in tokens
+        ]
+        qdf = [sum(len(token_entries[t]) for t in m) for m in matched]
+        by_commonness = sorted(range(len(tokens)), key=lambda i: (-qdf[i], -i))
+        skipped: set[int] = set()
+        a_skip, rest = 0.0, sum(weights)
+        n_matching = sum(1 for x in qdf if x > 0)
+        for r, i in enumerate(by_commonness):
+            if r >= n_matching - 1 or qdf[i] < common_df:  # keep the rarest matching token
+                break
+            a_new, rest_new = a_skip + (weights[i] + 1.0) * 0.5, rest - weights[i]
+            if a_new + rest_new <= 0.0 or a_new / (a_new + rest_new) >= min_score:
+                break
+            a_skip, rest = a_new, rest_new
+            skipped.add(i)
+        found = sorted({t for i, m in enumerate(matched) if i not in skipped for t in m},
+                       key=lambda t: (len(token_entries[t]), t))
+        entries: list[int] = []
+        seen: set[int] = set()
+        for t in found:
+            for e in token_entries[t]:
+                if len(entries) >= max_candidates:
+                    break
+                if e not in seen:
+                    seen.add(e)
+                    entries.append(e)
+        out.append(entries)
+    return out

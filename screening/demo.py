@@ -1,0 +1,169 @@
+"""`screening demo`: generate demo data, serve it, check, screen, and show the queue."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from screening.client import Client, flight_from_json, item_dict, result_dict
+from screening.passenger_io import passenger_from_dict
+
+SEED = 42
+
+
+def _say(step: str) -> None:
+    print(f"\n== {step}", flush=True)
+
+
+def _free_port(preferred: int) -> int:
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", preferred))
+            return preferred
+        except OSError:
+            s.bind(("127.0.0.1", 0))
+            return s.getsockname()[1]
+
+
+def _prepare_data(data: Path, persons: int, documents: int) -> Path:
+    """Generate and load the demo data set once; later runs reuse it."""
+    from indexes.snapshot import build_snapshot, current_version
+    from screening import loader
+    from screening.datagen import generate
+
+    source = data / "demo-source"
+    stamp = source / f"done-{persons}-{documents}-{SEED}"
+    if not stamp.exists():
+        _say(f"generating {persons:,} persons and {documents:,} travel documents (seed {SEED})")
+        generate(source, persons=persons, documents=documents, seed=SEED, manifests=1,
+                 manifest_size=200, progress=True)
+        stamp.touch()
+        if (data / "CURRENT").exists():
+            (data / "CURRENT").unlink()
+    if current_version(data) is None:
+        _say("loading the watchlists into a snapshot (DuckDB ETL, Numba index build)")
+        t0 = time.perf_counter()
+        progress = lambda m: print(f"  .. {m}", flush=True)  # noqa: E731
+        build_snapshot(data, nominal=loader.read_nominal(source / "nominal.jsonl"),
+                       documents=loader.read_documents(source / "documents.parquet"),
+                       progress=progress)
+        print(f"  snapshot built in {time.perf_counter() - t0:.1f} s", flush=True)
+    return source
+
+
+def _start_server(data: Path, port: int) -> subprocess.Popen:
+    _say(f"starting the server on 127.0.0.1:{port}")
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen([sys.executable, "-m", "screening", "serve", "--data", str(data),
+                             "--port", str(port)], env=env)
+    t0 = time.perf_counter()
+    with Client(f"127.0.0.1:{port}") as client:
+        while not client.is_serving():
+            if proc.poll() is not None:
+                raise RuntimeError(f"server exited with code {proc.returncode}")
+            if time.perf_counter() - t0 > 600:
+                raise RuntimeError("server did not report SERVING within 10 minutes")
+            time.sleep(0.5)
+            elapsed = time.perf_counter() - t0
+            if int(elapsed * 2) % 10 == 0:
+                print(f"  .. waiting for SERVING ({elapsed:.0f} s: loading, compiling kernels)",
+                      flush=True)
+    print(f"  SERVING after {time.perf_counter() - t0:.1f} s", flush=True)
+    return proc
+
+
+def _show(label: str, out: dict) -> None:
+    print(f"  {label:<46} -> {out['decision']}")
+    for h in out["hits"][:3]:
+        print(f"       {h['decision']:<15} score {h['score']:.3f}  {h['list']:<14} "
+              f"{h['record_id']:<12} {h['summary']}")
+
+
+def _checks(client: Client, source: Path) -> None:
+    """A handful of partner checks drawn from the planted matches of the manifest."""
+    manifest = source / "manifests" / "manifest_001.jsonl"
+    by_ref = {}
+    for line in manifest.read_text(encoding="utf-8").splitlines():
+        d = json.loads(line)
+        by_ref[d["ref"]] = d
+    truth = [json.loads(x) for x in (source / "truth.jsonl").read_text().splitlines()]
+    planted = {t["ref"] for t in truth}
+    wanted = {}
+    for t in truth:
+        wanted.setdefault(t["kind"], t)
+        wanted.setdefault(t["variation"], t)
+    picks = []
+    for key in ("stolen_document", "document", "translit", "reorder", "cross_script", "nominal"):
+        t = wanted.get(key)
+        if t and t["ref"] not in {p[1] for p in picks}:
+            picks.append((f"planted {t['kind']} ({t['variation']})", t["ref"]))
+        if len(picks) >= 4:
+            break
+    clean = next(ref for ref in by_ref if ref not in planted)
+    picks.append(("clean traveller", clean))
+    _say("partner checks (CheckPassenger)")
+    for label, ref in picks:
+        p = passenger_from_dict(by_ref[ref])
+        shown = p.full_name or f"{p.surname}, {p.given_names}"
+        out = result_dict(client.check(p), ref=ref)
+        _show(f"{label}: {shown[:24]}", out)
+
+
+def run_demo(data: Path, *, persons: int = 100_000, documents: int = 1_000_000,
+             port: int | None = None) -> int:
+    data.mkdir(parents=True, exist_ok=True)
+    t_start = time.perf_counter()
+    source = _prepare_data(data, persons, documents)
+    port = _free_port(port or 50051)
+    proc = _start_server(data, port)
+    try:
+        with Client(f"127.0.0.1:{port}", client_id="demo-partner") as client:
+            _checks(client, source)
+            _say("screening manifest_001 (ScreenManifest stream)")
+            manifest = source / "manifests" / "manifest_001.jsonl"
+            flight = flight_from_json(json.loads(
+                (source / "manifests" / "manifest_001.flight.json").read_text()))
+            passengers = [passenger_from_dict(json.loads(x))
+                          for x in manifest.read_text(encoding="utf-8").splitlines()]
+            t0 = time.perf_counter()
+            summary = None
+            for resp in client.screen(flight, passengers):
+                if resp.HasField("result"):
+                    out = result_dict(resp.result)
+                    if out["decision"] != "CLEAR":
+                        p = next(x for x in passengers if x.ref == out["ref"])
+                        _show(f"{out['ref']}: {(p.full_name or p.surname + ', ' + p.given_names)[:30]}",
+                              out)
+                else:
+                    summary = resp.summary
+            print(f"  {summary.passengers} passengers in {time.perf_counter() - t0:.2f} s: "
+                  f"{summary.hits} HIT, {summary.possible_matches} POSSIBLE_MATCH, "
+                  f"{summary.clear} CLEAR, {summary.errors} errors")
+
+            _say("follow-up queue (FollowUp.ListHits)")
+            items = [item_dict(i) for i in client.list_hits()]
+            for i in items:
+                print(f"  #{i['position']:<4} {i['status']:<5} {i['decision']:<15} "
+                      f"{i['score']:.3f} {i['list']:<14} {i['record_id']:<12} "
+                      f"{i['passenger']['name'][:28]:<28} {i['flight']}")
+            doc_hits = sum(1 for i in items if i["list"] == "sltd")
+            name_hits = sum(1 for i in items if i["list"] != "sltd")
+            print(f"  {len(items)} items: {doc_hits} document, {name_hits} person")
+    finally:
+        _say("stopping the server")
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    if not doc_hits or not name_hits:
+        print("demo FAILED: expected at least one document hit and one person hit in the queue")
+        return 1
+    print(f"\ndemo finished in {time.perf_counter() - t_start:.0f} s")
+    return 0

@@ -1,0 +1,199 @@
+"""The screening engine: a batch of validated passengers in, graded decisions out.
+
+Batch first: one call looks up every passenger's document in the stolen/lost list
+and on listed persons' records, and searches every name, with vectorised kernels.
+The engine knows nothing of gRPC, files or the follow-up queue.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+import pyarrow as pa
+
+from indexes.snapshot import Snapshot
+from screening import evidence
+from screening.domain import (
+    Decision,
+    Match,
+    MatchDetail,
+    Passenger,
+    PassengerResult,
+    RecordKind,
+)
+from screening.settings import Settings
+
+# Document statuses on the stolen/lost list that make a presented document a hit.
+_DOC_STATUS_WORDS = {
+    "STOLEN": "stolen", "LOST": "lost", "REVOKED": "revoked", "INVALID": "invalid",
+    "STOLEN_BLANK": "stolen blank",
+}
+
+
+# A failed MRZ check digit on the document number lowers confidence in that number.
+MRZ_DOCUMENT_CHECK_PENALTY = 0.05
+
+
+def _column(table: pa.Table, name: str) -> pa.Array:
+    col = table[name]
+    return col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
+
+
+@dataclass
+class _RecordColumns:
+    """Per-record columns pulled out of the snapshot once, for fast element access."""
+
+    record_id: pa.Array
+    list: pa.Array
+    category: pa.Array
+    sex: pa.Array
+    dobs: pa.Array
+    nationalities: pa.Array
+
+    @classmethod
+    def of(cls, records: pa.Table) -> _RecordColumns:
+        return cls(*(_column(records, n) for n in
+                     ("record_id", "list", "category", "sex", "dates_of_birth", "nationalities")))
+
+
+class Engine:
+    """Screens batches against one snapshot. Immutable; share it between threads."""
+
+    def __init__(self, snapshot: Snapshot, settings: Settings) -> None:
+        self.snapshot = snapshot
+        self.settings = settings
+        self._rec = _RecordColumns.of(snapshot.records)
+        self._docs = {n: _column(snapshot.documents, n) for n in snapshot.documents.column_names}
+        self._person_doc_rec = _column(snapshot.person_documents, "record_idx")
+        self._person_doc_num = _column(snapshot.person_documents, "number")
+
+    @property
+    def version(self) -> str:
+        return self.snapshot.version
+
+    def decide(self, score: float) -> Decision:
+        if score >= self.settings.hit_threshold:
+            return Decision.HIT
+        if score >= self.settings.possible_match_threshold:
+            return Decision.POSSIBLE_MATCH
+        return Decision.CLEAR
+
+    def screen(self, passengers: list[Passenger]) -> list[PassengerResult]:
+        """Screen validated passengers; one result per passenger, in order."""
+        if not passengers:
+            return []
+        numbers = [p.document.number for p in passengers]
+        countries = [p.document.issuing_country for p in passengers]
+        exact, confusable = self.snapshot.document_index.lookup(numbers, countries)
+        on_record, _ = self.snapshot.person_document_index.lookup(numbers, countries)
+        queries = [p.display_name() for p in passengers]
+        named = [i for i, q in enumerate(queries) if q.strip()]
+        name_results = self.snapshot.name_index.search(
+            [queries[i] for i in named],
+            limit=self.settings.max_matches,
+            min_score=self.settings.name_min_score,
+            max_candidates=self.settings.name_max_candidates,
+        ) if named else []
+        names_by_passenger = dict(zip(named, name_results, strict=True))
+
+        results = []
+        for i, p in enumerate(passengers):
+            matches: list[Match] = []
+            doc_match = self._document_match(p, int(exact[i]), int(confusable[i]))
+            if doc_match is not None:
+                matches.append(doc_match)
+            matches.extend(self._person_matches(p, names_by_passenger.get(i, []),
+                                                int(on_record[i])))
+            matches = [m for m in matches if m.decision != Decision.CLEAR]
+            matches.sort(key=lambda m: (-m.score, m.record_id))
+            matches = matches[: self.settings.max_matches]
+            decision = max((m.decision for m in matches), default=Decision.CLEAR)
+            results.append(PassengerResult(
+                ref=p.ref, check_id=uuid.uuid4().hex, decision=decision, matches=matches,
+                snapshot_version=self.version,
+            ))
+        return results
+
+    # -- documents ---------------------------------------------------------------------
+
+    def _document_match(self, p: Passenger, exact_row: int, confusable_row: int) -> Match | None:
+        row, method = (exact_row, "exact") if exact_row >= 0 else (confusable_row, "confusable")
+        if row < 0:
+            return None
+        d = {k: col[row].as_py() or "" for k, col in self._docs.items()}
+        details = [
+            MatchDetail("document.number", p.document.number, d["number"], method,
+                        1.0 if method == "exact" else 0.85, 0.0),
+        ]
+        score = 0.99 if method == "exact" else 0.85
+        if "document_number" in p.mrz_flags:
+            # The MRZ check digit disagrees with the number read: less sure of the number.
+            details.append(MatchDetail("mrz", "document_number", "", "check_digit_failed",
+                                       0.0, -MRZ_DOCUMENT_CHECK_PENALTY))
+            score -= MRZ_DOCUMENT_CHECK_PENALTY
+        if p.document.issuing_country and d["issuing_country"]:
+            details.append(MatchDetail("document.issuing_country", p.document.issuing_country,
+                                       d["issuing_country"], "exact", 1.0, 0.0))
+        if p.document.type and d["type"]:
+            same = p.document.type[:1] == d["type"][:1]
+            details.append(MatchDetail("document.type", p.document.type, d["type"],
+                                       "exact" if same else "different",
+                                       1.0 if same else 0.0, 0.0 if same else -0.04))
+            if not same:
+                score -= 0.04
+        status = _DOC_STATUS_WORDS.get(d["status"], d["status"].lower())
+        summary = (f"document {d['number']} ({d['issuing_country'] or '?'}, {d['type'] or '?'})"
+                   f" reported {status}" + (f" on {d['reported_on']}" if d["reported_on"] else "")
+                   + ("" if method == "exact" else "; number matches only with look-alike "
+                      "characters folded (O/0, I/1/L, S/5, B/8, Z/2)"))
+        return Match(record_id=d["record_id"], list="sltd", kind=RecordKind.TRAVEL_DOCUMENT,
+                     score=round(score, 4), decision=self.decide(score), summary=summary,
+                     details=details)
+
+    # -- persons -----------------------------------------------------------------------
+
+    def _person_matches(self, p: Passenger, name_matches: list, doc_row: int) -> list[Match]:
+        doc_record = int(self._person_doc_rec[doc_row].as_py()) if doc_row >= 0 else -1
+        by_record = {m.record_idx: m for m in name_matches}
+        if doc_record >= 0 and doc_record not in by_record:
+            by_record[doc_record] = None
+        out = []
+        for rec, nm in by_record.items():
+            out.append(self._person_match(p, rec, nm, doc_row if rec == doc_record else -1))
+        return out
+
+    def _person_match(self, p: Passenger, rec: int, nm, doc_row: int) -> Match:
+        details: list[MatchDetail] = []
+        score = 0.0
+        if nm is not None:
+            score = evidence.NAME_WEIGHT * nm.score
+            for pair in nm.pairs:
+                details.append(MatchDetail("name", pair.query_token, pair.record_token,
+                                           pair.method, round(pair.similarity, 4), 0.0))
+        record_dobs = self._rec.dobs[rec].as_py() or []
+        record_nats = self._rec.nationalities[rec].as_py() or []
+        for detail in (
+            evidence.compare_dob(p.date_of_birth, record_dobs),
+            evidence.compare_sex(p.sex, self._rec.sex[rec].as_py() or ""),
+            evidence.compare_nationality(p.nationality, record_nats),
+        ):
+            if detail is not None:
+                details.append(detail)
+                score += detail.weight
+        if doc_row >= 0:
+            number = self._person_doc_num[doc_row].as_py()
+            details.append(MatchDetail("document.number", p.document.number, number,
+                                       "on_record", 1.0, evidence.DOCUMENT_ON_RECORD))
+            score = max(score + evidence.DOCUMENT_ON_RECORD, evidence.DOCUMENT_ONLY_FLOOR)
+        score = round(min(max(score, 0.0), 1.0), 4)
+        record_id = self._rec.record_id[rec].as_py()
+        parts = []
+        if nm is not None:
+            parts.append(f"name {nm.score:.2f}")
+        parts.extend(f"{d.field.replace('_', ' ')} {d.method}" for d in details
+                     if d.field != "name")
+        summary = f"{self._rec.category[rec].as_py() or 'person'} record: " + ", ".join(parts)
+        return Match(record_id=record_id, list=self._rec.list[rec].as_py() or "",
+                     kind=RecordKind.NOMINAL, score=score, decision=self.decide(score),
+                     summary=summary, details=details)

@@ -1,0 +1,1 @@
+"""gRPC transport: converters, status mapping, thin servicers and the server."""

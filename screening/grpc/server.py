@@ -1,0 +1,98 @@
+"""The gRPC server: services, health (SERVING only once data is loaded and kernels
+compiled), reflection, graceful stop."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+import time
+from concurrent import futures
+
+import grpc
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection
+
+from screening.grpc.servicers import FollowUpServicer, ScreeningServicer, WatchlistsServicer
+from screening.pb import screening_pb2 as pb
+from screening.pb import screening_pb2_grpc as pb_grpc
+from screening.service import ScreeningService
+from screening.settings import Settings
+
+log = logging.getLogger(__name__)
+
+SERVICE_NAMES = tuple(pb.DESCRIPTOR.services_by_name[n].full_name
+                      for n in ("Screening", "FollowUp", "Watchlists"))
+
+
+class RunningServer:
+    def __init__(self, server: grpc.Server, service: ScreeningService,
+                 health_servicer: health.HealthServicer, port: int) -> None:
+        self.server = server
+        self.service = service
+        self.health = health_servicer
+        self.port = port
+
+    def set_serving(self, serving: bool) -> None:
+        status = (health_pb2.HealthCheckResponse.SERVING if serving
+                  else health_pb2.HealthCheckResponse.NOT_SERVING)
+        for name in ("", *SERVICE_NAMES):
+            self.health.set(name, status)
+
+    def stop(self, grace: float = 5.0) -> None:
+        self.set_serving(False)
+        self.server.stop(grace).wait()
+        self.service.close()
+
+
+def start_server(settings: Settings) -> RunningServer:
+    """Bind, start answering health checks (NOT_SERVING), load and warm the snapshot,
+    then report SERVING. Returns once serving."""
+    service = ScreeningService(settings)
+    server = grpc.server(
+        futures.ThreadPoolExecutor(max_workers=settings.grpc_threads,
+                                   thread_name_prefix="grpc"),
+        options=[
+            ("grpc.max_receive_message_length", settings.max_message_bytes),
+            ("grpc.max_send_message_length", settings.max_message_bytes),
+            ("grpc.so_reuseport", 0),
+        ],
+    )
+    pb_grpc.add_ScreeningServicer_to_server(ScreeningServicer(service), server)
+    pb_grpc.add_FollowUpServicer_to_server(FollowUpServicer(service), server)
+    pb_grpc.add_WatchlistsServicer_to_server(WatchlistsServicer(service), server)
+    health_servicer = health.HealthServicer()
+    health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
+    reflection.enable_server_reflection(
+        (*SERVICE_NAMES, health_pb2.DESCRIPTOR.services_by_name["Health"].full_name,
+         reflection.SERVICE_NAME), server)
+    port = server.add_insecure_port(f"{settings.host}:{settings.port}")
+    if port == 0:
+        raise OSError(f"cannot bind {settings.host}:{settings.port}")
+    running = RunningServer(server, service, health_servicer, port)
+    running.set_serving(False)
+    server.start()
+    t0 = time.perf_counter()
+    try:
+        snapshot = service.load()
+    except BaseException:
+        server.stop(0)
+        service.close()
+        raise
+    running.set_serving(True)
+    log.info("SERVING on %s:%d, snapshot %s ready in %.1f s", settings.host, port,
+             snapshot.version, time.perf_counter() - t0)
+    return running
+
+
+def serve(settings: Settings) -> None:
+    """Run until SIGINT/SIGTERM."""
+    running = start_server(settings)
+    print(f"screening: serving {running.service.engine.version} on "
+          f"{settings.host}:{running.port} (Ctrl-C to stop)", flush=True)
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    stop.wait()
+    print("screening: stopping", flush=True)
+    running.stop()

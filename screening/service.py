@@ -1,0 +1,164 @@
+"""The transport-neutral core: validate, screen, persist hits, answer.
+
+gRPC servicers decode a request, call one method here and encode the answer; the
+command line and the tests can call the same methods directly.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+from indexes.snapshot import Snapshot, current_version, open_snapshot
+from screening.domain import (
+    Decision,
+    Flight,
+    HitStatus,
+    Passenger,
+    PassengerResult,
+)
+from screening.engine import Engine
+from screening.errors import InvalidArgument, ScreeningError, Unavailable
+from screening.followup import FollowUpItem, NewHit, idempotency_key, open_store
+from screening.settings import Settings
+from screening.validation import validate_passenger
+
+log = logging.getLogger(__name__)
+
+
+class ScreeningService:
+    """Owns the engine (one immutable snapshot at a time) and the follow-up store."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.store = open_store(settings.data_dir, settings.followup_backend)
+        self._engine: Engine | None = None
+        self._swap = threading.Lock()
+
+    # -- lifecycle -----------------------------------------------------------------------
+
+    def load(self, version: str | None = None) -> Snapshot:
+        """Open the newest (or named) snapshot, warm every kernel, then swap it in.
+        Requests in flight finish on the engine they started with."""
+        snapshot = open_snapshot(self.settings.data_dir, version)
+        snapshot.warmup()
+        engine = Engine(snapshot, self.settings)
+        with self._swap:
+            self._engine = engine
+        log.info("serving snapshot %s (%d records, %d names, %d documents)", snapshot.version,
+                 snapshot.meta["nominal_records"], snapshot.meta["names"],
+                 snapshot.meta["document_records"])
+        return snapshot
+
+    def has_newer_snapshot(self) -> bool:
+        newest = current_version(Path(self.settings.data_dir))
+        return newest is not None and (self._engine is None or newest != self._engine.version)
+
+    @property
+    def engine(self) -> Engine:
+        engine = self._engine
+        if engine is None:
+            raise Unavailable("no watchlist loaded yet")
+        return engine
+
+    def close(self) -> None:
+        self.store.close()
+
+    # -- screening -----------------------------------------------------------------------
+
+    def check(self, passenger: Passenger, flight: Flight, requester: str) -> PassengerResult:
+        """One partner check: invalid input raises `InvalidArgument` naming the field."""
+        clean = validate_passenger(passenger, max_field_length=self.settings.max_field_length)
+        result = self.engine.screen([clean])[0]
+        self._persist([(clean, result)], flight, requester)
+        return result
+
+    def screen_batch(self, passengers: list[Passenger], flight: Flight,
+                     requester: str) -> list[PassengerResult]:
+        """Screen part of a manifest. A malformed passenger yields an error result for
+        that passenger only; hits are persisted before this returns."""
+        engine = self.engine
+        results: list[PassengerResult | None] = [None] * len(passengers)
+        valid: list[tuple[int, Passenger]] = []
+        for i, p in enumerate(passengers):
+            try:
+                valid.append((i, validate_passenger(
+                    p, max_field_length=self.settings.max_field_length)))
+            except InvalidArgument as exc:
+                results[i] = PassengerResult(
+                    ref=p.ref[: self.settings.max_field_length], check_id=uuid.uuid4().hex,
+                    decision=Decision.CLEAR, snapshot_version=engine.version,
+                    error_field=exc.field, error_message=exc.message)
+        screened = engine.screen([p for _, p in valid])
+        for (i, _), result in zip(valid, screened, strict=True):
+            results[i] = result
+        self._persist([(p, r) for (_, p), r in zip(valid, screened, strict=True)], flight,
+                      requester)
+        return [r for r in results if r is not None]
+
+    def _persist(self, screened: list[tuple[Passenger, PassengerResult]], flight: Flight,
+                 requester: str) -> None:
+        """Write one follow-up item per reported match, committed before we answer."""
+        hits: list[NewHit] = []
+        owners = []
+        for passenger, result in screened:
+            for match in result.matches:
+                if match.decision == Decision.CLEAR:
+                    continue
+                key = idempotency_key(passenger, flight, match.record_id, requester)
+                hits.append(NewHit(key, result.check_id, match.decision, passenger, flight,
+                                   match, requester))
+                owners.append(match)
+        for match, item in zip(owners, self.store.add(hits), strict=True):
+            match.follow_up_id = item.id
+
+    def validate_manifest_size(self, count: int) -> None:
+        if count > self.settings.max_manifest_passengers:
+            from screening.errors import ResourceExhausted
+
+            raise ResourceExhausted(
+                f"manifest has more than {self.settings.max_manifest_passengers} passengers",
+                field="passengers")
+
+    # -- follow-up -----------------------------------------------------------------------
+
+    def list_hits(self, status: HitStatus | None, after_position: int,
+                  limit: int) -> list[FollowUpItem]:
+        return self.store.list(status=status, after_position=after_position, limit=limit)
+
+    def get_hit(self, item_id: str) -> FollowUpItem:
+        if not item_id:
+            raise InvalidArgument("required", field="id")
+        return self.store.get(item_id)
+
+    def update_hit(self, item_id: str, status: HitStatus | None, by: str,
+                   note: str) -> FollowUpItem:
+        if not item_id:
+            raise InvalidArgument("required", field="id")
+        if status is None:
+            raise InvalidArgument("required", field="status")
+        if len(note) > 4096:
+            raise InvalidArgument("longer than 4096 characters", field="note")
+        return self.store.update(item_id, status, by=by, note=note)
+
+    def stream_hits(self, after_position: int, follow: bool,
+                    is_active: callable) -> Iterator[FollowUpItem]:
+        """Items past `after_position` in queue order; with `follow`, keep waiting for new
+        ones while `is_active()` (the client is still connected)."""
+        position = after_position
+        while True:
+            batch = self.store.list(after_position=position, limit=500)
+            for item in batch:
+                position = item.position
+                yield item
+            if batch:
+                continue
+            if not follow or not is_active():
+                return
+            self.store.wait_for_new(position, timeout=0.5)
+
+
+__all__ = ["ScreeningService", "ScreeningError"]

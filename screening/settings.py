@@ -1,0 +1,99 @@
+"""One settings object, read from `SCREENING_*` environment variables and validated at start-up."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from screening.errors import InvalidArgument
+
+ENV_PREFIX = "SCREENING_"
+
+
+@dataclass(frozen=True)
+class Settings:
+    # Where snapshots, the catalog and the follow-up queue live.
+    data_dir: Path = Path("data")
+    host: str = "127.0.0.1"
+    port: int = 50051
+    grpc_threads: int = 32
+
+    # Decision thresholds on the graded score in [0, 1].
+    hit_threshold: float = 0.92
+    possible_match_threshold: float = 0.80
+    # Name candidates scoring below this are not reported at all.
+    name_min_score: float = 0.75
+    name_max_candidates: int = 2000
+    max_matches: int = 10
+
+    # Input limits.
+    max_field_length: int = 256
+    max_manifest_passengers: int = 5000
+    max_message_bytes: int = 8 * 1024 * 1024
+
+    # Follow-up queue backend: "duckdb" (embedded file in data_dir).
+    followup_backend: str = "duckdb"
+
+    # iAPI answer codes per decision (CUSRES).
+    cusres_codes: dict[str, str] = field(
+        default_factory=lambda: {"CLEAR": "0Z", "HIT": "1Z", "POSSIBLE_MATCH": "2Z", "ERROR": "4Z"}
+    )
+
+    def validate(self) -> Settings:
+        if not 0 < self.possible_match_threshold <= self.hit_threshold <= 1:
+            raise InvalidArgument(
+                "need 0 < possible_match_threshold <= hit_threshold <= 1",
+                field="hit_threshold",
+            )
+        if not 0 < self.name_min_score <= self.possible_match_threshold:
+            raise InvalidArgument(
+                "need 0 < name_min_score <= possible_match_threshold", field="name_min_score"
+            )
+        if not 0 <= self.port < 65536:
+            raise InvalidArgument("port out of range", field="port")
+        for name in ("grpc_threads", "max_field_length", "max_manifest_passengers",
+                     "name_max_candidates", "max_matches", "max_message_bytes"):
+            if getattr(self, name) <= 0:
+                raise InvalidArgument("must be positive", field=name)
+        if self.followup_backend not in ("duckdb",):
+            raise InvalidArgument("unknown backend (duckdb)", field="followup_backend")
+        return self
+
+    def with_overrides(self, **overrides: Any) -> Settings:
+        """Apply non-None overrides (from command-line flags) and validate again."""
+        clean = {k: v for k, v in overrides.items() if v is not None}
+        if "data_dir" in clean:
+            clean["data_dir"] = Path(clean["data_dir"])
+        return replace(self, **clean).validate()
+
+
+def _coerce(name: str, raw: str, default: Any) -> Any:
+    try:
+        if isinstance(default, bool):
+            return raw.strip().lower() in ("1", "true", "yes", "on")
+        if isinstance(default, int):
+            return int(raw)
+        if isinstance(default, float):
+            return float(raw)
+        if isinstance(default, Path):
+            return Path(raw)
+        if isinstance(default, dict):
+            # KEY=VALUE,KEY=VALUE
+            return dict(item.split("=", 1) for item in raw.split(",") if item)
+    except ValueError as exc:
+        raise InvalidArgument(f"cannot parse {raw!r}: {exc}", field=ENV_PREFIX + name.upper()) from exc
+    return raw
+
+
+def load_settings(env: dict[str, str] | None = None) -> Settings:
+    """Embedded defaults, overridden by `SCREENING_<FIELD>` variables; validated."""
+    env = os.environ if env is None else env
+    base = Settings()
+    values: dict[str, Any] = {}
+    for f in fields(Settings):
+        key = ENV_PREFIX + f.name.upper()
+        if key in env:
+            values[f.name] = _coerce(f.name, env[key], getattr(base, f.name))
+    return replace(base, **values).validate()

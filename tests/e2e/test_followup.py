@@ -1,0 +1,144 @@
+"""The follow-up queue over real gRPC: persisted before answering, idempotent across a
+restart, a workflow with history, and a resumable stream."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+
+import grpc
+import pytest
+
+from screening.client import Client, result_dict
+from screening.domain import Flight, Passenger, TravelDocument
+from screening.pb import screening_pb2 as pb
+from tests.e2e.conftest import start
+from tests.fixtures import build_fixture_data
+
+FLIGHT = Flight(carrier="LH", flight_number="LH400", departure_airport="FRA",
+                arrival_airport="JFK", manifest_id="LH400-2026-11-23")
+MANIFEST = [
+    Passenger(ref="1A", surname="KARIMOV", given_names="MUHAMMAD YUSUF",
+              date_of_birth="1970-05-12"),
+    Passenger(ref="2B", surname="MILLER", given_names="JOHN"),
+    Passenger(ref="3C", surname="ROE", document=TravelDocument(number="X1234567",
+                                                             issuing_country="FRA")),
+    Passenger(ref="4D", surname="MUELLER", given_names="ANNA LENA", date_of_birth="2004-02-29"),
+]
+
+
+@pytest.fixture()
+def fresh_data(tmp_path):
+    build_fixture_data(tmp_path)
+    return tmp_path
+
+
+def screen(port: int, client_id: str = "centre-1") -> list[dict]:
+    with Client(f"127.0.0.1:{port}", client_id=client_id) as c:
+        return [result_dict(r.result) for r in c.screen(FLIGHT, MANIFEST, batch=2)
+                if r.HasField("result")]
+
+
+def queue(port: int) -> list[pb.FollowUpItem]:
+    with Client(f"127.0.0.1:{port}") as c:
+        return c.list_hits()
+
+
+def test_hits_persist_across_restart_without_duplicates(fresh_data):
+    server = start(fresh_data)
+    try:
+        first = screen(server.port)
+        items = queue(server.port)
+    finally:
+        server.stop(grace=1)
+    reported = {(r["ref"], h["record_id"]): h["follow_up_id"]
+                for r in first for h in r["hits"]}
+    # every reported match has its item, and nothing else is queued
+    assert {(i.passenger.ref, i.match.record_id) for i in items} == set(reported)
+    assert {i.id for i in items} == set(reported.values())
+    assert {"1A", "3C", "4D"} <= {ref for ref, _ in reported}
+
+    server = start(fresh_data)
+    try:
+        again = screen(server.port)
+        after = queue(server.port)
+    finally:
+        server.stop(grace=1)
+    assert len(after) == len(items)
+    assert [i.id for i in after] == [i.id for i in items]
+    # the re-sent manifest's results point at the same items
+    assert {(r["ref"], h["record_id"]): h["follow_up_id"] for r in again
+            for h in r["hits"]} == reported
+
+
+def test_item_carries_passenger_flight_match_and_requester(server):
+    first = screen(server.port, client_id="centre-details")
+    hit_ref = next(r for r in first if r["ref"] == "3C")
+    item_id = hit_ref["hits"][0]["follow_up_id"]
+    with Client(f"127.0.0.1:{server.port}") as c:
+        item = c.followup.GetHit(pb.GetHitRequest(id=item_id), timeout=5)
+    assert item.passenger.ref == "3C" and item.passenger.document.number == "X1234567"
+    assert item.flight.flight_number == "LH400" and item.flight.arrival_airport == "JFK"
+    assert item.match.record_id == "D-1" and item.match.score > 0.9
+    assert item.requester == "centre-details"
+    assert item.status == pb.NEW and item.decision == pb.HIT
+
+
+def test_workflow_and_history(server):
+    with Client(f"127.0.0.1:{server.port}") as c:
+        out = result_dict(c.check(Passenger(surname="Q", document=TravelDocument(
+            number="998877665", issuing_country="USA"))))
+        item_id = out["hits"][0]["follow_up_id"]
+        upd = c.followup.UpdateHit
+        with pytest.raises(grpc.RpcError) as err:
+            upd(pb.UpdateHitRequest(id=item_id, status=pb.CONFIRMED, by="op1"), timeout=5)
+        assert err.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+        upd(pb.UpdateHitRequest(id=item_id, status=pb.ACKNOWLEDGED, by="op1",
+                                note="looking"), timeout=5)
+        item = upd(pb.UpdateHitRequest(id=item_id, status=pb.FALSE_POSITIVE, by="op2",
+                                       note="different person"), timeout=5)
+        assert item.status == pb.FALSE_POSITIVE and item.updated_by == "op2"
+        assert [(h.from_status, h.to_status, h.by) for h in item.history] == [
+            (pb.NEW, pb.ACKNOWLEDGED, "op1"), (pb.ACKNOWLEDGED, pb.FALSE_POSITIVE, "op2")]
+        with pytest.raises(grpc.RpcError) as err:
+            upd(pb.UpdateHitRequest(id=item_id, status=pb.ACTION_TAKEN, by="op3"), timeout=5)
+        assert err.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+        with pytest.raises(grpc.RpcError) as err:
+            c.followup.GetHit(pb.GetHitRequest(id="nope"), timeout=5)
+        assert err.value.code() == grpc.StatusCode.NOT_FOUND
+
+
+def test_stream_hits_resumes_from_a_position(server):
+    with Client(f"127.0.0.1:{server.port}") as c:
+        screen(server.port, client_id="centre-stream")
+        existing = c.list_hits()
+        assert len(existing) >= 2
+        middle = existing[len(existing) // 2 - 1].position
+        resumed = list(c.followup.StreamHits(pb.StreamHitsRequest(after_position=middle),
+                                             timeout=10))
+        assert [i.position for i in resumed] == [i.position for i in existing
+                                                 if i.position > middle]
+
+        # follow mode: a new hit arrives on an open stream
+        last = existing[-1].position
+        stream = c.followup.StreamHits(pb.StreamHitsRequest(after_position=last, follow=True),
+                                       timeout=20)
+        got = []
+        reader = threading.Thread(target=lambda: got.append(next(stream)))
+        reader.start()
+        c.check(Passenger(surname="NEW", document=TravelDocument(number="Z00000042",
+                                                                 issuing_country="ESP")))
+        reader.join(timeout=15)
+        stream.cancel()
+        assert got and got[0].position > last and got[0].match.record_id == "D-42"
+
+
+def test_server_refuses_to_serve_without_data(tmp_path):
+    from indexes.snapshot import current_version
+
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert current_version(empty) is None
+    with pytest.raises(FileNotFoundError):
+        start(empty)
+    shutil.rmtree(empty)
