@@ -6,6 +6,8 @@ STAMP  := $(VENV)/.installed
 DATA   ?= data
 PORT   ?= 50051
 
+BENCH_STAMP := $(VENV)/.installed-bench
+
 .PHONY: install demo test serve proto lint bench bench-quality clean
 
 $(STAMP): pyproject.toml
@@ -32,8 +34,16 @@ proto: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check screening indexes bench tests
 
-bench: $(STAMP)
-	$(BIN)/python -m pytest -q bench --benchmark-only
+# Benchmarks: heavy, outside the default test run. Extras (peers, plotting) on demand.
+$(BENCH_STAMP): $(STAMP) pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP)
+	$(BIN)/python -m pytest -q bench/kernels --benchmark-only
+
+bench-quality: $(BENCH_STAMP)
+	$(BIN)/python -m bench.quality --out bench/results
 
 clean:
 	rm -rf $(VENV) build *.egg-info

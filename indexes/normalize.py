@@ -1,8 +1,22 @@
 """Normalisation of document numbers and personal names to comparable upper-case ASCII.
 
-Names: NFKC, invisible characters removed, look-alike letters from other scripts folded inside
-Latin tokens, ICAO Doc 9303 transliteration of Latin diacritics (plus a plain-folded twin),
-everything else to Latin through anyascii, titles and generational suffixes dropped.
+Names, one pipeline (`name_variants`), each step tested in tests/indexes/test_normalize.py:
+1. NFKC; invisible characters (format/control) removed; apostrophes join, other punctuation
+   (hyphens, commas, '<' MRZ fillers) and spaces split words.
+2. Cyrillic/Greek look-alike letters folded inside mostly-Latin words (spoofed "Ivаnov").
+3. Upper case; ICAO Doc 9303 transliteration of Latin diacritics (Ü -> UE...) for the first
+   variant, plain folding (Ü -> U) for the second, so MUELLER, MULLER and MÜLLER all meet.
+4. Other scripts to Latin through anyascii, with two script-aware fixes:
+   - Arabic: anyascii writes no short vowels (محمد -> MHMD) and an apostrophe/backtick for
+     hamza and ayn; a word-initial one becomes A (علي -> ALY, not LY; عمر -> AMR, not the title
+     MR), the article ال is split off as the particle AL. The vowel-less tokens then meet their
+     vowelled romanisations on the consonant skeleton (indexes/phonetic.py: MHMD ~ MUHAMMAD).
+   - Chinese/Korean: anyascii glues syllables (毛泽东 -> MAOZEDONG); a word of ideographs or
+     Hangul becomes surname syllable + the rest joined (MAO ZEDONG, WANG WEI, KIM JEONGEUN).
+5. Titles and generational suffixes dropped; particles kept (the scorer weighs them low).
+6. Arabic "servant of" names unified: ABDUL RAHMAN, ABD AL RAHMAN, ABDEL RAHMAN,
+   ABDULRAHMAN and ABDURRAHMAN all become ABDRAHMAN (the article is assimilated in speech,
+   so romanisations disagree on it).
 """
 
 from __future__ import annotations
@@ -132,16 +146,94 @@ def _fold_homoglyphs(word: str) -> str:
     return word.translate(_HOMOGLYPH_TABLE)
 
 
+def _is_arabic(ch: str) -> bool:
+    o = ord(ch)
+    return 0x0600 <= o <= 0x06FF or 0x0750 <= o <= 0x077F or 0x08A0 <= o <= 0x08FF \
+        or 0xFB50 <= o <= 0xFDFF or 0xFE70 <= o <= 0xFEFF
+
+
+def _is_syllabic_cjk(ch: str) -> bool:
+    """Han ideographs and Hangul syllables: one character is one romanised syllable."""
+    o = ord(ch)
+    return 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0xAC00 <= o <= 0xD7AF \
+        or 0xF900 <= o <= 0xFAFF or 0x20000 <= o <= 0x2FA1F
+
+
+_ARABIC_ARTICLE = "\u0627\u0644"  # ال
+
+
+def _arabic_tokens(word: str) -> list[str]:
+    """Arabic word to tokens: article split off, word-initial hamza/ayn read as A."""
+    parts = [word]
+    if word.startswith(_ARABIC_ARTICLE) and len(word) > 3:
+        parts = ["AL", word[2:]]
+    out = []
+    for part in parts:
+        latin = anyascii(part).upper() if part != "AL" else part
+        latin = latin.lstrip("'`")
+        if latin and len(latin) < len(anyascii(part)) and part != "AL":
+            latin = "A" + latin  # the stripped leading hamza/ayn (a vowel carrier)
+        out.extend(t for t in _NON_LETTERS.split(latin) if t)
+    return out
+
+
+def _cjk_tokens(word: str) -> list[str]:
+    """Surname syllable + given name syllables joined (王伟 -> WANG WEI, 毛泽东 -> MAO ZEDONG)."""
+    syllables = [t for ch in word for t in _NON_LETTERS.split(anyascii(ch).upper()) if t]
+    if len(syllables) < 2:
+        return syllables
+    return [syllables[0], "".join(syllables[1:])]
+
+
 def _word_tokens(word: str, icao: bool) -> list[str]:
+    if not word.isascii():
+        if all(_is_syllabic_cjk(ch) for ch in word):
+            return _cjk_tokens(word)
+        if any(_is_arabic(ch) for ch in word):
+            return _arabic_tokens(word)
     word = _fold_homoglyphs(word).upper()
     if icao:
         word = word.translate(_ICAO_TABLE)
     return [t for t in _NON_LETTERS.split(anyascii(word).upper()) if t]
 
 
+# ABD + optional vowel + article (L, or a doubled sun letter: ABDURRAHMAN).
+_ABD_PREFIX = re.compile(r"^ABD[UEAO]?(?:L|([TDSZRN])(?=\1))")
+_ABD_FORMS = frozenset({"ABD", "ABDU", "ABDUL", "ABDEL", "ABDAL", "ABDOL", "ABDUR", "ABDUS",
+                        "ABDUD", "ABDUN", "ABDUT", "ABDUZ"})
+_ARTICLES = frozenset({"AL", "EL", "UL", "UR", "AR", "AS", "AD", "AN", "AT", "AZ", "US", "ED",
+                       "ES", "ER"})
+
+
+def _unify_abd(tokens: list[str]) -> list[str]:
+    """ABD(UL|EL|...) [AL] NAME and their glued forms -> ABD + NAME (see the module doc)."""
+    out: list[str] = []
+    i = 0
+    n = len(tokens)
+    while i < n:
+        t = tokens[i]
+        if t in _ABD_FORMS and i + 1 < n:
+            j = i + 1
+            if tokens[j] in _ARTICLES and j + 1 < n:
+                j += 1
+            t = "ABD" + tokens[j]
+            i = j
+        elif t.startswith("ABD") and len(t) > 5:
+            m = _ABD_PREFIX.match(t)
+            if m is not None and len(t) - m.end() >= 3:
+                t = "ABD" + t[m.end():]
+        out.append(t)
+        i += 1
+    return out
+
+
 def _drop_titles(tokens: list[str]) -> list[str]:
     kept = [t for t in tokens if t not in TITLES and t not in SUFFIXES]
-    return kept if kept else tokens  # a "name" made only of titles is kept as is
+    kept = kept if kept else tokens  # a "name" made only of titles is kept as is
+    # ABD names are the only multi-token rewrite; test cheaply before the loop.
+    if any(t.startswith("ABD") for t in kept):
+        return _unify_abd(kept)
+    return kept
 
 
 # ASCII fast path: what _clean + _word_tokens amount to on pure ASCII (most watchlist names).

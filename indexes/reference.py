@@ -77,12 +77,19 @@ def jaro_winkler(a: str, b: str) -> float:
 
 def phonetic_skeleton(token: str) -> str:
     out: list[str] = []
+    first = 0
     for i, ch in enumerate(token):
+        if ch == "D" and (token[i + 1:i + 2] == "J" or token[i + 1:i + 3] == "ZH"):
+            if i == first:
+                first += 1  # a silent leading D: the next letter is coded as the first
+            continue
         if i > 0 and ch == "H" and token[i - 1] == "P":
             continue
-        code = (FIRST if i == 0 else REST).get(ch)
+        code = (FIRST if i == first else REST).get(ch)
         if ch == "P" and token[i + 1:i + 2] == "H":
             code = "F"
+        if ch == "Z" and token[i + 1:i + 2] == "H":
+            code = "J"
         if code is None or (out and out[-1] == code):
             continue
         out.append(code)
@@ -116,8 +123,9 @@ def token_similarity(a: str, b: str) -> tuple[float, int]:
         return 0.0, K.METHOD_JARO_WINKLER
     jw = jaro_winkler(a, b)
     pa, pb = phonetic_skeleton(a), phonetic_skeleton(b)
+    no_vowel = not set(a) & set("AEIOU") or not set(b) & set("AEIOU")
     if (jw < K.PHONETIC_SIM and pa == pb and len(pa) >= K.MIN_PHONETIC_LEN
-            and (len(pa) >= 3 or jw >= K.PHONETIC_MIN_JW)):
+            and (len(pa) >= 3 or jw >= K.PHONETIC_MIN_JW or no_vowel)):
         return K.PHONETIC_SIM, K.METHOD_PHONETIC
     return jw, K.METHOD_JARO_WINKLER
 

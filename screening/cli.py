@@ -24,11 +24,16 @@ def _progress(message: str) -> None:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from screening.grpc.server import serve
+    from screening.grpc.workers import serve_cluster
 
-    settings = load_settings().with_overrides(data_dir=args.data, port=args.port, host=args.host)
+    settings = load_settings().with_overrides(data_dir=args.data, port=args.port, host=args.host,
+                                              workers=args.workers)
     if settings.host not in ("127.0.0.1", "localhost", "::1"):
         print("screening: note: serving on a non-loopback address without TLS", file=sys.stderr)
-    serve(settings)
+    if settings.workers > 1:
+        serve_cluster(settings, settings.workers)
+    else:
+        serve(settings)
     return 0
 
 
@@ -247,6 +252,8 @@ def build_parser() -> argparse.ArgumentParser:
     data_arg(sp)
     sp.add_argument("--port", type=int, default=None)
     sp.add_argument("--host", default=None)
+    sp.add_argument("--workers", type=int, default=None,
+                    help="server processes sharing the port (default 1; one per core scales)")
     sp.set_defaults(func=cmd_serve)
 
     sp = sub.add_parser("load", help="load watchlist records into a new snapshot version")

@@ -16,6 +16,10 @@ class ScreeningError(Exception):
     def __str__(self) -> str:
         return f"{self.field}: {self.message}" if self.field else self.message
 
+    def __reduce__(self):
+        # Keep `field` (and subclass attributes) when an error crosses a process boundary.
+        return (type(self), (self.message,), self.__dict__)
+
 
 class InvalidArgument(ScreeningError):
     """The caller sent something malformed; `field` names it (e.g. ``document.issuing_country``)."""

@@ -1,13 +1,25 @@
 """Corroborating evidence beside the name: date of birth, sex, nationality, document.
 
-Each comparison returns a `MatchDetail` (or None when one side is unknown), whose
-`weight` is the amount added to (or, for a conflict, taken from) the match score.
 The weights are settings-free constants here, documented in the README; [2/6]
-calibrates them on the benchmark's training part.
+calibrates them on the benchmark's training part. The comparisons run in one Numba kernel
+over integer-encoded values (indexes/kernels/evidence.py, twin in indexes/reference.py):
+`RecordEvidence` encodes a snapshot's records once, `compare_batch` scores many (passenger,
+record) pairs per call, and `details` turns a pair's relations into `MatchDetail`s, whose
+`weight` is the amount added to (or, for a conflict, taken from) the match score. The
+single-pair `compare_*` functions are thin wrappers over the same kernel.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from indexes.kernels import evidence as EK
+from indexes.kernels.evidence import _evidence_kernel
 from screening.domain import MatchDetail
 
 # Score contributions.
@@ -21,6 +33,21 @@ SEX_CONFLICT = -0.10
 NATIONALITY_MATCH = 0.02
 DOCUMENT_ON_RECORD = 0.10
 DOCUMENT_ONLY_FLOOR = 0.93  # the passenger's document (number and country) is on a listed person's record: identifying
+SEX_MATCH = 0.0
+NATIONALITY_DIFFERENT = 0.0  # nationalities change and dual nationals are common: no penalty
+# A name-only match (no agreeing date of birth, no document on record) whose matched tokens
+# carry little information (common names: MUHAMMAD ALI, JOHN SMITH, WANG WEI; see
+# NameMatch.rarity) is capped below HIT: a namesake is likelier than the listed person.
+COMMON_NAME_CAP = 0.90
+
+# Kernel weight tables, indexed by the relation codes of indexes/kernels/evidence.py.
+DOB_WEIGHTS = np.array([0.0, DOB_EXACT, DOB_PARTIAL, DOB_SWAPPED, DOB_YEAR_OFF_BY_ONE,
+                        DOB_CONFLICT], dtype=np.float64)
+SEX_WEIGHTS = np.array([0.0, SEX_MATCH, SEX_CONFLICT], dtype=np.float64)
+NAT_WEIGHTS = np.array([0.0, NATIONALITY_MATCH, NATIONALITY_DIFFERENT], dtype=np.float64)
+DOB_METHODS = ("", "exact", "partial", "day_month_swapped", "year_off_by_one", "conflict")
+DOB_SIMILARITY = (0.0, 1.0, 0.8, 0.7, 0.5, 0.0)
+SEX_CODES = {"M": 1, "F": 2}
 
 
 def parse_date_loose(value: str) -> tuple[int, int, int] | None:
@@ -35,50 +62,150 @@ def parse_date_loose(value: str) -> tuple[int, int, int] | None:
     return out[0], out[1], out[2]
 
 
+def encode_date(value: str | None) -> int:
+    """yyyymmdd with 0 for unknown parts, -1 when unusable (the kernel's encoding)."""
+    d = parse_date_loose(value) if value else None
+    if d is None:
+        return -1
+    y, m, dd = d
+    return y * 10000 + (m if 0 <= m <= 99 else 0) * 100 + (dd if 0 <= dd <= 99 else 0)
+
+
+def encode_dates(values: pa.Array) -> np.ndarray:
+    """Vectorised encode_date over an Arrow string array (nulls -> -1)."""
+    arr = pc.replace_substring(pc.utf8_trim_whitespace(values.cast(pa.string())), "/", "-")
+    year = pc.utf8_slice_codeunits(arr, 0, 4)
+    ok = pc.and_(pc.equal(pc.utf8_length(year), 4), pc.utf8_is_digit(year))
+    ok = pc.and_(ok, pc.or_(pc.equal(pc.utf8_length(arr), 4),
+                            pc.equal(pc.utf8_slice_codeunits(arr, 4, 5), "-")))
+    out = np.where(ok.to_numpy(zero_copy_only=False),
+                   pc.if_else(ok, year, "0").cast(pa.int64()).to_numpy(zero_copy_only=False)
+                   * 10000, -1)
+    rest = pc.utf8_slice_codeunits(arr, 5, 100)
+    parts = pc.split_pattern(rest, "-", max_splits=2)
+    for k, scale in ((0, 100), (1, 1)):
+        part = pc.list_element(pc.if_else(pc.greater(pc.list_value_length(parts), k), parts,
+                                          pa.scalar(["", ""], pa.list_(pa.string()))), k)
+        digits = pc.and_(pc.utf8_is_digit(part), pc.less_equal(pc.utf8_length(part), 2))
+        digits = pc.fill_null(digits, False)
+        num = pc.if_else(digits, part, "0").cast(pa.int64()).to_numpy(zero_copy_only=False)
+        out = np.where(out >= 0, out + num * scale, out)
+    out = np.where(pc.is_null(values).to_numpy(zero_copy_only=False), -1, out)
+    return out.astype(np.int64)
+
+
+@dataclass
+class RecordEvidence:
+    """A snapshot's per-record dates of birth, sex and nationalities, encoded for the kernel
+    (CSR lists: record r owns dobs[dob_offsets[r]:dob_offsets[r + 1]])."""
+
+    dob_offsets: np.ndarray
+    dobs: np.ndarray
+    dob_text: pa.Array
+    sex: np.ndarray
+    nat_offsets: np.ndarray
+    nats: np.ndarray
+    nat_codes: dict[str, int]
+
+    @classmethod
+    def of(cls, dates_of_birth: pa.Array, sex: pa.Array, nationalities: pa.Array
+           ) -> RecordEvidence:
+        dates = pc.fill_null(dates_of_birth, pa.scalar([], dates_of_birth.type))
+        dob_offsets = np.asarray(dates.offsets, dtype=np.int64) - int(dates.offsets[0].as_py())
+        flat = dates.flatten()
+        sexes = pc.fill_null(sex.cast(pa.string()), "")
+        sex_codes = (pc.equal(sexes, "M").cast(pa.int8()).to_numpy(zero_copy_only=False)
+                     + 2 * pc.equal(sexes, "F").cast(pa.int8()).to_numpy(zero_copy_only=False))
+        nats = pc.fill_null(nationalities, pa.scalar([], nationalities.type))
+        nat_offsets = np.asarray(nats.offsets, dtype=np.int64) - int(nats.offsets[0].as_py())
+        encoded = pc.fill_null(nats.flatten().cast(pa.string()), "").dictionary_encode()
+        nat_codes = {v: i for i, v in enumerate(encoded.dictionary.to_pylist())}
+        return cls(dob_offsets, encode_dates(flat), flat, sex_codes.astype(np.int8),
+                   nat_offsets, encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64),
+                   nat_codes)
+
+    def nationality_code(self, nationality: str) -> int:
+        """Code of a passenger nationality; one no record has gets a code no record holds."""
+        if not nationality:
+            return -1
+        return self.nat_codes.get(nationality, len(self.nat_codes))
+
+
+@dataclass
+class EvidenceBatch:
+    """Kernel output for many pairs (see indexes/kernels/evidence.py)."""
+
+    dob_rel: np.ndarray
+    dob_at: np.ndarray
+    sex_rel: np.ndarray
+    nat_rel: np.ndarray
+    weight: np.ndarray
+
+
+def compare_batch(rec: RecordEvidence, q_dob: Sequence[str], q_sex: Sequence[str],
+                  q_nat: Sequence[str], pair_q: np.ndarray, pair_rec: np.ndarray
+                  ) -> EvidenceBatch:
+    """Evidence of every (passenger pair_q[p], record pair_rec[p]) pair in one kernel call."""
+    return EvidenceBatch(*_evidence_kernel(
+        np.asarray(pair_q, dtype=np.int64), np.asarray(pair_rec, dtype=np.int64),
+        np.array([encode_date(d) for d in q_dob], dtype=np.int64),
+        np.array([SEX_CODES.get(s, 0) for s in q_sex], dtype=np.int8),
+        np.array([rec.nationality_code(n) for n in q_nat], dtype=np.int64),
+        rec.dob_offsets, rec.dobs, rec.sex, rec.nat_offsets, rec.nats,
+        DOB_WEIGHTS, SEX_WEIGHTS, NAT_WEIGHTS))
+
+
+def details(batch: EvidenceBatch, p: int, rec: RecordEvidence, record: int, q_dob: str,
+            q_sex: str, q_nat: str, record_sex: str = "") -> list[MatchDetail]:
+    """MatchDetails of pair p (DOB, sex, nationality; only those with evidence)."""
+    out = []
+    d = int(batch.dob_rel[p])
+    if int(batch.dob_at[p]) >= 0:
+        out.append(MatchDetail("date_of_birth", q_dob, rec.dob_text[int(batch.dob_at[p])].as_py(),
+                               DOB_METHODS[d], DOB_SIMILARITY[d], float(DOB_WEIGHTS[d])))
+    s = int(batch.sex_rel[p])
+    if s:
+        out.append(MatchDetail("sex", q_sex, record_sex or q_sex,
+                               "exact" if s == EK.SEX_EXACT else "conflict",
+                               1.0 if s == EK.SEX_EXACT else 0.0, float(SEX_WEIGHTS[s])))
+    n = int(batch.nat_rel[p])
+    if n:
+        lo, hi = rec.nat_offsets[record], rec.nat_offsets[record + 1]
+        if n == EK.NAT_EXACT:
+            out.append(MatchDetail("nationality", q_nat, q_nat, "exact", 1.0,
+                                   float(NAT_WEIGHTS[n])))
+        else:
+            names = {v: k for k, v in rec.nat_codes.items()}
+            listed = ",".join(names[int(c)] for c in rec.nats[lo:hi])
+            out.append(MatchDetail("nationality", q_nat, listed, "different", 0.0,
+                                   float(NAT_WEIGHTS[n])))
+    return out
+
+
+def _single(query_dob: str = "", record_dobs: list[str] | None = None, query_sex: str = "",
+            record_sex: str = "", query_nat: str = "", record_nats: list[str] | None = None
+            ) -> tuple[RecordEvidence, EvidenceBatch]:
+    rec = RecordEvidence.of(pa.array([record_dobs or []], pa.list_(pa.string())),
+                            pa.array([record_sex], pa.string()),
+                            pa.array([record_nats or []], pa.list_(pa.string())))
+    return rec, compare_batch(rec, [query_dob], [query_sex], [query_nat], np.zeros(1, np.int64),
+                              np.zeros(1, np.int64))
+
+
 def compare_dob(query: str, record_dobs: list[str]) -> MatchDetail | None:
     """Best agreement between the passenger's date of birth and any of the record's."""
-    q = parse_date_loose(query) if query else None
-    if q is None or not record_dobs:
-        return None
-    best: MatchDetail | None = None
-    for raw in record_dobs:
-        r = parse_date_loose(raw or "")
-        if r is None:
-            continue
-        method, sim, weight = _dob_relation(q, r)
-        detail = MatchDetail("date_of_birth", query, raw, method, sim, weight)
-        if best is None or detail.weight > best.weight:
-            best = detail
-    return best
-
-
-def _dob_relation(q: tuple[int, int, int], r: tuple[int, int, int]) -> tuple[str, float, float]:
-    (qy, qm, qd), (ry, rm, rd) = q, r
-    month_ok = not qm or not rm or qm == rm
-    day_ok = not qd or not rd or qd == rd
-    if qy == ry and month_ok and day_ok:
-        if qm and rm and qd and rd:
-            return "exact", 1.0, DOB_EXACT
-        return "partial", 0.8, DOB_PARTIAL
-    if qy == ry and qm and qd and rm and rd and qm == rd and qd == rm:
-        return "day_month_swapped", 0.7, DOB_SWAPPED
-    if abs(qy - ry) == 1 and month_ok and day_ok:
-        return "year_off_by_one", 0.5, DOB_YEAR_OFF_BY_ONE
-    return "conflict", 0.0, DOB_CONFLICT
+    rec, b = _single(query_dob=query, record_dobs=record_dobs)
+    found = [d for d in details(b, 0, rec, 0, query, "", "") if d.field == "date_of_birth"]
+    return found[0] if found else None
 
 
 def compare_sex(query: str, record: str) -> MatchDetail | None:
-    if query not in ("M", "F") or record not in ("M", "F"):
-        return None
-    if query == record:
-        return MatchDetail("sex", query, record, "exact", 1.0, 0.0)
-    return MatchDetail("sex", query, record, "conflict", 0.0, SEX_CONFLICT)
+    rec, b = _single(query_sex=query, record_sex=record)
+    found = details(b, 0, rec, 0, "", query, "", record)
+    return found[0] if found else None
 
 
 def compare_nationality(query: str, record: list[str]) -> MatchDetail | None:
-    if not query or not record:
-        return None
-    if query in record:
-        return MatchDetail("nationality", query, query, "exact", 1.0, NATIONALITY_MATCH)
-    # Nationalities change and dual nationals are common: no penalty, but say so.
-    return MatchDetail("nationality", query, ",".join(record), "different", 0.0, 0.0)
+    rec, b = _single(query_nat=query, record_nats=record)
+    found = details(b, 0, rec, 0, "", "", query)
+    return found[0] if found else None

@@ -22,7 +22,7 @@ from screening.domain import (
 )
 from screening.engine import Engine
 from screening.errors import InvalidArgument, ScreeningError, Unavailable
-from screening.followup import FollowUpItem, NewHit, idempotency_key, open_store
+from screening.followup import FollowUpItem, HitStore, NewHit, idempotency_key, open_store
 from screening.settings import Settings
 from screening.validation import validate_passenger
 
@@ -32,9 +32,11 @@ log = logging.getLogger(__name__)
 class ScreeningService:
     """Owns the engine (one immutable snapshot at a time) and the follow-up store."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, store: HitStore | None = None) -> None:
         self.settings = settings
-        self.store = open_store(settings.data_dir, settings.followup_backend)
+        # A worker process gets the parent's store; a single process opens its own.
+        self.store = store if store is not None else open_store(settings.data_dir,
+                                                                settings.followup_backend)
         self._engine: Engine | None = None
         self._swap = threading.Lock()
 

@@ -19,6 +19,8 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 50051
     grpc_threads: int = 32
+    # Server processes sharing the port (SO_REUSEPORT) and the memory-mapped snapshot.
+    workers: int = 1
 
     # Decision thresholds on the graded score in [0, 1].
     hit_threshold: float = 0.92
@@ -32,6 +34,9 @@ class Settings:
     max_field_length: int = 256
     max_manifest_passengers: int = 5000
     max_message_bytes: int = 8 * 1024 * 1024
+
+    # How often the server looks for a newer snapshot version to swap in (0: never).
+    reload_interval_s: float = 5.0
 
     # Follow-up queue backend: "duckdb" (embedded file in data_dir).
     followup_backend: str = "duckdb"
@@ -53,10 +58,12 @@ class Settings:
             )
         if not 0 <= self.port < 65536:
             raise InvalidArgument("port out of range", field="port")
-        for name in ("grpc_threads", "max_field_length", "max_manifest_passengers",
+        for name in ("workers", "grpc_threads", "max_field_length", "max_manifest_passengers",
                      "name_max_candidates", "max_matches", "max_message_bytes"):
             if getattr(self, name) <= 0:
                 raise InvalidArgument("must be positive", field=name)
+        if self.reload_interval_s < 0:
+            raise InvalidArgument("must not be negative", field="reload_interval_s")
         if self.followup_backend not in ("duckdb",):
             raise InvalidArgument("unknown backend (duckdb)", field="followup_backend")
         return self

@@ -45,13 +45,19 @@ def _phonetic_skeleton_kernel(buf, start, end, first_table, rest_table, out):
     """Consonant skeleton of buf[start:end] written to out; returns its length.
 
     First letter through first_table (vowels -> A, Y -> J), then rest_table maps similar
-    consonants to one class and vowels/H/W/Y to 0 (dropped); PH is F; repeats collapse even
-    across dropped letters (MUHAMMAD -> M.M.M.D -> MT)."""
+    consonants to one class and vowels/H/W/Y to 0 (dropped); PH is F, ZH is J, D before J/ZH
+    is silent (then the next letter counts as the first); repeats collapse even across dropped
+    letters (MUHAMMAD -> M.M.M.D -> MT)."""
     n = 0
     last = 0
     for i in range(start, end):
         c = buf[i]
-        if i == start:
+        # D before J or ZH is silent: DZHAMSHID / DJAMSHID / JAMSHID (Russian and French
+        # romanisations of one sound).
+        if c == 68 and i + 1 < end and (buf[i + 1] == 74 or (
+                buf[i + 1] == 90 and i + 2 < end and buf[i + 2] == 72)):
+            continue
+        if i == start or (i == start + 1 and buf[start] == 68 and n == 0):
             code = first_table[c]
         elif c == 72 and buf[i - 1] == 80:  # the H of PH: the P was already coded as F
             continue
@@ -59,6 +65,8 @@ def _phonetic_skeleton_kernel(buf, start, end, first_table, rest_table, out):
             code = rest_table[c]
         if c == 80 and i + 1 < end and buf[i + 1] == 72:  # PH -> F
             code = 70
+        if c == 90 and i + 1 < end and buf[i + 1] == 72:  # ZH -> J (ZHUKOV, ZHANNA)
+            code = 74
         if code == 0 or code == last:
             continue
         out[n] = code
@@ -153,9 +161,22 @@ def _token_sim_kernel(a, a_s, a_l, a_phon, a_plen, b, b_s, b_l, b_phon, b_plen, 
     jw = _jaro_winkler_core_kernel(a[a_s:a_s + a_l], a_l, b[b_s:b_s + b_l], b_l, flags_a,
                                    flags_b, pm)
     if (jw < PHONETIC_SIM and a_phon == b_phon and a_plen >= MIN_PHONETIC_LEN
-            and a_plen == b_plen and (a_plen >= 3 or jw >= PHONETIC_MIN_JW)):
+            and a_plen == b_plen and (a_plen >= 3 or jw >= PHONETIC_MIN_JW
+                                      or _no_vowel_kernel(a, a_s, a_l)
+                                      or _no_vowel_kernel(b, b_s, b_l))):
         return PHONETIC_SIM, METHOD_PHONETIC
     return jw, METHOD_JARO_WINKLER
+
+
+@njit(**JIT)
+def _no_vowel_kernel(buf, start, length):
+    """True for a token without A/E/I/O/U: an abjad romanisation (Arabic or Hebrew written
+    without short vowels, BLL for BILAL), where the skeleton is all the evidence there is."""
+    for t in range(start, start + length):
+        c = buf[t]
+        if c == 65 or c == 69 or c == 73 or c == 79 or c == 85:
+            return False
+    return True
 
 
 @njit(**JIT)

@@ -13,6 +13,7 @@ import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
+from screening.followup import HitStore
 from screening.grpc.servicers import FollowUpServicer, ScreeningServicer, WatchlistsServicer
 from screening.pb import screening_pb2 as pb
 from screening.pb import screening_pb2_grpc as pb_grpc
@@ -32,6 +33,7 @@ class RunningServer:
         self.service = service
         self.health = health_servicer
         self.port = port
+        self._stopping = threading.Event()
 
     def set_serving(self, serving: bool) -> None:
         status = (health_pb2.HealthCheckResponse.SERVING if serving
@@ -39,23 +41,39 @@ class RunningServer:
         for name in ("", *SERVICE_NAMES):
             self.health.set(name, status)
 
+    def watch_for_new_versions(self, interval: float) -> None:
+        """Swap in a newer snapshot (named in CURRENT by a later `screening load`) while
+        serving. The new version is opened and warmed before the swap."""
+        def loop() -> None:
+            while not self._stopping.wait(interval):
+                try:
+                    if self.service.has_newer_snapshot():
+                        snap = self.service.load()
+                        log.info("swapped in snapshot %s", snap.version)
+                except Exception:  # noqa: BLE001 - keep serving the current version
+                    log.exception("could not load the newer snapshot; still serving the old one")
+        threading.Thread(target=loop, name="snapshot-watch", daemon=True).start()
+
     def stop(self, grace: float = 5.0) -> None:
+        self._stopping.set()
         self.set_serving(False)
         self.server.stop(grace).wait()
         self.service.close()
 
 
-def start_server(settings: Settings) -> RunningServer:
+def start_server(settings: Settings, *, store: HitStore | None = None,
+                 reuse_port: bool = False) -> RunningServer:
     """Bind, start answering health checks (NOT_SERVING), load and warm the snapshot,
-    then report SERVING. Returns once serving."""
-    service = ScreeningService(settings)
+    then report SERVING. Returns once serving. Worker processes pass the parent's
+    `store` and `reuse_port` so that several processes share one port."""
+    service = ScreeningService(settings, store)
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=settings.grpc_threads,
                                    thread_name_prefix="grpc"),
         options=[
             ("grpc.max_receive_message_length", settings.max_message_bytes),
             ("grpc.max_send_message_length", settings.max_message_bytes),
-            ("grpc.so_reuseport", 0),
+            ("grpc.so_reuseport", 1 if reuse_port else 0),
         ],
     )
     pb_grpc.add_ScreeningServicer_to_server(ScreeningServicer(service), server)
@@ -80,6 +98,8 @@ def start_server(settings: Settings) -> RunningServer:
         service.close()
         raise
     running.set_serving(True)
+    if settings.reload_interval_s:
+        running.watch_for_new_versions(settings.reload_interval_s)
     log.info("SERVING on %s:%d, snapshot %s ready in %.1f s", settings.host, port,
              snapshot.version, time.perf_counter() - t0)
     return running

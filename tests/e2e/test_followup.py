@@ -142,3 +142,33 @@ def test_server_refuses_to_serve_without_data(tmp_path):
     with pytest.raises(FileNotFoundError):
         start(empty)
     shutil.rmtree(empty)
+
+
+def test_server_swaps_in_a_newer_version_while_serving(fresh_data):
+    import time
+
+    from screening import loader
+    from screening.pb import screening_pb2 as pb
+    from tests.fixtures import DOCUMENTS, write_jsonl
+
+    server = start(fresh_data, reload_interval_s=0.2)
+    try:
+        with Client(f"127.0.0.1:{server.port}") as c:
+            before = c.watchlists.GetStatus(pb.GetStatusRequest(), timeout=5).version
+            extra = write_jsonl(fresh_data / "more.jsonl", DOCUMENTS + [
+                {"record_id": "D-NEW", "number": "NEW00001", "issuing_country": "GBR",
+                 "type": "P", "status": "STOLEN", "reported_on": "2026-11-23", "owner": "GBR"}])
+            from indexes.snapshot import build_snapshot
+
+            after = build_snapshot(fresh_data, documents=loader.read_documents(extra))
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                if c.watchlists.GetStatus(pb.GetStatusRequest(), timeout=5).version == after:
+                    break
+                time.sleep(0.1)
+            assert after != before
+            out = result_dict(c.check(Passenger(surname="X", document=TravelDocument(
+                number="NEW00001", issuing_country="GBR"))))
+            assert out["decision"] == "HIT" and out["hits"][0]["record_id"] == "D-NEW"
+    finally:
+        server.stop(grace=1)

@@ -1,0 +1,108 @@
+"""Candidate-step recall: does the blocking step of the name index find every record that
+exhaustive scoring says is above name_min_score?
+
+Exhaustive scoring runs the index's own Numba batch scorer (`_score_pairs_kernel`) on chosen
+entries instead of the blocked candidates, so the scores are the ones `search` would give.
+Two figures:
+- true record: for sampled positives, the listed person's best exhaustive score over all its
+  names; when >= name_min_score, `search` must return that record.
+- all records: for a smaller sample, every entry of the whole list is scored; every record
+  >= name_min_score must be returned by `search`.
+This reads the index's internal arrays (read only): the public API has no exhaustive mode.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from bench.quality.cases import Case
+from indexes.kernels.names import _score_pairs_kernel
+from indexes.name_index import MAX_TOKENS, NameIndex, _token_table
+from indexes.normalize import name_variants
+
+SEARCH_LIMIT = 100_000  # no top-k cut: we test the candidate step, not the ranking
+
+
+@dataclass
+class CandidateRecall:
+    checked: int = 0  # true records scoring >= min_score exhaustively
+    found: int = 0
+    missed: list[tuple[str, str, float]] = field(default_factory=list)  # query, record, score
+    all_checked: int = 0  # (query, record) pairs >= min_score over the whole list
+    all_found: int = 0
+    all_queries: int = 0
+    seconds: float = 0.0
+
+    @property
+    def rate(self) -> float:
+        return self.found / self.checked if self.checked else float("nan")
+
+    @property
+    def all_rate(self) -> float:
+        return self.all_found / self.all_checked if self.all_checked else float("nan")
+
+
+class Exhaustive:
+    def __init__(self, index: NameIndex) -> None:
+        self.a = index._a  # noqa: SLF001 - read-only use of the index arrays
+        self.entry_record = np.asarray(self.a["name_record"])[np.asarray(self.a["entry_name"])]
+        self.order = np.argsort(self.entry_record, kind="stable")
+        self.sorted_rec = self.entry_record[self.order]
+
+    def entries_of(self, record: int) -> np.ndarray:
+        lo, hi = np.searchsorted(self.sorted_rec, [record, record + 1])
+        return self.order[lo:hi]
+
+    def score(self, query: str, entries: np.ndarray) -> np.ndarray:
+        """Best score over the query's spelling variants, per entry."""
+        subs = [t[:MAX_TOKENS] for t in name_variants(query) if t]
+        if not subs or not len(entries):
+            return np.zeros(len(entries))
+        flat = [t for s in subs for t in s]
+        qt = _token_table(flat)
+        sq_off = np.zeros(len(subs) + 1, dtype=np.int64)
+        np.cumsum([len(s) for s in subs], out=sq_off[1:])
+        n = len(entries)
+        pair_sq = np.repeat(np.arange(len(subs), dtype=np.int64), n)
+        pair_e = np.tile(np.asarray(entries, dtype=np.int64), len(subs))
+        a = self.a
+        s = _score_pairs_kernel(pair_sq, pair_e, qt.chars, qt.offsets, sq_off, qt.weight,
+                                qt.phon, qt.plen, a["token_chars"], a["token_offsets"],
+                                a["token_weight"], a["token_phon"], a["token_plen"],
+                                a["entry_tok_offsets"], a["entry_tokens"])
+        return s.reshape(len(subs), n).max(axis=0)
+
+
+def measure(index: NameIndex, record_ids: list[str], cases: list[Case], min_score: float,
+            max_candidates: int, all_sample: int) -> CandidateRecall:
+    t0 = time.perf_counter()
+    ex = Exhaustive(index)
+    idx_of = {r: i for i, r in enumerate(record_ids)}
+    out = CandidateRecall()
+    queries = [c.query.display() for c in cases]
+    found = index.search(queries, limit=SEARCH_LIMIT, min_score=min_score,
+                         max_candidates=max_candidates)
+    for c, q, res in zip(cases, queries, found, strict=True):
+        rec = idx_of.get(c.record_id, -1)
+        if rec < 0:
+            continue
+        best = float(ex.score(q, ex.entries_of(rec)).max(initial=0.0))
+        if best >= min_score:
+            out.checked += 1
+            if any(m.record_idx == rec for m in res):
+                out.found += 1
+            else:
+                out.missed.append((q, c.record_id, round(best, 4)))
+    all_entries = np.arange(len(ex.entry_record), dtype=np.int64)
+    for q, res in list(zip(queries, found, strict=True))[:all_sample]:
+        s = ex.score(q, all_entries)
+        hit_records = set(np.unique(ex.entry_record[s >= min_score]).tolist())
+        got = {m.record_idx for m in res}
+        out.all_checked += len(hit_records)
+        out.all_found += len(hit_records & got)
+        out.all_queries += 1
+    out.seconds = time.perf_counter() - t0
+    return out

@@ -1,0 +1,80 @@
+"""One hit store shared by several server processes.
+
+DuckDB allows one writing process, and the queue must see every hit exactly once, so
+the parent process owns the store and worker processes call it through a
+`multiprocessing` manager on a Unix socket (authenticated with a per-run key). Each call
+is synchronous: a worker's `add` returns only once the parent has committed, so "a hit
+is durable before the answer leaves" holds across processes too.
+"""
+
+from __future__ import annotations
+
+import threading
+from multiprocessing.managers import BaseManager
+from pathlib import Path
+
+from screening.followup.store import DuckDBHitStore
+
+
+class _StoreManager(BaseManager):
+    pass
+
+
+# Methods a worker may call; `close` stays with the owner.
+_EXPOSED = ("add", "get", "list", "update", "wait_for_new", "query")
+
+
+def serve_store(store: DuckDBHitStore, socket_path: Path, authkey: bytes) -> threading.Thread:
+    """Serve `store` on a Unix socket from a daemon thread of the owning process."""
+    socket_path = Path(socket_path)
+    if socket_path.exists():
+        socket_path.unlink()
+    _StoreManager.register("store", callable=lambda: store, exposed=_EXPOSED)
+    manager = _StoreManager(address=str(socket_path), authkey=authkey)
+    server = manager.get_server()
+    thread = threading.Thread(target=server.serve_forever, name="hit-store", daemon=True)
+    thread.start()
+    return thread
+
+
+class RemoteHitStore:
+    """The store of the parent process, seen from a worker. Same interface as
+    `DuckDBHitStore`; one connection per thread, as manager proxies are not thread-safe."""
+
+    def __init__(self, socket_path: Path, authkey: bytes) -> None:
+        self._address = str(socket_path)
+        self._authkey = authkey
+        self._local = threading.local()
+        _StoreManager.register("store", exposed=_EXPOSED)
+        self._proxy()  # fail now, not on the first hit, if the owner is unreachable
+
+    def _proxy(self):
+        proxy = getattr(self._local, "proxy", None)
+        if proxy is None:
+            manager = _StoreManager(address=self._address, authkey=self._authkey)
+            manager.connect()
+            proxy = manager.store()
+            self._local.proxy = proxy
+        return proxy
+
+    def add(self, hits):
+        return self._proxy().add(hits)
+
+    def get(self, item_id):
+        return self._proxy().get(item_id)
+
+    def list(self, *, status=None, after_position=0, limit=100):
+        return self._proxy().list(status=status, after_position=after_position, limit=limit)
+
+    def update(self, item_id, status, *, by, note=""):
+        return self._proxy().update(item_id, status, by=by, note=note)
+
+    def wait_for_new(self, after_position, timeout):
+        return self._proxy().wait_for_new(after_position, timeout)
+
+    def query(self, sql):
+        return self._proxy().query(sql)
+
+    def close(self) -> None:
+        """The owner closes the store; a worker only drops its connections."""
+        self._local = threading.local()

@@ -1,0 +1,71 @@
+"""Several worker processes on one port share one follow-up queue: every hit once."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from screening.client import Client, result_dict
+from screening.domain import Flight, Passenger, TravelDocument
+from screening.grpc.workers import Cluster
+from screening.settings import Settings
+from tests.fixtures import build_fixture_data
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    data = tmp_path_factory.mktemp("cluster")
+    build_fixture_data(data)
+    c = Cluster(Settings(data_dir=data, port=0).validate(), workers=2)
+    yield c
+    c.stop(grace=1)
+
+
+def manifest(i: int) -> tuple[Flight, list[Passenger]]:
+    flight = Flight(carrier="AF", flight_number=f"AF{i:03d}", manifest_id=f"m-{i}")
+    return flight, [
+        Passenger(ref="a", surname="KARIMOV", given_names="MUHAMMAD YUSUF",
+                  date_of_birth="1970-05-12"),
+        Passenger(ref="b", surname="CLEAN", given_names="PERSON"),
+        Passenger(ref="c", surname="ROE", document=TravelDocument(number="X1234567",
+                                                                issuing_country="FRA")),
+    ]
+
+
+def send(port: int, i: int) -> list[dict]:
+    # a new channel per call: SO_REUSEPORT spreads connections, not calls
+    flight, passengers = manifest(i)
+    with Client(f"127.0.0.1:{port}", client_id="centre") as c:
+        return [result_dict(r.result) for r in c.screen(flight, passengers)
+                if r.HasField("result")]
+
+
+def test_every_hit_is_queued_exactly_once_across_workers(cluster):
+    rounds = [i % 20 for i in range(60)]  # 20 manifests, each sent 3 times, concurrently
+    with ThreadPoolExecutor(16) as pool:
+        results = list(pool.map(lambda i: send(cluster.port, i), rounds))
+    ids_by_manifest: dict[int, set[str]] = {}
+    for i, res in zip(rounds, results, strict=True):
+        ids = {h["follow_up_id"] for r in res for h in r["hits"]}
+        assert len(ids) == 2  # KARIMOV and the stolen document
+        ids_by_manifest.setdefault(i, set()).update(ids)
+    # re-sends returned the same items
+    assert all(len(ids) == 2 for ids in ids_by_manifest.values())
+    with Client(f"127.0.0.1:{cluster.port}") as c:
+        items = c.list_hits()
+    assert len(items) == 40
+    assert {i.id for i in items} == set().union(*ids_by_manifest.values())
+    assert len({i.position for i in items}) == 40
+
+
+def test_follow_up_errors_cross_the_process_boundary(cluster):
+    import grpc
+
+    from screening.pb import screening_pb2 as pb
+
+    with Client(f"127.0.0.1:{cluster.port}") as c:
+        with pytest.raises(grpc.RpcError) as err:
+            c.followup.GetHit(pb.GetHitRequest(id="missing"), timeout=5)
+        assert err.value.code() == grpc.StatusCode.NOT_FOUND
+        assert err.value.details().startswith("id:")
