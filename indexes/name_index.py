@@ -70,6 +70,13 @@ class NameMatch:
     record_idx: int
     score: float
     pairs: tuple[TokenPair, ...]
+    # Information carried by the matched record tokens: sum over them of
+    # log2((entries + 1) / (document frequency + 1)) (particles left out). With E = entries *
+    # 2**-information, the number of entries expected to share the matched tokens by chance,
+    # rarity = 1 / (1 + E): near 1 for a rare name, 0.5 or less when the list itself is
+    # expected to hold another bearer of it (JOHN SMITH, MUHAMMAD ALI, WANG WEI).
+    information: float = 0.0
+    rarity: float = 1.0
 
 
 @dataclass
@@ -255,11 +262,14 @@ class NameIndex:
         best = best[np.lexsort((record[best], -scores[best], pair_q[best]))]
         rank = np.arange(len(best)) - np.searchsorted(pair_q[best], pair_q[best], side="left")
         best = best[rank < limit]
+        n_entries = len(a["entry_name"])
         for p in best:  # at most limit * len(queries) results: explanations only for these
             s = int(pair_sq[p])
+            pairs, info = self._explain(sq_tokens[s], qt, int(sq_tok_offsets[s]), int(cands[p]))
             results[int(pair_q[p])].append(NameMatch(
                 name_idx=int(name[p]), record_idx=int(record[p]), score=float(scores[p]),
-                pairs=self._explain(sq_tokens[s], qt, int(sq_tok_offsets[s]), int(cands[p]))))
+                pairs=pairs, information=round(info, 3),
+                rarity=round(1.0 / (1.0 + n_entries * 2.0 ** -info), 4)))
         return results
 
     def _token_str(self, t: int) -> str:
@@ -267,7 +277,9 @@ class NameIndex:
         return bytes(self._a["token_chars"][o[t]:o[t + 1]]).decode("ascii")
 
     def _explain(self, q_tokens: list[str], qt: _TokenTable, q_first: int,
-                 entry: int) -> tuple[TokenPair, ...]:
+                 entry: int) -> tuple[tuple[TokenPair, ...], float]:
+        """Token pairs of the best assignment, and the information (bits) of the matched
+        record tokens."""
         a = self._a
         n_q = len(q_tokens)
         tok_ids = np.asarray(
@@ -296,4 +308,10 @@ class NameIndex:
         for j, token in enumerate(c_tokens):
             if j not in covered:
                 pairs.append(TokenPair("", token, 0.0, "missing"))
-        return tuple(pairs)
+        n_entries = len(a["entry_name"])
+        info = 0.0
+        for j in covered:
+            t = int(tok_ids[j])
+            if a["token_weight"][t] >= TOKEN_WEIGHT:  # particles carry no identity
+                info += float(np.log2((n_entries + 1) / (int(a["token_df"][t]) + 1)))
+        return tuple(pairs), info

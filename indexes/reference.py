@@ -243,3 +243,46 @@ def gather_candidates(
                     entries.append(e)
         out.append(entries)
     return out
+
+
+def dob_relation(q: int, r: int) -> int:
+    """Twin of _dob_relation_kernel on (year, month, day) read from yyyymmdd ints."""
+    from indexes.kernels import evidence as EK
+
+    (qy, qm, qd), (ry, rm, rd) = (divmod(q, 10000)[0], q // 100 % 100, q % 100), (
+        divmod(r, 10000)[0], r // 100 % 100, r % 100)
+    month_ok = not qm or not rm or qm == rm
+    day_ok = not qd or not rd or qd == rd
+    if qy == ry and month_ok and day_ok:
+        return EK.DOB_EXACT if qm and rm and qd and rd else EK.DOB_PARTIAL
+    if qy == ry and qm and qd and rm and rd and qm == rd and qd == rm:
+        return EK.DOB_SWAPPED
+    if abs(qy - ry) == 1 and month_ok and day_ok:
+        return EK.DOB_YEAR_OFF_BY_ONE
+    return EK.DOB_CONFLICT
+
+
+def evidence(q_dob: int, q_sex: int, q_nat: int, r_dobs: list[int], r_sex: int,
+             r_nats: list[int], dob_w: list[float], sex_w: list[float], nat_w: list[float]
+             ) -> tuple[int, int, int, int, float]:
+    """Twin of one pair of _evidence_kernel: (dob rel, best dob position in r_dobs or -1,
+    sex rel, nationality rel, weight)."""
+    from indexes.kernels import evidence as EK
+
+    dob_rel, dob_at, w = EK.DOB_NONE, -1, 0.0
+    if q_dob >= 0:
+        scored = [(dob_w[dob_relation(q_dob, r)], -k, dob_relation(q_dob, r))
+                  for k, r in enumerate(r_dobs) if r >= 0]
+        if scored:
+            best = max(scored)  # highest weight, then the first date
+            w += best[0]
+            dob_rel, dob_at = best[2], -best[1]
+    sex_rel = EK.SEX_NONE
+    if q_sex and r_sex:
+        sex_rel = EK.SEX_EXACT if q_sex == r_sex else EK.SEX_CONFLICT
+        w += sex_w[sex_rel]
+    nat_rel = EK.NAT_NONE
+    if q_nat >= 0 and r_nats:
+        nat_rel = EK.NAT_EXACT if q_nat in r_nats else EK.NAT_DIFFERENT
+        w += nat_w[nat_rel]
+    return dob_rel, dob_at, sex_rel, nat_rel, w

@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
+import numpy as np
 import pyarrow as pa
 
 from indexes.snapshot import Snapshot
@@ -33,6 +34,10 @@ _DOC_STATUS_WORDS = {
 
 # A failed MRZ check digit on the document number lowers confidence in that number.
 MRZ_DOCUMENT_CHECK_PENALTY = 0.05
+# Names scoring at least this are namesakes: two or more records sharing the passenger's name
+# make it ambiguous, whatever the token statistics say (see evidence.COMMON_NAME_CAP).
+NAMESAKE_SCORE = 0.95
+COMMON_RARITY = 0.5  # NameMatch.rarity below this: a common name
 
 
 def _column(table: pa.Table, name: str) -> pa.Array:
@@ -67,6 +72,9 @@ class Engine:
         self._docs = {n: _column(snapshot.documents, n) for n in snapshot.documents.column_names}
         self._person_doc_rec = _column(snapshot.person_documents, "record_idx")
         self._person_doc_num = _column(snapshot.person_documents, "number")
+        # Dates of birth, sex and nationalities encoded once for the evidence kernel.
+        self._evidence = evidence.RecordEvidence.of(self._rec.dobs, self._rec.sex,
+                                                    self._rec.nationalities)
 
     @property
     def version(self) -> str:
@@ -97,14 +105,39 @@ class Engine:
         ) if named else []
         names_by_passenger = dict(zip(named, name_results, strict=True))
 
+        # Every (passenger, record) pair to weigh: name matches and documents on record; the
+        # evidence of all of them comes from one kernel call.
+        pair_q: list[int] = []
+        pair_rec: list[int] = []
+        per_passenger: list[list[tuple[int, object, int]]] = []
+        for i in range(len(passengers)):
+            doc_row = int(on_record[i])
+            doc_record = int(self._person_doc_rec[doc_row].as_py()) if doc_row >= 0 else -1
+            by_record: dict[int, object] = {m.record_idx: m for m in names_by_passenger.get(i, [])}
+            if doc_record >= 0 and doc_record not in by_record:
+                by_record[doc_record] = None
+            items = []
+            for rec, nm in by_record.items():
+                items.append((len(pair_q), nm, doc_row if rec == doc_record else -1))
+                pair_q.append(i)
+                pair_rec.append(rec)
+            per_passenger.append(items)
+        batch = evidence.compare_batch(
+            self._evidence, [p.date_of_birth for p in passengers], [p.sex for p in passengers],
+            [p.nationality for p in passengers], np.asarray(pair_q, dtype=np.int64),
+            np.asarray(pair_rec, dtype=np.int64))
+
         results = []
         for i, p in enumerate(passengers):
             matches: list[Match] = []
             doc_match = self._document_match(p, int(exact[i]), int(confusable[i]))
             if doc_match is not None:
                 matches.append(doc_match)
-            matches.extend(self._person_matches(p, names_by_passenger.get(i, []),
-                                                int(on_record[i])))
+            namesakes = sum(1 for m in names_by_passenger.get(i, [])
+                            if m.score >= NAMESAKE_SCORE)
+            for k, nm, doc_row in per_passenger[i]:
+                matches.append(self._person_match(p, pair_rec[k], nm, doc_row, batch, k,
+                                                  namesakes))
             matches = [m for m in matches if m.decision != Decision.CLEAR]
             matches.sort(key=lambda m: (-m.score, m.record_id))
             matches = matches[: self.settings.max_matches]
@@ -153,17 +186,8 @@ class Engine:
 
     # -- persons -----------------------------------------------------------------------
 
-    def _person_matches(self, p: Passenger, name_matches: list, doc_row: int) -> list[Match]:
-        doc_record = int(self._person_doc_rec[doc_row].as_py()) if doc_row >= 0 else -1
-        by_record = {m.record_idx: m for m in name_matches}
-        if doc_record >= 0 and doc_record not in by_record:
-            by_record[doc_record] = None
-        out = []
-        for rec, nm in by_record.items():
-            out.append(self._person_match(p, rec, nm, doc_row if rec == doc_record else -1))
-        return out
-
-    def _person_match(self, p: Passenger, rec: int, nm, doc_row: int) -> Match:
+    def _person_match(self, p: Passenger, rec: int, nm, doc_row: int,
+                      batch: evidence.EvidenceBatch, k: int, namesakes: int) -> Match:
         details: list[MatchDetail] = []
         score = 0.0
         if nm is not None:
@@ -171,16 +195,17 @@ class Engine:
             for pair in nm.pairs:
                 details.append(MatchDetail("name", pair.query_token, pair.record_token,
                                            pair.method, round(pair.similarity, 4), 0.0))
-        record_dobs = self._rec.dobs[rec].as_py() or []
-        record_nats = self._rec.nationalities[rec].as_py() or []
-        for detail in (
-            evidence.compare_dob(p.date_of_birth, record_dobs),
-            evidence.compare_sex(p.sex, self._rec.sex[rec].as_py() or ""),
-            evidence.compare_nationality(p.nationality, record_nats),
-        ):
-            if detail is not None:
-                details.append(detail)
-                score += detail.weight
+        for detail in evidence.details(batch, k, self._evidence, rec, p.date_of_birth, p.sex,
+                                       p.nationality, self._rec.sex[rec].as_py() or ""):
+            details.append(detail)
+            score += detail.weight
+        corroborated = doc_row >= 0 or int(batch.dob_rel[k]) in (1, 2)  # exact or partial DOB
+        if nm is not None and not corroborated and (
+                nm.rarity < COMMON_RARITY or namesakes >= 2) and score > evidence.COMMON_NAME_CAP:
+            # A common name alone identifies nobody: at most a possible match.
+            details.append(MatchDetail("name_rarity", "", "", "common_name", round(nm.rarity, 4),
+                                       round(evidence.COMMON_NAME_CAP - score, 4)))
+            score = evidence.COMMON_NAME_CAP
         if doc_row >= 0:
             number = self._person_doc_num[doc_row].as_py()
             details.append(MatchDetail("document.number", p.document.number, number,

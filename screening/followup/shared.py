@@ -24,17 +24,36 @@ class _StoreManager(BaseManager):
 _EXPOSED = ("add", "get", "list", "update", "wait_for_new", "query")
 
 
-def serve_store(store: DuckDBHitStore, socket_path: Path, authkey: bytes) -> threading.Thread:
-    """Serve `store` on a Unix socket from a daemon thread of the owning process."""
-    socket_path = Path(socket_path)
-    if socket_path.exists():
-        socket_path.unlink()
-    _StoreManager.register("store", callable=lambda: store, exposed=_EXPOSED)
-    manager = _StoreManager(address=str(socket_path), authkey=authkey)
-    server = manager.get_server()
-    thread = threading.Thread(target=server.serve_forever, name="hit-store", daemon=True)
-    thread.start()
-    return thread
+class StoreServer:
+    """Serves one store on a Unix socket from a daemon thread of the owning process."""
+
+    def __init__(self, store: DuckDBHitStore, socket_path: Path, authkey: bytes) -> None:
+        self.socket_path = Path(socket_path)
+        if self.socket_path.exists():
+            self.socket_path.unlink()
+        self._served = [store]
+        _StoreManager.register("store", callable=lambda: self._served[0], exposed=_EXPOSED)
+        self._server = _StoreManager(address=str(self.socket_path), authkey=authkey).get_server()
+        self._thread = threading.Thread(target=self._serve, name="hit-store", daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        try:
+            self._server.serve_forever()
+        except SystemExit:  # serve_forever ends with sys.exit(0), meant for a process
+            pass
+
+    def stop(self) -> None:
+        """Stop serving and drop every reference to the store, so it can close cleanly."""
+        self._server.stop_event.set()
+        self._server.id_to_obj.clear()
+        self._served.clear()
+        _StoreManager._registry.pop("store", None)
+        self._thread.join(timeout=5)  # the listener's finalizer removes the socket file
+
+
+def serve_store(store: DuckDBHitStore, socket_path: Path, authkey: bytes) -> StoreServer:
+    return StoreServer(store, socket_path, authkey)
 
 
 class RemoteHitStore:
@@ -45,7 +64,8 @@ class RemoteHitStore:
         self._address = str(socket_path)
         self._authkey = authkey
         self._local = threading.local()
-        _StoreManager.register("store", exposed=_EXPOSED)
+        if "store" not in _StoreManager._registry:
+            _StoreManager.register("store", exposed=_EXPOSED)
         self._proxy()  # fail now, not on the first hit, if the owner is unreachable
 
     def _proxy(self):

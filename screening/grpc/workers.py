@@ -60,7 +60,7 @@ class Cluster:
         self._tmp = tempfile.mkdtemp(prefix="screening-")
         socket_path = Path(self._tmp) / "store.sock"
         authkey = os.urandom(32)
-        serve_store(self.store, socket_path, authkey)
+        self._store_server = serve_store(self.store, socket_path, authkey)
         env = {**os.environ, **settings_to_env(self.settings), _SOCKET_ENV: str(socket_path),
                _AUTHKEY_ENV: authkey.hex(), "PYTHONUNBUFFERED": "1"}
         self.procs = [subprocess.Popen([sys.executable, "-m", "screening.grpc.workers"], env=env,
@@ -95,6 +95,7 @@ class Cluster:
                 proc.wait(timeout=grace + 10)
             except subprocess.TimeoutExpired:
                 proc.kill()
+        self._store_server.stop()
         self.store.close()
 
 
