@@ -3,6 +3,8 @@ every kernel against its twin."""
 
 from __future__ import annotations
 
+import math
+
 from indexes.kernels import names as K
 from indexes.phonetic import FIRST, REST
 
@@ -204,12 +206,14 @@ def name_score(
 def gather_candidates(
     query_tokens: list[list[str]], query_weights: list[list[float]], index_tokens: list[str],
     token_entries: list[list[int]], min_score: float, max_candidates: int, common_df: int,
+    n_entries_total: int | None = None,
 ) -> list[list[int]]:
     """Twin of _gather_candidates_kernel on strings: per subquery, skip the most common query
     tokens (summed df >= common_df) while a candidate matching only them could not reach
-    min_score (but never the rarest query token that matches anything), then take the index
-    tokens sharing a blocking key with the other query tokens, rarest first (df, then id), and
-    their entries, deduplicated and cut at max_candidates."""
+    min_score (but never the rarest query token that matches anything), then score every entry
+    reached through the other query tokens by the summed idf (per query token, of its rarest
+    matched index token listing the entry) and keep the max_candidates best (ties: lower id),
+    as a set (returned sorted)."""
     keys_of = [set(token_keys(t)) for t in index_tokens]
     out = []
     for tokens, weights in zip(query_tokens, query_weights, strict=True):
@@ -230,17 +234,23 @@ def gather_candidates(
                 break
             a_skip, rest = a_new, rest_new
             skipped.add(i)
-        found = sorted({t for i, m in enumerate(matched) if i not in skipped for t in m},
-                       key=lambda t: (len(token_entries[t]), t))
-        entries: list[int] = []
-        seen: set[int] = set()
-        for t in found:
-            for e in token_entries[t]:
-                if len(entries) >= max_candidates:
-                    break
-                if e not in seen:
-                    seen.add(e)
-                    entries.append(e)
+        acc: dict[int, float] = {}
+        n_entries = sum(1 for _ in {e for te in token_entries for e in te})
+        n_entries = n_entries_total if n_entries_total is not None else n_entries
+        for i, m in enumerate(matched):
+            if i in skipped:
+                continue
+            info: dict[int, float] = {}
+            for t in sorted(m, key=lambda t: (len(token_entries[t]), t)):
+                idf = math.log((n_entries + 1.0) / (len(token_entries[t]) + 1.0))
+                for e in token_entries[t]:
+                    info.setdefault(e, idf)
+            for e, v in info.items():
+                acc[e] = acc.get(e, 0.0) + v
+        if len(acc) <= max_candidates:
+            entries = sorted(acc)
+        else:
+            entries = sorted(sorted(acc, key=lambda e: (-acc[e], e))[:max_candidates])
         out.append(entries)
     return out
 

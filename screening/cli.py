@@ -149,13 +149,10 @@ def cmd_screen(args: argparse.Namespace) -> int:
         return 2
     results = [{"ref": e.field, "decision": "ERROR", "hits": [], "error": e.message}
                for e in source.errors]
-    summary = None
     with Client(args.server) as client:
-        for resp in client.screen(source.flight, source.passengers, batch=args.batch):
-            if resp.HasField("result"):
-                results.append(result_dict(resp.result))
-            else:
-                summary = resp.summary
+        screened, summary = client.screen_all(source.flight, source.passengers,
+                                              batch=args.batch)
+    results.extend(result_dict(r) for r in screened)
     out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout
     try:
         if args.format == "csv":

@@ -117,6 +117,17 @@ class Client:
         return self.screening.ScreenManifest(requests(), metadata=self.metadata,
                                              timeout=self.timeout * 20)
 
+    def screen_all(self, flight: Flight, passengers: Iterable[Passenger], *,
+                   batch: int = 50) -> tuple[list[pb.PassengerResult], pb.ManifestSummary | None]:
+        """Stream a manifest and collect every result (single or batched) and the summary."""
+        results: list[pb.PassengerResult] = []
+        summary = None
+        for resp in self.screen(flight, passengers, batch=batch):
+            results.extend(manifest_results(resp))
+            if resp.HasField("summary"):
+                summary = resp.summary
+        return results, summary
+
     def list_hits(self, *, status: int = 0, limit: int = 1000) -> list[pb.FollowUpItem]:
         items, after = [], 0
         while True:
@@ -127,6 +138,16 @@ class Client:
             if not resp.next_position:
                 return items
             after = resp.next_position
+
+
+def manifest_results(resp: pb.ManifestResponse) -> list[pb.PassengerResult]:
+    """The passenger results one ManifestResponse carries (none for the summary)."""
+    kind = resp.WhichOneof("item")
+    if kind == "result":
+        return [resp.result]
+    if kind == "results":
+        return list(resp.results.results)
+    return []
 
 
 def dumps(obj: object) -> str:

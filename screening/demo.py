@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from screening.client import Client, flight_from_json, item_dict, result_dict
+from screening.client import Client, flight_from_json, item_dict, manifest_results, result_dict
 from screening.passenger_io import passenger_from_dict
 
 SEED = 42
@@ -132,15 +132,16 @@ def run_demo(data: Path, *, persons: int = 100_000, documents: int = 1_000_000,
             passengers = [passenger_from_dict(json.loads(x))
                           for x in manifest.read_text(encoding="utf-8").splitlines()]
             t0 = time.perf_counter()
+            by_ref = {p.ref: p for p in passengers}
             summary = None
             for resp in client.screen(flight, passengers):
-                if resp.HasField("result"):
-                    out = result_dict(resp.result)
+                for result in manifest_results(resp):
+                    out = result_dict(result)
                     if out["decision"] != "CLEAR":
-                        p = next(x for x in passengers if x.ref == out["ref"])
-                        _show(f"{out['ref']}: {(p.full_name or p.surname + ', ' + p.given_names)[:30]}",
-                              out)
-                else:
+                        p = by_ref[out["ref"]]
+                        name = p.full_name or f"{p.surname}, {p.given_names}"
+                        _show(f"{out['ref']}: {name[:30]}", out)
+                if resp.HasField("summary"):
                     summary = resp.summary
             print(f"  {summary.passengers} passengers in {time.perf_counter() - t0:.2f} s: "
                   f"{summary.hits} HIT, {summary.possible_matches} POSSIBLE_MATCH, "

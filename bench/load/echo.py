@@ -37,12 +37,16 @@ class EchoScreening(pb_grpc.ScreeningServicer):
             kind = message.WhichOneof("item")
             passengers = ([message.passenger] if kind == "passenger"
                           else list(message.batch.passengers) if kind == "batch" else [])
-            for p in passengers:
-                summary.passengers += 1
-                summary.clear += 1
-                yield pb.ManifestResponse(result=pb.PassengerResult(
-                    ref=p.ref, check_id=uuid.uuid4().hex, decision=pb.CLEAR,
-                    snapshot_version="echo"))
+            results = [pb.PassengerResult(ref=p.ref, check_id=uuid.uuid4().hex,
+                                          decision=pb.CLEAR, snapshot_version="echo")
+                       for p in passengers]
+            summary.passengers += len(results)
+            summary.clear += len(results)
+            # the same message shapes as the real server: one message per batch
+            if kind == "passenger":
+                yield pb.ManifestResponse(result=results[0])
+            elif kind == "batch":
+                yield pb.ManifestResponse(results=pb.PassengerResultBatch(results=results))
         yield pb.ManifestResponse(summary=summary)
 
 

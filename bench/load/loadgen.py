@@ -147,8 +147,12 @@ async def _centre(target: str, passengers: list, size: int, batch: int, stop_at:
             t0 = time.perf_counter()
             try:
                 async for resp in stub.ScreenManifest(requests(), timeout=300):
-                    if resp.HasField("result"):
-                        per_passenger.append(time.perf_counter() - sent_at[resp.result.ref])
+                    kind = resp.WhichOneof("item")
+                    done = (list(resp.results.results) if kind == "results"
+                            else [resp.result] if kind == "result" else [])
+                    now = time.perf_counter()
+                    for r in done:
+                        per_passenger.append(now - sent_at[r.ref])
                 per_manifest.append(time.perf_counter() - t0)
             except grpc.aio.AioRpcError:
                 errs.append(1)

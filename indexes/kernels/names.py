@@ -508,14 +508,21 @@ def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, lo, hi, key_
        weight, credit 1), W = weight of the other query tokens, which it leaves unmatched.
        (MUHAMMAD in "MUHAMMAD KARIMOV" is skipped: 1 / (1 + 1) < 0.75.) The rarest query
        token that matches any key is never skipped.
-    2. Visit the index tokens matched by the remaining query tokens rarest first (document
-       frequency, then id) and collect their entries, deduplicated, up to max_candidates: a
-       rare shared token (a surname) is never crowded out by a common one.
+    2. Score every entry reached through the remaining query tokens by the information it
+       shares with the query: per query token, log((n_entries + 1) / (df + 1)) of the rarest
+       index token matched by that query token that lists the entry; summed over query tokens.
+       Keep all entries if at most max_candidates, else the max_candidates highest (ties: lower
+       entry id): an entry sharing a rare surname AND given names beats one sharing only one
+       token, and a rare shared token is never crowded out by a common one.
     """
     n_sq = sq_tok_offsets.shape[0] - 1
     n_tokens = token_df.shape[0]
     tok_mark = np.zeros(n_tokens, dtype=np.bool_)
     entry_mark = np.zeros(n_entries, dtype=np.bool_)
+    entry_stamp = np.zeros(n_entries, dtype=np.int64)
+    acc = np.zeros(n_entries, dtype=np.float64)
+    touched = np.empty(n_entries, dtype=np.int64)
+    stamp = 0
     offsets = np.zeros(n_sq + 1, dtype=np.int64)
     out = np.empty(n_sq * max_candidates, dtype=np.int64)
     n_out = 0
@@ -564,10 +571,16 @@ def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, lo, hi, key_
             a_skip = a_new
             rest = rest_new
             skipped[qi] = True
-        n_found = 0
+        # Accumulate per entry, over the kept query tokens, the information (log of inverse
+        # document frequency) of the rarest index token that brought it in; each query token
+        # counts once per entry. Entries sharing several rare tokens with the query come first.
+        start = n_out
+        n_touched = 0
         for qi in range(nq):
             if skipped[qi]:
                 continue
+            stamp += 1
+            n_found = 0
             for p in range(tok_key_offsets[qa + qi], tok_key_offsets[qa + qi + 1]):
                 for x in range(lo[p], hi[p]):
                     t = key_tokens[x]
@@ -575,25 +588,41 @@ def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, lo, hi, key_
                         tok_mark[t] = True
                         found[n_found] = t
                         n_found += 1
-        order_key = np.empty(n_found, dtype=np.int64)
-        for f in range(n_found):
-            tok_mark[found[f]] = False
-            order_key[f] = np.int64(token_df[found[f]]) * n_tokens + found[f]
-        order = np.argsort(order_key)
-        start = n_out
-        for f in range(n_found):
-            if n_out - start >= max_candidates:
-                break
-            t = found[order[f]]
-            for p in range(tok_entry_offsets[t], tok_entry_offsets[t + 1]):
-                e = tok_entries[p]
-                if not entry_mark[e]:
-                    entry_mark[e] = True
-                    out[n_out] = e
-                    n_out += 1
-                    if n_out - start >= max_candidates:
-                        break
-        for p in range(start, n_out):
-            entry_mark[out[p]] = False
+            order_key = np.empty(n_found, dtype=np.int64)
+            for f in range(n_found):
+                tok_mark[found[f]] = False
+                order_key[f] = np.int64(token_df[found[f]]) * n_tokens + found[f]
+            order = np.argsort(order_key)
+            for f in range(n_found):
+                t = found[order[f]]
+                idf = np.log((n_entries + 1.0) / (token_df[t] + 1.0))
+                for p in range(tok_entry_offsets[t], tok_entry_offsets[t + 1]):
+                    e = tok_entries[p]
+                    if entry_stamp[e] == stamp:
+                        continue
+                    entry_stamp[e] = stamp
+                    if not entry_mark[e]:
+                        entry_mark[e] = True
+                        touched[n_touched] = e
+                        n_touched += 1
+                    acc[e] += idf
+        if n_touched <= max_candidates:
+            for f in range(n_touched):
+                out[n_out] = touched[f]
+                n_out += 1
+        else:
+            # Best accumulated information first; ties: lower entry id.
+            ids = np.sort(touched[:n_touched])
+            neg = np.empty(n_touched, dtype=np.float64)
+            for f in range(n_touched):
+                neg[f] = -acc[ids[f]]
+            best = np.argsort(neg, kind="mergesort")
+            for f in range(max_candidates):
+                out[n_out] = ids[best[f]]
+                n_out += 1
+        for f in range(n_touched):
+            e = touched[f]
+            entry_mark[e] = False
+            acc[e] = 0.0
         offsets[s + 1] = n_out
     return offsets, out[:n_out]

@@ -59,6 +59,7 @@ class ScreeningServicer(pb_grpc.ScreeningServicer):
             self.service.validate_manifest_size(summary.passengers + len(passengers))
             results = self.service.screen_batch(
                 [convert.passenger_from_pb(p) for p in passengers], flight, requester)
+            encoded = []
             for r in results:
                 summary.passengers += 1
                 if r.is_error:
@@ -69,7 +70,12 @@ class ScreeningServicer(pb_grpc.ScreeningServicer):
                     summary.possible_matches += 1
                 else:
                     summary.clear += 1
-                yield pb.ManifestResponse(result=convert.passenger_result_to_pb(r))
+                encoded.append(convert.passenger_result_to_pb(r))
+            if kind == "passenger":
+                yield pb.ManifestResponse(result=encoded[0])
+            else:
+                # one message per batch: per-message cost, not per-passenger, in gRPC
+                yield pb.ManifestResponse(results=pb.PassengerResultBatch(results=encoded))
         if flight is None:
             raise InvalidArgument("empty manifest: no flight was sent", field="flight")
         yield pb.ManifestResponse(summary=summary)

@@ -216,13 +216,21 @@ class ManifestSummary(_message.Message):
     errors: int
     def __init__(self, passengers: _Optional[int] = ..., clear: _Optional[int] = ..., possible_matches: _Optional[int] = ..., hits: _Optional[int] = ..., errors: _Optional[int] = ...) -> None: ...
 
+class PassengerResultBatch(_message.Message):
+    __slots__ = ("results",)
+    RESULTS_FIELD_NUMBER: _ClassVar[int]
+    results: _containers.RepeatedCompositeFieldContainer[PassengerResult]
+    def __init__(self, results: _Optional[_Iterable[_Union[PassengerResult, _Mapping]]] = ...) -> None: ...
+
 class ManifestResponse(_message.Message):
-    __slots__ = ("result", "summary")
+    __slots__ = ("result", "summary", "results")
     RESULT_FIELD_NUMBER: _ClassVar[int]
     SUMMARY_FIELD_NUMBER: _ClassVar[int]
+    RESULTS_FIELD_NUMBER: _ClassVar[int]
     result: PassengerResult
     summary: ManifestSummary
-    def __init__(self, result: _Optional[_Union[PassengerResult, _Mapping]] = ..., summary: _Optional[_Union[ManifestSummary, _Mapping]] = ...) -> None: ...
+    results: PassengerResultBatch
+    def __init__(self, result: _Optional[_Union[PassengerResult, _Mapping]] = ..., summary: _Optional[_Union[ManifestSummary, _Mapping]] = ..., results: _Optional[_Union[PassengerResultBatch, _Mapping]] = ...) -> None: ...
 
 class StatusChange(_message.Message):
     __slots__ = ("from_status", "to_status", "by", "note", "at")

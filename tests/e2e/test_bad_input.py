@@ -8,7 +8,7 @@ import string
 import grpc
 import pytest
 
-from screening.client import result_dict
+from screening.client import manifest_results, result_dict
 from screening.domain import Flight, Passenger, TravelDocument
 from screening.pb import screening_pb2 as pb
 
@@ -47,7 +47,7 @@ def test_manifest_reports_each_bad_passenger_and_goes_on(client):
         passengers.append(p)
         passengers.append(Passenger(ref=f"ok{i}", surname="GOOD", given_names=f"TRAVELLER{i}"))
     responses = list(client.screen(flight, passengers, batch=5))
-    results = [result_dict(r.result) for r in responses if r.HasField("result")]
+    results = [result_dict(r) for resp in responses for r in manifest_results(resp)]
     assert len(results) == len(passengers)
     for i, (_, field) in enumerate(BAD_CASES):
         bad = next(r for r in results if r["ref"] == f"bad{i}")

@@ -35,8 +35,7 @@ def fresh_data(tmp_path):
 
 def screen(port: int, client_id: str = "centre-1") -> list[dict]:
     with Client(f"127.0.0.1:{port}", client_id=client_id) as c:
-        return [result_dict(r.result) for r in c.screen(FLIGHT, MANIFEST, batch=2)
-                if r.HasField("result")]
+        return [result_dict(r) for r in c.screen_all(FLIGHT, MANIFEST, batch=2)[0]]
 
 
 def queue(port: int) -> list[pb.FollowUpItem]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import grpc
 import pytest
 
-from screening.client import result_dict
+from screening.client import manifest_results, result_dict
 from screening.domain import Flight, Passenger, TravelDocument
 from screening.pb import screening_pb2 as pb
 
@@ -109,7 +109,9 @@ def test_manifest_streams_a_result_per_passenger_with_its_ref(client):
         Passenger(ref="p5", full_name="سيف القذافي", date_of_birth="1972"),
     ]
     responses = list(client.screen(flight, passengers, batch=2))
-    results = [result_dict(r.result) for r in responses if r.HasField("result")]
+    results = [result_dict(r) for resp in responses for r in manifest_results(resp)]
+    # batches are answered with one message each, in the batch's order
+    assert [resp.WhichOneof("item") for resp in responses] == ["results"] * 3 + ["summary"]
     summary = responses[-1].summary
     assert [r["ref"] for r in results] == ["p1", "p2", "p3", "p4", "p5"]
     by_ref = {r["ref"]: r for r in results}

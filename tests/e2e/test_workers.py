@@ -37,8 +37,7 @@ def send(port: int, i: int) -> list[dict]:
     # a new channel per call: SO_REUSEPORT spreads connections, not calls
     flight, passengers = manifest(i)
     with Client(f"127.0.0.1:{port}", client_id="centre") as c:
-        return [result_dict(r.result) for r in c.screen(flight, passengers)
-                if r.HasField("result")]
+        return [result_dict(r) for r in c.screen_all(flight, passengers)[0]]
 
 
 def test_every_hit_is_queued_exactly_once_across_workers(cluster):

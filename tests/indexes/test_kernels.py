@@ -295,7 +295,8 @@ def test_gather_kernel_equals_twin(entries: list[list[str]], queries: list[list[
                                                  owners, token_df, tok_entry_offsets,
                                                  tok_entries, len(entries), min_score,
                                                  max_candidates, common_df)
-    got = [cands[offsets[s]:offsets[s + 1]].tolist() for s in range(len(queries))]
+    got = [sorted(cands[offsets[s]:offsets[s + 1]].tolist()) for s in range(len(queries))]
     q_weights = [_token_table(q).weight.tolist() for q in queries]
     assert got == ref.gather_candidates(queries, q_weights, index_tokens, token_entries,
-                                        min_score, max_candidates, common_df)
+                                        min_score, max_candidates, common_df,
+                                        n_entries_total=len(entries))
