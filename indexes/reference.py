@@ -31,24 +31,6 @@ def hash_bytes(data: bytes, seed: int = 0, table: bytes | None = None, skip: int
     return mix64(h)
 
 
-def verify_matches(
-    query_numbers: list[str], query_countries: list[str], candidate_rows: list[list[int]],
-    numbers: list[str], countries: list[str], fold: dict[str, str] | None = None,
-) -> list[int]:
-    """Lowest candidate row whose number equals the query's (both folded when fold is given) and
-    whose country agrees (empty = any); -1 if none or the query number is empty."""
-    table = str.maketrans(fold or {})
-    out = []
-    for q, qc, rows in zip(query_numbers, query_countries, candidate_rows, strict=True):
-        hits = [
-            r for r in rows
-            if q and q.translate(table) == numbers[r].translate(table)
-            and (not qc or not countries[r] or qc == countries[r])
-        ]
-        out.append(min(hits) if hits else -1)
-    return out
-
-
 def jaro_winkler(a: str, b: str) -> float:
     if not a and not b:
         return 1.0
@@ -296,3 +278,29 @@ def evidence(q_dob: int, q_sex: int, q_nat: int, r_dobs: list[int], r_sex: int,
         nat_rel = EK.NAT_EXACT if q_nat in r_nats else EK.NAT_DIFFERENT
         w += nat_w[nat_rel]
     return dob_rel, dob_at, sex_rel, nat_rel, w
+
+
+def bucket_starts(keys: list[int], dir_bits: int) -> list[int]:
+    """Twin of `_bucket_starts_kernel`: first position of each top-bits bucket."""
+    starts = []
+    for b in range((1 << dir_bits) + 1):
+        pos = next((k for k, key in enumerate(keys) if key >> (64 - dir_bits) >= b), len(keys))
+        starts.append(pos)
+    return starts
+
+
+def lookup_documents(query_numbers: list[str], query_countries: list[str], numbers: list[str],
+                     countries: list[str], fold: dict[str, str]) -> tuple[list[int], list[int]]:
+    """Twin of a whole DocumentIndex lookup by scanning every row: the lowest row with the
+    same number (exact), else the lowest with the same confusable-folded number; countries
+    must agree where both are given; an empty query number matches nothing."""
+    table = str.maketrans(fold)
+    exact, folded = [], []
+    for q, qc in zip(query_numbers, query_countries, strict=True):
+        agree = [r for r in range(len(numbers))
+                 if q and (not qc or not countries[r] or qc == countries[r])]
+        same = [r for r in agree if numbers[r] == q]
+        alike = [r for r in agree if numbers[r].translate(table) == q.translate(table)]
+        exact.append(same[0] if same else -1)
+        folded.append(-1 if same else (alike[0] if alike else -1))
+    return exact, folded

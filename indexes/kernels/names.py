@@ -574,7 +574,6 @@ def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, lo, hi, key_
         # Accumulate per entry, over the kept query tokens, the information (log of inverse
         # document frequency) of the rarest index token that brought it in; each query token
         # counts once per entry. Entries sharing several rare tokens with the query come first.
-        start = n_out
         n_touched = 0
         for qi in range(nq):
             if skipped[qi]:

@@ -12,7 +12,7 @@ from indexes import reference as ref
 from indexes.arrow_buffers import string_buffers
 from indexes.document_index import FOLD_TABLE, IDENTITY_TABLE
 from indexes.kernels import names as K
-from indexes.kernels.documents import _verify_matches_kernel
+from indexes.kernels.documents import _lookup_folded_kernel
 from indexes.kernels.hashing import _hash_strings_kernel
 from indexes.kernels.strings import _jaro_winkler_kernel
 from indexes.name_index import _token_table
@@ -107,27 +107,28 @@ doc_countries = st.sampled_from(["", "FRA", "DEU"])
 @given(
     st.lists(st.tuples(doc_numbers, doc_countries), min_size=1, max_size=12),
     st.lists(st.tuples(doc_numbers, doc_countries), min_size=1, max_size=6),
-    st.booleans(),
+    st.sampled_from([1, 8, 32]),
 )
-def test_verify_kernel_equals_twin(docs, queries, folded: bool) -> None:
+def test_lookup_kernel_equals_twin(docs, queries, row_bits: int) -> None:
+    """Every row is a candidate of every query (hash bits 0, row in the low bits): the
+    kernel must tell exact from look-alike and check countries by itself."""
     numbers = [d[0] for d in docs]
     countries = [d[1] for d in docs]
-    # Every row is a candidate of every query: the kernel must do all the verifying.
-    keys = np.arange(len(docs), dtype=np.uint64)  # hash bits 0, row in the low bits
-    lo = np.zeros(len(queries), dtype=np.int64)
-    hi = np.full(len(queries), len(docs), dtype=np.int64)
-    table = FOLD_TABLE if folded else IDENTITY_TABLE
+    keys = np.arange(len(docs), dtype=np.uint64)
+    n = len(queries)
+    starts = np.zeros(n, dtype=np.int64)
+    ends = np.full(n, len(docs), dtype=np.int64)
 
     def bufs(values):
         return string_buffers(pa.array(values, type=pa.large_string()))
 
-    got = _verify_matches_kernel(*bufs([q[0] for q in queries]), *bufs([q[1] for q in queries]),
-                                 lo, hi, keys, np.uint64(2**32 - 1), *bufs(numbers),
-                                 *bufs(countries), table)
-    want = ref.verify_matches([q[0] for q in queries], [q[1] for q in queries],
-                              [list(range(len(docs)))] * len(queries), numbers, countries,
-                              CONFUSABLES if folded else None)
-    assert got.tolist() == want
+    q_numbers = [q[0] for q in queries]
+    q_countries = [q[1] for q in queries]
+    exact, folded = _lookup_folded_kernel(
+        *bufs(q_numbers), *bufs(q_countries), np.zeros(n, dtype=np.uint64), starts, ends,
+        keys, np.uint64(2**max(row_bits, 4) - 1), *bufs(numbers), *bufs(countries), FOLD_TABLE)
+    want = ref.lookup_documents(q_numbers, q_countries, numbers, countries, CONFUSABLES)
+    assert (exact.tolist(), folded.tolist()) == want
 
 
 # ------------------------------------------------------------------ phonetic and blocking keys
