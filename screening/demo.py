@@ -31,6 +31,16 @@ def _free_port(preferred: int) -> int:
             return s.getsockname()[1]
 
 
+def _opens(data: Path) -> bool:
+    from indexes.snapshot import open_snapshot
+
+    try:
+        open_snapshot(data)
+    except (ValueError, OSError, KeyError):
+        return False
+    return True
+
+
 def _prepare_data(data: Path, persons: int, documents: int) -> Path:
     """Generate and load the demo data set once; later runs reuse it."""
     from indexes.snapshot import build_snapshot, current_version
@@ -46,6 +56,9 @@ def _prepare_data(data: Path, persons: int, documents: int) -> Path:
         stamp.touch()
         if (data / "CURRENT").exists():
             (data / "CURRENT").unlink()
+    if current_version(data) is not None and not _opens(data):
+        print("  the existing snapshot was built by an older index format: rebuilding", flush=True)
+        (data / "CURRENT").unlink()
     if current_version(data) is None:
         _say("loading the watchlists into a snapshot (DuckDB ETL, Numba index build)")
         t0 = time.perf_counter()
