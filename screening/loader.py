@@ -192,29 +192,22 @@ def read_documents(path: Path) -> pa.Table:
     return table.cast(DOCUMENT_SCHEMA)
 
 
-def merge_append(previous: pa.Table, new: pa.Table) -> pa.Table:
-    """Previous records plus new ones; a new record replaces an old one with the same id."""
+def _combine(previous: pa.Table, new: pa.Table, keep_previous_where: str) -> pa.Table:
+    """The previous records that satisfy `keep_previous_where`, plus every new record."""
     con = duckdb.connect()
     con.register("prev", previous)
     con.register("new", new)
-    table = _run(
-        con,
-        "SELECT * FROM prev WHERE record_id NOT IN (SELECT record_id FROM new) "
-        "UNION ALL SELECT * FROM new",
-    )
+    table = _run(con, f"SELECT * FROM prev WHERE {keep_previous_where} UNION ALL SELECT * FROM new")
     con.close()
     return table.cast(previous.schema)
+
+
+def merge_append(previous: pa.Table, new: pa.Table) -> pa.Table:
+    """Previous records plus new ones; a new record replaces an old one with the same id."""
+    return _combine(previous, new, "record_id NOT IN (SELECT record_id FROM new)")
 
 
 def replace_lists(previous: pa.Table, new: pa.Table) -> pa.Table:
     """Previous records of every list that `new` does not carry, plus `new`."""
-    con = duckdb.connect()
-    con.register("prev", previous)
-    con.register("new", new)
-    table = _run(
-        con,
-        "SELECT * FROM prev WHERE list NOT IN (SELECT DISTINCT list FROM new) "
-        "AND record_id NOT IN (SELECT record_id FROM new) UNION ALL SELECT * FROM new",
-    )
-    con.close()
-    return table.cast(previous.schema)
+    return _combine(previous, new, "list NOT IN (SELECT DISTINCT list FROM new) "
+                                   "AND record_id NOT IN (SELECT record_id FROM new)")
