@@ -8,7 +8,7 @@ PORT   ?= 50051
 
 BENCH_STAMP := $(VENV)/.installed-bench
 
-.PHONY: install demo test serve proto lint bench bench-quality clean
+.PHONY: install demo test serve proto lint bench bench-quality bench-scale clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,9 @@ $(BENCH_STAMP): $(STAMP) pyproject.toml
 
 bench: $(BENCH_STAMP)
 	$(BIN)/python -m pytest -q bench/kernels --benchmark-only
+
+bench-scale: $(BENCH_STAMP)
+	$(BIN)/python -m bench.scale.documents --out bench/results
 
 bench-quality: $(BENCH_STAMP)
 	$(BIN)/python -m bench.quality --out bench/results

@@ -7,13 +7,21 @@ Layout (all numpy, CSR = offsets + values, saved as .npy and memory-mapped on op
   weight (particles low), phonetic key.
 - keys: sorted uint64 blocking keys (exact, one-deletion, 4-letter prefix, phonetic) with their
   token ids, and token -> entries postings.
-Search: query token keys -> searchsorted -> matched tokens -> entries (rarest token first,
-bounded) -> batch scoring kernel -> best entry per record -> top `limit`.
+Search: query token keys -> searchsorted -> matched tokens -> entries (common query tokens left
+out of the walk) -> upper bound of each entry's score from which tokens its keys hit, only
+entries that can reach min_score, at most MAX_SCORED by shared information -> batch scoring
+kernel (which also returns the token assignment for the explanations) -> best entry per
+record -> top `limit`.
+Token similarity: the best of Jaro-Winkler, an OCR/keyboard-aware edit similarity, a prefix
+match for the query's last token (MRZ truncation) and the phonetic skeleton. A query token the
+record lacks costs more the rarer it is in the list.
 """
 
 from __future__ import annotations
 
 import json
+import math
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +34,6 @@ from indexes.arrow_buffers import string_buffers
 from indexes.kernels import names as K
 from indexes.kernels.names import (
     _gather_candidates_kernel,
-    _name_score_kernel,
     _phonetic_keys_kernel,
     _score_pairs_kernel,
     _token_keys_kernel,
@@ -44,8 +51,22 @@ TOKEN_WEIGHT = 1.0
 METHOD_NAMES = {
     K.METHOD_MISSING: "missing", K.METHOD_EXACT: "exact",
     K.METHOD_JARO_WINKLER: "jaro_winkler", K.METHOD_INITIAL: "initial",
-    K.METHOD_SQUASHED: "squashed", K.METHOD_PHONETIC: "phonetic",
+    K.METHOD_SQUASHED: "squashed", K.METHOD_PHONETIC: "phonetic", K.METHOD_EDIT: "edit",
+    K.METHOD_PREFIX: "prefix",
 }
+# Scoring is the expensive step (~1 us per candidate): after the score bound, at most this many
+# candidates per subquery, the ones sharing the most information with it.
+MAX_SCORED = 256
+# An extra query token the record lacks costs its weight times MISS_FLOOR (a token every entry
+# has) up to 1 (a token no entry has): an unseen surname is strong evidence of another person,
+# one more MUHAMMAD is not.
+MISS_FLOOR = 0.5
+# The last query token may be cut short (MRZ) and still match as a prefix: from this length,
+# or from MRZ_PREFIX_MIN_LEN when the name fills an MRZ name field exactly.
+PREFIX_MIN_LEN = 4
+MRZ_PREFIX_MIN_LEN = 3
+MRZ_NAME_LENGTHS = frozenset({39, 31, 30})  # TD3, TD2, TD1 name fields
+VARIANT_CACHE_SIZE = 65536  # manifests repeat names: normalise each distinct one once
 _IDENTITY = np.arange(256, dtype=np.uint8)
 _PHON_FIRST, _PHON_REST = phonetic_tables()
 _PARTICLE_SET = pa.array(sorted(PARTICLES), type=pa.large_string())
@@ -61,7 +82,7 @@ class TokenPair:
     query_token: str  # "" for a record token the query does not have
     record_token: str  # "" when the query token is unmatched
     similarity: float
-    method: str  # exact, jaro_winkler, phonetic, initial, squashed, missing
+    method: str  # exact, jaro_winkler, edit, prefix, phonetic, initial, squashed, missing
 
 
 @dataclass(frozen=True)
@@ -113,9 +134,22 @@ def _csr_from_groups(group: np.ndarray, values: np.ndarray, n_groups: int
     return offsets, values[order]
 
 
+def _prefix_min_len(query: str, tokens: list[str]) -> int:
+    """Shortest last token allowed to match as a prefix: MRZ_PREFIX_MIN_LEN when the name,
+    as given or rendered SURNAME<<GIVEN<NAMES, fills an MRZ name field exactly."""
+    raw = query.strip()
+    if "<" in raw:
+        length = len(raw) if not raw.endswith("<") else 0
+    else:
+        length = sum(len(t) for t in tokens) + len(tokens) + (1 if len(tokens) > 1 else 0) - 1
+    return MRZ_PREFIX_MIN_LEN if length in MRZ_NAME_LENGTHS else PREFIX_MIN_LEN
+
+
 class NameIndex:
     def __init__(self, arrays: dict[str, np.ndarray]) -> None:
         self._a = arrays
+        self._variants: OrderedDict[str, list[list[str]]] = OrderedDict()
+        self._token_strings: dict[int, str] = {}
 
     # ------------------------------------------------------------------ build
 
@@ -188,7 +222,10 @@ class NameIndex:
             raise ValueError(f"unsupported name index format {meta.get('format')}")
         # Copy-on-write maps: nothing is ever written, but the arrays are typed writable, so the
         # kernels compiled for a freshly built index serve an opened one (no second compile).
-        return cls({name: np.load(directory / f"{name}.npy", mmap_mode="c")
+        # Plain ndarray views of the maps: np.memmap indexing goes through the subclass on every
+        # item and slice (most of _explain's time); the view keeps dtype, layout and the
+        # writable flag, so the kernels' Numba types (and cache entries) stay the same.
+        return cls({name: np.load(directory / f"{name}.npy", mmap_mode="c").view(np.ndarray)
                     for name in _ARRAYS})
 
     def __len__(self) -> int:
@@ -203,7 +240,8 @@ class NameIndex:
     def search(self, queries: Sequence[str], *, limit: int = 10, min_score: float = 0.75,
                max_candidates: int = 2000) -> list[list[NameMatch]]:
         """Per query, at most `limit` matches with score >= min_score, best first, one per
-        record (its best-scoring name)."""
+        record (its best-scoring name). At most min(max_candidates, MAX_SCORED) entries per
+        query spelling are scored (see _gather_candidates_kernel)."""
         if limit < 1 or max_candidates < 1:
             raise ValueError("limit and max_candidates must be positive")
         results: list[list[NameMatch]] = [[] for _ in queries]
@@ -211,20 +249,26 @@ class NameIndex:
             return results
         a = self._a
         max_candidates = min(max_candidates, len(a["entry_name"]))  # bounds the output buffer
+        max_candidates = min(max_candidates, MAX_SCORED)
         # Subqueries: one per spelling variant of each query.
         sq_query: list[int] = []
         sq_tokens: list[list[str]] = []
+        prefix: list[int] = []
         for qi, query in enumerate(queries):
-            for tokens in name_variants(query or ""):
+            for tokens in self._name_variants(query or ""):
                 if tokens:
                     sq_query.append(qi)
                     sq_tokens.append(tokens[:MAX_TOKENS])
+                    prefix.extend([0] * (len(sq_tokens[-1]) - 1))
+                    prefix.append(_prefix_min_len(query, tokens))
         if not sq_tokens:
             return results
         flat = [t for tokens in sq_tokens for t in tokens]
         sq_tok_offsets = np.zeros(len(sq_tokens) + 1, dtype=np.int64)
         np.cumsum([len(t) for t in sq_tokens], out=sq_tok_offsets[1:])
         qt = _token_table(flat)
+        q_len = np.diff(qt.offsets)
+        q_prefix = np.asarray(prefix, dtype=np.int64)
 
         # Blocking: keys of every query token, looked up in one vectorised searchsorted.
         q_keys, q_owner = _token_keys_kernel(qt.chars, qt.offsets, qt.phon, qt.plen, _IDENTITY)
@@ -232,10 +276,12 @@ class NameIndex:
         hi = np.searchsorted(a["keys"], q_keys, side="right")
         # q_owner is ascending, so each query token's keys are contiguous.
         tok_key_offsets = np.searchsorted(q_owner, np.arange(len(flat) + 1), side="left")
+        q_miss = self._miss_costs(qt.weight, q_len, tok_key_offsets, lo, hi)
         cand_offsets, cands = _gather_candidates_kernel(
-            sq_tok_offsets, tok_key_offsets, qt.weight, lo, hi, a["key_tokens"], a["token_df"],
-            a["tok_entry_offsets"], a["tok_entries"], len(a["entry_name"]), float(min_score),
-            max_candidates, COMMON_DF)
+            sq_tok_offsets, tok_key_offsets, qt.weight, q_miss, q_len, q_prefix, lo, hi,
+            a["key_tokens"], a["token_df"], a["token_weight"], a["token_offsets"],
+            a["entry_tok_offsets"], a["entry_tokens"], a["tok_entry_offsets"], a["tok_entries"],
+            len(a["entry_name"]), float(min_score), max_candidates, COMMON_DF)
         # Score in (subquery, entry) order: the scorer then walks the index arrays forward
         # instead of jumping around (about 15% faster than the rarest-first gather order).
         n_entries = max(1, len(a["entry_name"]))
@@ -243,14 +289,15 @@ class NameIndex:
                              np.diff(cand_offsets)) + cands
         pair_key.sort()
         pair_sq, cands = np.divmod(pair_key, n_entries)
-        scores = _score_pairs_kernel(
-            pair_sq, cands, qt.chars, qt.offsets, sq_tok_offsets, qt.weight, qt.phon, qt.plen,
-            a["token_chars"], a["token_offsets"], a["token_weight"], a["token_phon"],
+        scores, choice, sim, method, span = _score_pairs_kernel(
+            pair_sq, cands, qt.chars, qt.offsets, sq_tok_offsets, qt.weight, q_miss, qt.phon,
+            qt.plen, q_prefix, a["token_chars"], a["token_offsets"], a["token_weight"], a["token_phon"],
             a["token_plen"], a["entry_tok_offsets"], a["entry_tokens"])
 
         # Best entry per (query, record), then top `limit` per query — all vectorised.
         ok = scores >= min_score
         pair_sq, cands, scores = pair_sq[ok], cands[ok], scores[ok]
+        choice, sim, method, span = choice[ok], sim[ok], method[ok], span[ok]
         pair_q = np.asarray(sq_query, dtype=np.int64)[pair_sq]
         name = a["entry_name"][cands]
         record = a["name_record"][name]
@@ -265,35 +312,66 @@ class NameIndex:
         n_entries = len(a["entry_name"])
         for p in best:  # at most limit * len(queries) results: explanations only for these
             s = int(pair_sq[p])
-            pairs, info = self._explain(sq_tokens[s], qt, int(sq_tok_offsets[s]), int(cands[p]))
+            n_q = len(sq_tokens[s])
+            pairs, info = self._explain(sq_tokens[s], int(cands[p]), choice[p, :n_q].tolist(),
+                                        sim[p, :n_q].tolist(), method[p, :n_q].tolist(),
+                                        span[p, :n_q].tolist())
             results[int(pair_q[p])].append(NameMatch(
                 name_idx=int(name[p]), record_idx=int(record[p]), score=float(scores[p]),
                 pairs=pairs, information=round(info, 3),
                 rarity=round(1.0 / (1.0 + n_entries * 2.0 ** -info), 4)))
         return results
 
-    def _token_str(self, t: int) -> str:
-        o = self._a["token_offsets"]
-        return bytes(self._a["token_chars"][o[t]:o[t + 1]]).decode("ascii")
+    def _name_variants(self, query: str) -> list[list[str]]:
+        """name_variants through a bounded LRU cache (callers only read the lists)."""
+        cache = self._variants
+        found = cache.get(query)
+        if found is not None:
+            cache.move_to_end(query)
+            return found
+        found = name_variants(query)
+        cache[query] = found
+        if len(cache) > VARIANT_CACHE_SIZE:
+            cache.popitem(last=False)
+        return found
 
-    def _explain(self, q_tokens: list[str], qt: _TokenTable, q_first: int,
-                 entry: int) -> tuple[tuple[TokenPair, ...], float]:
-        """Token pairs of the best assignment, and the information (bits) of the matched
-        record tokens."""
+    def _miss_costs(self, q_w: np.ndarray, q_len: np.ndarray, tok_key_offsets: np.ndarray,
+                    lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+        """Cost of each query token left unmatched: its weight scaled by its rarity in the
+        list, q_w * (MISS_FLOOR + (1 - MISS_FLOOR) * idf / max idf), idf = log((entries + 1)
+        / (df + 1)) of the listed token spelled exactly like it (df 0 when none is)."""
         a = self._a
-        n_q = len(q_tokens)
-        tok_ids = np.asarray(
-            a["entry_tokens"][a["entry_tok_offsets"][entry]:a["entry_tok_offsets"][entry + 1]],
-            dtype=np.int64)
-        c_tokens = [self._token_str(int(t)) for t in tok_ids]
-        c_chars = np.frombuffer("".join(c_tokens).encode("ascii"), dtype=np.uint8)
-        c_offsets = np.zeros(len(c_tokens) + 1, dtype=np.int64)
-        np.cumsum([len(t) for t in c_tokens], out=c_offsets[1:])
-        q_off = qt.offsets[q_first:q_first + n_q + 1]
-        _, choice, sim, method, span = _name_score_kernel(
-            qt.chars, q_off, qt.weight[q_first:q_first + n_q], qt.phon[q_first:q_first + n_q],
-            qt.plen[q_first:q_first + n_q], c_chars, c_offsets, a["token_weight"][tok_ids],
-            a["token_phon"][tok_ids], a["token_plen"][tok_ids])
+        n_entries = len(a["entry_name"])
+        key_tokens, t_offsets, token_df = a["key_tokens"], a["token_offsets"], a["token_df"]
+        df = np.zeros(len(q_w), dtype=np.float64)
+        for k in range(len(q_w)):
+            p = int(tok_key_offsets[k])  # the exact-spelling key comes first
+            for x in range(int(lo[p]), int(hi[p])):
+                t = int(key_tokens[x])
+                # The spelling key space also holds deletion and prefix keys of longer tokens.
+                if t_offsets[t + 1] - t_offsets[t] == q_len[k]:
+                    df[k] = max(df[k], float(token_df[t]))
+        top = math.log(n_entries + 1.0)
+        idf = np.log((n_entries + 1.0) / (df + 1.0)) / top if top > 0 else np.ones_like(df)
+        return q_w * (MISS_FLOOR + (1.0 - MISS_FLOOR) * idf)
+
+    def _token_str(self, t: int) -> str:
+        found = self._token_strings.get(t)
+        if found is None:
+            o = self._a["token_offsets"]
+            found = bytes(self._a["token_chars"][o[t]:o[t + 1]]).decode("ascii")
+            if len(self._token_strings) < VARIANT_CACHE_SIZE:
+                self._token_strings[t] = found
+        return found
+
+    def _explain(self, q_tokens: list[str], entry: int, choice: list[int], sim: list[float],
+                 method: list[int], span: list[int]) -> tuple[tuple[TokenPair, ...], float]:
+        """Token pairs of the best assignment (as the scoring kernel chose it), and the
+        information (bits) of the matched record tokens."""
+        a = self._a
+        lo, hi = int(a["entry_tok_offsets"][entry]), int(a["entry_tok_offsets"][entry + 1])
+        tok_ids = a["entry_tokens"][lo:hi].tolist()
+        c_tokens = [self._token_str(t) for t in tok_ids]
         pairs = []
         covered: set[int] = set()
         for i, token in enumerate(q_tokens):
@@ -309,9 +387,10 @@ class NameIndex:
             if j not in covered:
                 pairs.append(TokenPair("", token, 0.0, "missing"))
         n_entries = len(a["entry_name"])
+        weight, df = a["token_weight"], a["token_df"]
         info = 0.0
-        for j in covered:
-            t = int(tok_ids[j])
-            if a["token_weight"][t] >= TOKEN_WEIGHT:  # particles carry no identity
-                info += float(np.log2((n_entries + 1) / (int(a["token_df"][t]) + 1)))
+        for j in sorted(covered):
+            t = tok_ids[j]
+            if weight[t] >= TOKEN_WEIGHT:  # particles carry no identity
+                info += math.log2((n_entries + 1) / (int(df[t]) + 1))
         return tuple(pairs), info

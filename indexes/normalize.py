@@ -240,17 +240,31 @@ def _drop_titles(tokens: list[str]) -> list[str]:
 _ASCII_DROPPED = re.compile(r"['`\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+# A digit inside a word of a name is an OCR misreading of the letter it looks like (KAR1MOV,
+# MUHAMMAD read off a worn MRZ as MUHAMMA0): read it back as that letter. Numbers standing
+# alone still split and vanish.
+_DIGIT_LETTERS = str.maketrans("0123456789", "OIZEASGTBG")
+_WORD_WITH_DIGIT = re.compile(r"[^\W\d_]+\d[^\W_]*|\d+[^\W\d_][^\W_]*")
+
+
+def _digits_to_letters(s: str) -> str:
+    if not any(ch.isdigit() for ch in s):
+        return s
+    return _WORD_WITH_DIGIT.sub(lambda m: m.group().translate(_DIGIT_LETTERS), s)
+
+
 def name_variants(s: str) -> list[list[str]]:
     """Token lists of a name: the ICAO form first, then the plain-folded form if it differs
     (MÜLLER -> [["MUELLER"], ["MULLER"]])."""
     if s.isascii():
+        s = _digits_to_letters(s)
         return [_drop_titles([t for t in _NON_LETTERS.split(_ASCII_DROPPED.sub("", s).upper())
                               if t])]
     return _name_variants_general(s)
 
 
 def _name_variants_general(s: str) -> list[list[str]]:
-    words = _clean(s).split()
+    words = _clean(_digits_to_letters(s)).split()
     variants: list[list[str]] = []
     for icao in (True, False):
         tokens = _drop_titles([t for w in words for t in _word_tokens(w, icao)])

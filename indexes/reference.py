@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 
 from indexes.kernels import names as K
+from indexes.kernels import strings as S
 from indexes.phonetic import FIRST, REST
 
 MASK64 = (1 << 64) - 1
@@ -98,7 +99,51 @@ def token_keys(token: str) -> list[int]:
     return keys
 
 
-def token_similarity(a: str, b: str) -> tuple[float, int]:
+def substitution_cost(x: str, y: str) -> float:
+    if x == y:
+        return 0.0
+    if any(x.upper() in g and y.upper() in g for g in S.OCR_GROUPS):
+        return S.EDIT_OCR_COST
+    rows = S.KEYBOARD_ROWS
+    pos = {ch: (r, c) for r, row in enumerate(rows) for c, ch in enumerate(row)}
+    if x in pos and y in pos:
+        (r, c), (r2, c2) = pos[x], pos[y]
+        if (r2, c2) in {(r, c - 1), (r, c + 1), (r - 1, c), (r - 1, c + 1), (r + 1, c - 1),
+                        (r + 1, c)}:
+            return S.EDIT_KEYBOARD_COST
+    return 1.0
+
+
+GLYPH_PAIRS = {("RN", "M"), ("CL", "D"), ("VV", "W")}
+
+
+def edit_similarity(a: str, b: str) -> float:
+    """Twin of _edit_similarity_kernel: full-matrix weighted optimal string alignment."""
+    n = max(len(a), len(b))
+    if n == 0:
+        return 1.0
+    d = [[0.0] * (len(b) + 1) for _ in range(len(a) + 1)]
+    for i in range(len(a) + 1):
+        d[i][0] = float(i)
+    for j in range(len(b) + 1):
+        d[0][j] = float(j)
+    for i in range(1, len(a) + 1):
+        for j in range(1, len(b) + 1):
+            x, y = a[i - 1], b[j - 1]
+            cands = [d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + substitution_cost(x, y)]
+            if i > 1 and j > 1 and x == b[j - 2] and a[i - 2] == y and x != y:
+                cands.append(d[i - 2][j - 2] + S.EDIT_TRANSPOSE_COST)
+            if i > 1 and (a[i - 2:i], y) in GLYPH_PAIRS:
+                cands.append(d[i - 2][j - 1] + S.EDIT_GLYPH_PAIR_COST)
+            if j > 1 and (b[j - 2:j], x) in GLYPH_PAIRS:
+                cands.append(d[i - 1][j - 2] + S.EDIT_GLYPH_PAIR_COST)
+            d[i][j] = min(cands)
+    return max(0.0, 1.0 - d[len(a)][len(b)] / n)
+
+
+def token_similarity(a: str, b: str, prefix_min: int = 0) -> tuple[float, int]:
+    """Twin of _token_sim_kernel; prefix_min: shortest query token a allowed to match as a
+    prefix of b (0: never)."""
     if a == b:
         return 1.0, K.METHOD_EXACT
     if len(a) == 1 or len(b) == 1:
@@ -106,12 +151,18 @@ def token_similarity(a: str, b: str) -> tuple[float, int]:
             return K.INITIAL_SIM, K.METHOD_INITIAL
         return 0.0, K.METHOD_JARO_WINKLER
     jw = jaro_winkler(a, b)
+    best, method = jw, K.METHOD_JARO_WINKLER
+    if (min(len(a), len(b)) >= S.EDIT_MIN_LEN and abs(len(a) - len(b)) <= S.EDIT_MAX_LEN_DIFF
+            and edit_similarity(a, b) > best):
+        best, method = edit_similarity(a, b), K.METHOD_EDIT
+    if 0 < prefix_min <= len(a) < len(b) and b.startswith(a) and best < K.PREFIX_SIM:
+        best, method = K.PREFIX_SIM, K.METHOD_PREFIX
     pa, pb = phonetic_skeleton(a), phonetic_skeleton(b)
     no_vowel = not set(a) & set("AEIOU") or not set(b) & set("AEIOU")
-    if (jw < K.PHONETIC_SIM and pa == pb and len(pa) >= K.MIN_PHONETIC_LEN
+    if (best < K.PHONETIC_SIM and pa == pb and len(pa) >= K.MIN_PHONETIC_LEN
             and (len(pa) >= 3 or jw >= K.PHONETIC_MIN_JW or no_vowel)):
         return K.PHONETIC_SIM, K.METHOD_PHONETIC
-    return jw, K.METHOD_JARO_WINKLER
+    return best, method
 
 
 def credit(sim: float) -> float:
@@ -123,8 +174,13 @@ def credit(sim: float) -> float:
 
 def name_score(
     q: list[str], q_w: list[float], c: list[str], c_w: list[float],
+    q_miss: list[float] | None = None, q_prefix: list[int] | None = None,
 ) -> tuple[float, list[int], list[float], list[int], list[int]]:
-    """Twin of _name_score_core_kernel: (score, choice, sim, method, span) per query token."""
+    """Twin of _name_score_core_kernel: (score, choice, sim, method, span) per query token.
+    q_miss: cost of each query token left unmatched (default its weight); q_prefix: per query
+    token, the prefix-match minimum length (default 0, none)."""
+    q_miss = list(q_w) if q_miss is None else q_miss
+    q_prefix = [0] * len(q) if q_prefix is None else q_prefix
     n_q, n_c = len(q), len(c)
     choice, sims, methods, spans = [-1] * n_q, [0.0] * n_q, [K.METHOD_MISSING] * n_q, [0] * n_q
     if n_q == 0 or n_c == 0:
@@ -133,7 +189,7 @@ def name_score(
     edges = []
     for i in range(n_q):
         for j in range(n_c):
-            sim, method = token_similarity(q[i], c[j])
+            sim, method = token_similarity(q[i], c[j], q_prefix[i])
             if credit(sim) > 0.0:
                 edges.append((credit(sim), sim, 0, method, i, j))
     for i in range(n_q):
@@ -180,25 +236,54 @@ def name_score(
         w *= 0.5
         num += w * cr
         den += w
-    den += sum(w for w, u in zip(q_w, used_q, strict=True) if not u)
+    den += sum(w for w, u in zip(q_miss, used_q, strict=True) if not u)
     den += sum(K.UNMATCHED_RECORD_COST * w for w, u in zip(c_w, used_c, strict=True) if not u)
     return (num / den if den > 0 else 0.0), choice, sims, methods, spans
 
 
+def name_bound(q: list[str], q_w: list[float], q_miss: list[float], q_prefix: list[int],
+               c: list[str], c_w: list[float], hits: list[set[int]]) -> float:
+    """Twin of _name_bound_kernel: hits[j] = query tokens sharing a key with record token
+    c[j]."""
+    may_q: set[int] = set()
+    may_c: set[int] = set()
+    if any(0 < q_prefix[i] <= len(q[i]) < K.PREFIX_LEN for i in range(len(q))):
+        may_c = set(range(len(c)))
+        may_q = {i for i in range(len(q)) if 0 < q_prefix[i] <= len(q[i]) < K.PREFIX_LEN}
+    for j, hit in enumerate(hits):
+        for i in hit:
+            may_q.add(i)
+            may_c.add(j)
+            if len(c[j]) > len(q[i]) + 1:
+                may_q.update(x for x in (i - 1, i + 1) if 0 <= x < len(q))
+            if len(q[i]) > len(c[j]) + 1:
+                may_c.update(x for x in (j - 1, j + 1) if 0 <= x < len(c))
+    x = (sum(q_w[i] for i in may_q) + sum(c_w[j] for j in may_c)) / 2
+    rest = sum(q_miss[i] for i in range(len(q)) if i not in may_q)
+    rest += sum(K.UNMATCHED_RECORD_COST * c_w[j] for j in range(len(c)) if j not in may_c)
+    return x / (x + rest) if x + rest > 0 else 0.0
+
+
 def gather_candidates(
-    query_tokens: list[list[str]], query_weights: list[list[float]], index_tokens: list[str],
-    token_entries: list[list[int]], min_score: float, max_candidates: int, common_df: int,
-    n_entries_total: int | None = None,
+    query_tokens: list[list[str]], query_weights: list[list[float]],
+    query_miss: list[list[float]], query_prefix: list[list[int]], index_tokens: list[str],
+    index_weights: list[float], entries: list[list[int]], min_score: float,
+    max_candidates: int, common_df: int,
 ) -> list[list[int]]:
-    """Twin of _gather_candidates_kernel on strings: per subquery, skip the most common query
-    tokens (summed df >= common_df) while a candidate matching only them could not reach
-    min_score (but never the rarest query token that matches anything), then score every entry
-    reached through the other query tokens by the summed idf (per query token, of its rarest
-    matched index token listing the entry) and keep the max_candidates best (ties: lower id),
-    as a set (returned sorted)."""
+    """Twin of _gather_candidates_kernel on strings (entries: index token ids per entry): per
+    subquery, skip the most common query tokens (summed df >= common_df) while a candidate
+    matching only them could not reach min_score (but never the rarest query token that
+    matches anything), keep the entries reached through the other query tokens whose score
+    bound (name_bound) reaches min_score, rank them by the summed idf (per query token,
+    skipped ones included, of the rarest of the entry's tokens it matches) and keep the
+    max_candidates best (ties: higher bound, lower id), as a set (returned sorted)."""
     keys_of = [set(token_keys(t)) for t in index_tokens]
+    token_entries = [sorted({e for e, toks in enumerate(entries) if t in toks})
+                     for t in range(len(index_tokens))]
+    n_entries = len(entries)
     out = []
-    for tokens, weights in zip(query_tokens, query_weights, strict=True):
+    for tokens, weights, miss, prefix in zip(query_tokens, query_weights, query_miss,
+                                             query_prefix, strict=True):
         matched = [
             [t for t in range(len(index_tokens)) if keys_of[t] & set(token_keys(q))]
             for q in tokens
@@ -206,34 +291,38 @@ def gather_candidates(
         qdf = [sum(len(token_entries[t]) for t in m) for m in matched]
         by_commonness = sorted(range(len(tokens)), key=lambda i: (-qdf[i], -i))
         skipped: set[int] = set()
-        a_skip, rest = 0.0, sum(weights)
+        a_skip, rest = 0.0, sum(miss)
         n_matching = sum(1 for x in qdf if x > 0)
         for r, i in enumerate(by_commonness):
             if r >= n_matching - 1 or qdf[i] < common_df:  # keep the rarest matching token
                 break
-            a_new, rest_new = a_skip + (weights[i] + 1.0) * 0.5, rest - weights[i]
+            a_new, rest_new = a_skip + (weights[i] + 1.0) * 0.5, rest - miss[i]
             if a_new + rest_new <= 0.0 or a_new / (a_new + rest_new) >= min_score:
                 break
             a_skip, rest = a_new, rest_new
             skipped.add(i)
-        acc: dict[int, float] = {}
-        n_entries = sum(1 for _ in {e for te in token_entries for e in te})
-        n_entries = n_entries_total if n_entries_total is not None else n_entries
-        for i, m in enumerate(matched):
-            if i in skipped:
-                continue
-            info: dict[int, float] = {}
-            for t in sorted(m, key=lambda t: (len(token_entries[t]), t)):
-                idf = math.log((n_entries + 1.0) / (len(token_entries[t]) + 1.0))
-                for e in token_entries[t]:
-                    info.setdefault(e, idf)
-            for e, v in info.items():
-                acc[e] = acc.get(e, 0.0) + v
-        if len(acc) <= max_candidates:
-            entries = sorted(acc)
+        reached = {e for i, m in enumerate(matched) if i not in skipped
+                   for t in m for e in token_entries[t]}
+        info: dict[int, float] = {}
+        bounds: dict[int, float] = {}
+        for e in reached:
+            c = [index_tokens[t] for t in entries[e]]
+            hits = [{i for i, m in enumerate(matched) if t in m} for t in entries[e]]
+            b = name_bound(tokens, weights, miss, prefix, c,
+                           [index_weights[t] for t in entries[e]], hits)
+            if b >= min_score - 1e-9:
+                bounds[e] = b
+                info[e] = sum(max(((math.log(n_entries + 1.0)
+                                    - math.log(len(token_entries[t]) + 1.0))
+                                   * (1.0 if index_tokens[t] == q else K.FUZZY_INFO_SHARE)
+                                   for t in entries[e] if t in m), default=0.0)
+                              for q, m in zip(tokens, matched, strict=True))
+        if len(info) <= max_candidates:
+            entries_kept = sorted(info)
         else:
-            entries = sorted(sorted(acc, key=lambda e: (-acc[e], e))[:max_candidates])
-        out.append(entries)
+            entries_kept = sorted(sorted(info, key=lambda e: (-info[e], -bounds[e], e))
+                                  [:max_candidates])
+        out.append(entries_kept)
     return out
 
 
@@ -287,6 +376,43 @@ def bucket_starts(keys: list[int], dir_bits: int) -> list[int]:
         pos = next((k for k, key in enumerate(keys) if key >> (64 - dir_bits) >= b), len(keys))
         starts.append(pos)
     return starts
+
+
+def pack_country(code: str) -> int:
+    """Twin of `_pack_countries_kernel` for one code."""
+    raw = code.encode()
+    if len(raw) <= 3:
+        v = 0
+        for b in raw:
+            v = (v << 8) | b
+        return v
+    h = 2166136261
+    for b in raw:
+        h = ((h ^ b) * 16777619) & 0xFFFFFFFF
+    return h | 0x80000000
+
+
+def lookup_fingerprints(queries: list[tuple[bool, int, int, int]], keys: list[int],
+                        row_mask: int, fingerprints: list[int],
+                        countries: list[int]) -> tuple[list[int], list[int]]:
+    """Twin of `_lookup_fingerprint_kernel` scanning every key: queries are
+    (empty, folded_hash, fingerprint, packed_country)."""
+    high = ((1 << 64) - 1) ^ row_mask
+    exact, folded = [], []
+    for empty, h, fp, qc in queries:
+        rows = sorted(k & row_mask for k in keys if k & high == h & high)
+        rows = [r for r in rows if not (qc and countries[r] and qc != countries[r])]
+        same = [r for r in rows if fingerprints[r] == fp]
+        if empty:
+            exact.append(-1)
+            folded.append(-1)
+        elif same:
+            exact.append(same[0])
+            folded.append(-1)
+        else:
+            exact.append(-1)
+            folded.append(rows[0] if rows else -1)
+    return exact, folded
 
 
 def lookup_documents(query_numbers: list[str], query_countries: list[str], numbers: list[str],

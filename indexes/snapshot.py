@@ -26,7 +26,7 @@ import os
 import shutil
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -37,7 +37,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from indexes.document_index import DocumentIndex
+from indexes.document_index import DocumentIndex, DocumentIndexBuilder
 from indexes.name_index import NameIndex
 
 NAME_STRUCT = pa.struct(
@@ -146,17 +146,22 @@ def open_snapshot(data_dir: Path, version: str | None = None) -> Snapshot:
         raise FileNotFoundError(f"no snapshot in {data_dir}: run `screening load` first")
     path = data_dir / "versions" / version
     meta = json.loads((path / "meta.json").read_text())
+    documents = _read_ipc(path / "documents.arrow")
+    person_documents = _read_ipc(path / "person_documents.arrow")
     return Snapshot(
         version=version,
         path=path,
         meta=meta,
         records=_read_ipc(path / "records.arrow"),
         names=_read_ipc(path / "names.arrow"),
-        documents=_read_ipc(path / "documents.arrow"),
-        person_documents=_read_ipc(path / "person_documents.arrow"),
+        documents=documents,
+        person_documents=person_documents,
         name_index=NameIndex.open(path / "name_index"),
-        document_index=DocumentIndex.open(path / "document_index"),
-        person_document_index=DocumentIndex.open(path / "person_document_index"),
+        document_index=DocumentIndex.open(path / "document_index", documents["number"],
+                                          documents["issuing_country"]),
+        person_document_index=DocumentIndex.open(path / "person_document_index",
+                                                 person_documents["number"],
+                                                 person_documents["issuing_country"]),
     )
 
 
@@ -256,13 +261,38 @@ def _build_nominal(nominal: pa.Table, out: Path, progress: Progress) -> None:
     )
 
 
-def _build_documents(documents: pa.Table, out: Path, progress: Progress) -> None:
-    _write_ipc(documents, out / "documents.arrow")
+@dataclass
+class DocumentBatches:
+    """A document list too big to hold in memory: its row count and its record batches
+    (DOCUMENT_SCHEMA), read once."""
+
+    num_rows: int
+    batches: Iterator[pa.RecordBatch]
+
+
+def _build_documents(documents: pa.Table | DocumentBatches, out: Path,
+                     progress: Progress) -> None:
+    """Stream the list into documents.arrow and the index builder at once."""
+    if isinstance(documents, pa.Table):
+        documents = DocumentBatches(documents.num_rows, iter(documents.cast(DOCUMENT_SCHEMA)
+                                                             .to_batches(max_chunksize=1 << 20)))
     progress(f"indexing {documents.num_rows:,} travel documents")
     t0 = time.perf_counter()
-    DocumentIndex.build(documents["number"], documents["issuing_country"]).save(
-        out / "document_index"
-    )
+    builder = DocumentIndexBuilder(documents.num_rows)
+    done, step = 0, max(10_000_000, documents.num_rows // 10)
+    with pa.OSFile(str(out / "documents.arrow"), "wb") as sink, \
+            pa.ipc.new_file(sink, DOCUMENT_SCHEMA) as writer:
+        for batch in documents.batches:
+            batch = batch.cast(DOCUMENT_SCHEMA) if batch.schema != DOCUMENT_SCHEMA else batch
+            writer.write_batch(batch)
+            builder.add(batch.column("number"), batch.column("issuing_country"))
+            if (done + batch.num_rows) // step > done // step:
+                progress(f"{done + batch.num_rows:,} documents read "
+                         f"({time.perf_counter() - t0:.0f} s)")
+            done += batch.num_rows
+    if done != documents.num_rows:
+        raise ValueError(f"expected {documents.num_rows:,} documents, read {done:,}")
+    builder.finish().save(out / "document_index")
     progress(f"document index built in {time.perf_counter() - t0:.1f} s")
 
 
@@ -306,7 +336,7 @@ def build_snapshot(
     data_dir: Path,
     *,
     nominal: pa.Table | None = None,
-    documents: pa.Table | None = None,
+    documents: pa.Table | DocumentBatches | None = None,
     progress: Progress = _quiet,
 ) -> str:
     """Build a new version from the given tables; a kind left as None is kept from the
@@ -327,7 +357,7 @@ def build_snapshot(
             _build_nominal(_empty(NOMINAL_SCHEMA), tmp, progress)
 
         if documents is not None:
-            _build_documents(documents.cast(DOCUMENT_SCHEMA), tmp, progress)
+            _build_documents(documents, tmp, progress)
         elif parent_path is not None:
             for name in DOCUMENT_FILES:
                 _link_or_copy(parent_path / name, tmp / name)

@@ -71,6 +71,12 @@ def cmd_load(args: argparse.Namespace) -> int:
         version = build_snapshot(data, nominal=table, progress=_progress)
         print(f"built snapshot {version} in {data} ({time.perf_counter() - t0:.1f} s)")
         return 0
+    if args.kind == "documents" and not args.append:
+        # Streamed: the list goes from the file into the snapshot batch by batch.
+        version = build_snapshot(data, documents=loader.stream_documents(Path(args.file)),
+                                 progress=_progress)
+        print(f"built snapshot {version} in {data} ({time.perf_counter() - t0:.1f} s)")
+        return 0
     if args.kind == "nominal":
         table = loader.read_nominal(Path(args.file))
     else:

@@ -69,7 +69,9 @@ class Engine:
         self.snapshot = snapshot
         self.settings = settings
         self._rec = _RecordColumns.of(snapshot.records)
-        self._docs = {n: _column(snapshot.documents, n) for n in snapshot.documents.column_names}
+        # Kept chunked: combining would copy the whole list (8 GB at 128M documents), and
+        # only the few rows a lookup reports are ever read.
+        self._docs = {n: snapshot.documents[n] for n in snapshot.documents.column_names}
         self._person_doc_rec = _column(snapshot.person_documents, "record_idx")
         self._person_doc_num = _column(snapshot.person_documents, "number")
         # Dates of birth, sex and nationalities encoded once for the evidence kernel.

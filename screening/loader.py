@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from indexes.snapshot import DOCUMENT_SCHEMA, NOMINAL_SCHEMA
+from indexes.snapshot import DOCUMENT_SCHEMA, NOMINAL_SCHEMA, DocumentBatches
 from screening.errors import DataError
 
 _NOMINAL_JSON_COLUMNS = {
@@ -159,8 +159,7 @@ def nominal_from_records(records: Iterable[dict]) -> pa.Table:
     return table.cast(NOMINAL_SCHEMA)
 
 
-def read_documents(path: Path) -> pa.Table:
-    """Read travel-document records from JSONL, CSV or Parquet into DOCUMENT_SCHEMA."""
+def _documents_sql(path: Path) -> str:
     path = Path(path)
     if not path.exists():
         raise DataError("file not found", field=str(path))
@@ -173,7 +172,7 @@ def read_documents(path: Path) -> pa.Table:
         src = f"read_csv({lit}, header = true, all_varchar = true)"
     else:
         src = f"read_parquet({lit})"
-    sql = f"""
+    return f"""
         SELECT trim(record_id::VARCHAR) AS record_id, number::VARCHAR AS number,
                upper(coalesce(issuing_country::VARCHAR, '')) AS issuing_country,
                upper(coalesce(type::VARCHAR, '')) AS type,
@@ -182,14 +181,36 @@ def read_documents(path: Path) -> pa.Table:
                upper(coalesce(owner::VARCHAR, '')) AS owner
         FROM {src}
     """
+
+
+def stream_documents(path: Path, batch_rows: int = 1 << 20) -> DocumentBatches:
+    """Travel-document records from JSONL, CSV or Parquet as a stream of DOCUMENT_SCHEMA
+    batches: a list of 128 million documents is never held in memory. One counting pass
+    first refuses a file with unnumbered documents before anything is built."""
+    sql = _documents_sql(path)
     con = duckdb.connect()
-    table = _run(con, sql)
-    con.register("docs", table)
-    missing = con.execute("SELECT count(*) FROM docs WHERE coalesce(number, '') = ''").fetchone()[0]
-    con.close()
+    count_sql = f"SELECT count(*), count(*) FILTER (WHERE coalesce(number, '') = '') FROM ({sql})"
+    try:
+        total, missing = con.execute(count_sql).fetchall()[0]
+        reader = con.sql(sql).to_arrow_reader(batch_rows)
+    except duckdb.Error as exc:
+        raise DataError(str(exc).splitlines()[0], sql=" ".join(sql.split())) from exc
     if missing:
         raise DataError(f"{missing} document record(s) without a number", field=str(path))
-    return table.cast(DOCUMENT_SCHEMA)
+
+    def batches():
+        try:
+            for batch in reader:
+                yield batch.cast(DOCUMENT_SCHEMA)
+        finally:
+            con.close()
+    return DocumentBatches(int(total), batches())
+
+
+def read_documents(path: Path) -> pa.Table:
+    """Read travel-document records from JSONL, CSV or Parquet into DOCUMENT_SCHEMA."""
+    stream = stream_documents(path)
+    return pa.Table.from_batches(list(stream.batches), schema=DOCUMENT_SCHEMA)
 
 
 def _combine(previous: pa.Table, new: pa.Table, keep_previous_where: str) -> pa.Table:

@@ -8,6 +8,7 @@ See bench/quality/README.md.
 from __future__ import annotations
 
 import argparse
+import pickle
 import random
 import sys
 import time
@@ -15,7 +16,10 @@ from pathlib import Path
 
 from bench.quality import candidates, cases, data, ours, peers, report
 from bench.quality.evaluate import Evaluation, evaluate
+from screening import evidence
 from screening.settings import Settings
+
+STATE = "quality_state.pkl"
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -29,9 +33,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                    help="cross-script listed persons per language and split")
     p.add_argument("--negatives", type=int, default=200_000, help="clean passengers (train+test)")
     p.add_argument("--near-misses", type=int, default=4000)
-    p.add_argument("--peer-per-class", type=int, default=100, help="peer sample, per class")
-    p.add_argument("--peer-negatives", type=int, default=5000, help="peer sample, clean")
-    p.add_argument("--peer-near", type=int, default=500, help="peer sample, near-misses")
+    p.add_argument("--peer-per-class", type=int, default=60, help="peer sample, per class")
+    p.add_argument("--peer-negatives", type=int, default=3000, help="peer sample, clean")
+    p.add_argument("--peer-near", type=int, default=300, help="peer sample, near-misses")
+    p.add_argument("--peer-wratio-per-class", type=int, default=10,
+                   help="WRatio (~50x slower than token_sort_ratio) sample, per class")
+    p.add_argument("--peer-wratio-negatives", type=int, default=500,
+                   help="WRatio sample, clean passengers (and a tenth as many near-misses)")
     p.add_argument("--nk-candidates", type=int, default=20,
                    help="records the rapidfuzz pre-filter hands to nomenklatura")
     p.add_argument("--candidate-sample", type=int, default=2000)
@@ -39,7 +47,23 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                    help="queries scored against every name of the list")
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--skip-peers", action="store_true")
+    p.add_argument("--report-only", action="store_true",
+                   help="rewrite the report from the last run's saved state (same --out)")
     return p.parse_args(argv)
+
+
+def sample(pos: list[cases.Case], neg: list[cases.Case], near: list[cases.Case], per_class: int,
+           n_clean: int, n_near: int) -> list[cases.Case]:
+    """The first test cases of each kind (cases are generated in random order)."""
+    out: list[cases.Case] = []
+    per: dict[str, int] = {}
+    for c in pos:
+        if c.split == "test" and per.get(c.cls, 0) < per_class:
+            per[c.cls] = per.get(c.cls, 0) + 1
+            out.append(c)
+    out += [c for c in neg if c.split == "test"][:n_clean]
+    out += [c for c in near if c.split == "test"][:n_near]
+    return out
 
 
 def log(msg: str) -> None:
@@ -51,6 +75,15 @@ def main(argv: list[str] | None = None) -> int:
     command = "python -m bench.quality " + " ".join(sys.argv[1:] if argv is None else argv)
     started = time.time()
     wl = data.build(args.persons, args.seed, args.translit_per_split, log=log)
+    names = {p.record_id: f"{p.surname} {p.given_names}".strip()
+             for p in wl.listed + wl.synthetic}
+    if args.report_only:
+        with open(args.out / STATE, "rb") as fh:
+            ev, cand, peer_cases, peer_runs, runtime, command, run_args = pickle.load(fh)
+        report.write(args.out, ev, cand, peer_cases, peer_runs, wl, run_args, command, runtime,
+                     names)
+        log(f"report rewritten: {args.out / 'quality.md'}")
+        return 0
     log(f"watchlist: {wl.n_records:,} records, {wl.n_names:,} names")
     pos = cases.positives(wl, args.per_class, args.seed)
     neg = cases.clean(wl, args.negatives, args.seed)
@@ -70,28 +103,30 @@ def main(argv: list[str] | None = None) -> int:
     from indexes.snapshot import open_snapshot
     snap = open_snapshot(wl.data_dir)
     rng = random.Random(f"{args.seed}-candidates")
-    sample = rng.sample(pos, min(len(pos), args.candidate_sample))
-    cand = candidates.measure(snap.name_index, snap.records["record_id"].to_pylist(), sample,
+    cand_cases = rng.sample(pos, min(len(pos), args.candidate_sample))
+    cand = candidates.measure(snap.name_index, snap.records["record_id"].to_pylist(), cand_cases,
                               settings.name_min_score, settings.name_max_candidates,
-                              args.candidate_all_sample)
+                              args.candidate_all_sample,
+                              min(1.0, ev.thresholds.pm / evidence.NAME_WEIGHT))
     log(f"candidate recall {cand.rate:.4f} ({cand.seconds:.0f}s)")
 
     peer_runs = None
     peer_cases: list[cases.Case] = []
     if not args.skip_peers:
-        per: dict[str, int] = {}
-        for c in pos:
-            if c.split == "test" and per.get(c.cls, 0) < args.peer_per_class:
-                per[c.cls] = per.get(c.cls, 0) + 1
-                peer_cases.append(c)
-        peer_cases += [c for c in neg if c.split == "test"][:args.peer_negatives]
-        peer_cases += [c for c in near if c.split == "test"][:args.peer_near]
-        log(f"peers on {len(peer_cases):,} queries")
-        peer_runs = peers.run(wl.data_dir, peer_cases, args.nk_candidates, args.workers, log)
+        peer_cases = sample(pos, neg, near, args.peer_per_class, args.peer_negatives,
+                            args.peer_near)
+        wratio = {c.qid for c in sample(pos, neg, near, args.peer_wratio_per_class,
+                                        args.peer_wratio_negatives,
+                                        args.peer_wratio_negatives // 10)}
+        log(f"peers on {len(peer_cases):,} queries (WRatio on {len(wratio):,})")
+        peer_runs = peers.run(wl.data_dir, peer_cases, args.nk_candidates, args.workers,
+                              wratio, log)
+    runtime = time.time() - started
+    args.out.mkdir(parents=True, exist_ok=True)
+    with open(args.out / STATE, "wb") as fh:  # lets --report-only redo the report quickly
+        pickle.dump((ev, cand, peer_cases, peer_runs, runtime, command, args), fh)
 
-    names = {p.record_id: f"{p.surname} {p.given_names}".strip()
-             for p in wl.listed + wl.synthetic}
-    report.write(args.out, ev, cand, peer_cases, peer_runs, wl, args, command, started, names)
+    report.write(args.out, ev, cand, peer_cases, peer_runs, wl, args, command, runtime, names)
     log(f"done in {time.time() - started:.0f}s: {args.out / 'quality.md'}")
     return 0
 

@@ -19,9 +19,14 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from bench.quality.cases import Case
-from indexes.kernels.names import _score_pairs_kernel
-from indexes.name_index import MAX_TOKENS, NameIndex, _token_table
-from indexes.normalize import name_variants
+from indexes.kernels.names import _score_pairs_kernel, _token_keys_kernel
+from indexes.name_index import (
+    _IDENTITY,
+    MAX_TOKENS,
+    NameIndex,
+    _prefix_min_len,
+    _token_table,
+)
 
 SEARCH_LIMIT = 100_000  # no top-k cut: we test the candidate step, not the ranking
 
@@ -34,11 +39,17 @@ class CandidateRecall:
     all_checked: int = 0  # (query, record) pairs >= min_score over the whole list
     all_found: int = 0
     all_queries: int = 0
+    pm_checked: int = 0  # same, for pairs >= the calibrated POSSIBLE_MATCH name score
+    pm_found: int = 0
     seconds: float = 0.0
 
     @property
     def rate(self) -> float:
         return self.found / self.checked if self.checked else float("nan")
+
+    @property
+    def pm_rate(self) -> float:
+        return self.pm_found / self.pm_checked if self.pm_checked else float("nan")
 
     @property
     def all_rate(self) -> float:
@@ -47,6 +58,7 @@ class CandidateRecall:
 
 class Exhaustive:
     def __init__(self, index: NameIndex) -> None:
+        self.index = index
         self.a = index._a  # noqa: SLF001 - read-only use of the index arrays
         self.entry_record = np.asarray(self.a["name_record"])[np.asarray(self.a["entry_name"])]
         self.order = np.argsort(self.entry_record, kind="stable")
@@ -57,27 +69,43 @@ class Exhaustive:
         return self.order[lo:hi]
 
     def score(self, query: str, entries: np.ndarray) -> np.ndarray:
-        """Best score over the query's spelling variants, per entry."""
-        subs = [t[:MAX_TOKENS] for t in name_variants(query) if t]
+        """Best score over the query's spelling variants, per entry. Mirrors the query
+        preparation of NameIndex.search (it changes with the engine: keep in step)."""
+        subs = [t[:MAX_TOKENS] for t in self.index._name_variants(query) if t]  # noqa: SLF001
         if not subs or not len(entries):
             return np.zeros(len(entries))
+        prefix: list[int] = []
+        for t in subs:
+            prefix.extend([0] * (len(t) - 1))
+            prefix.append(_prefix_min_len(query, t))
         flat = [t for s in subs for t in s]
         qt = _token_table(flat)
+        q_len = np.diff(qt.offsets)
         sq_off = np.zeros(len(subs) + 1, dtype=np.int64)
         np.cumsum([len(s) for s in subs], out=sq_off[1:])
+        a = self.a
+        q_keys, q_owner = _token_keys_kernel(qt.chars, qt.offsets, qt.phon, qt.plen, _IDENTITY)
+        lo = np.searchsorted(a["keys"], q_keys, side="left")
+        hi = np.searchsorted(a["keys"], q_keys, side="right")
+        tok_key_offsets = np.searchsorted(q_owner, np.arange(len(flat) + 1), side="left")
+        q_miss = self.index._miss_costs(qt.weight, q_len, tok_key_offsets, lo, hi)  # noqa: SLF001
         n = len(entries)
         pair_sq = np.repeat(np.arange(len(subs), dtype=np.int64), n)
         pair_e = np.tile(np.asarray(entries, dtype=np.int64), len(subs))
-        a = self.a
-        s = _score_pairs_kernel(pair_sq, pair_e, qt.chars, qt.offsets, sq_off, qt.weight,
-                                qt.phon, qt.plen, a["token_chars"], a["token_offsets"],
-                                a["token_weight"], a["token_phon"], a["token_plen"],
-                                a["entry_tok_offsets"], a["entry_tokens"])
+        out = _score_pairs_kernel(
+            pair_sq, pair_e, qt.chars, qt.offsets, sq_off, qt.weight, q_miss, qt.phon, qt.plen,
+            np.asarray(prefix, dtype=np.int64), a["token_chars"], a["token_offsets"],
+            a["token_weight"], a["token_phon"], a["token_plen"], a["entry_tok_offsets"],
+            a["entry_tokens"])
+        s = out[0] if isinstance(out, tuple) else out  # (scores, choice, sim, method, span)
         return s.reshape(len(subs), n).max(axis=0)
 
 
 def measure(index: NameIndex, record_ids: list[str], cases: list[Case], min_score: float,
-            max_candidates: int, all_sample: int) -> CandidateRecall:
+            max_candidates: int, all_sample: int, pm_name_score: float = 1.0
+            ) -> CandidateRecall:
+    """`pm_name_score`: the name score that reaches POSSIBLE_MATCH on its own (threshold /
+    NAME_WEIGHT), for the all-records figure restricted to what an operator would see."""
     t0 = time.perf_counter()
     ex = Exhaustive(index)
     idx_of = {r: i for i, r in enumerate(record_ids)}
@@ -104,5 +132,8 @@ def measure(index: NameIndex, record_ids: list[str], cases: list[Case], min_scor
         out.all_checked += len(hit_records)
         out.all_found += len(hit_records & got)
         out.all_queries += 1
+        pm_records = set(np.unique(ex.entry_record[s >= pm_name_score]).tolist())
+        out.pm_checked += len(pm_records)
+        out.pm_found += len(pm_records & got)
     out.seconds = time.perf_counter() - t0
     return out

@@ -118,18 +118,24 @@ def build(persons: int, seed: int, translit_per_split: int, log=print) -> Watchl
     done = root / "done.json"
     if not done.exists():
         shutil.rmtree(root, ignore_errors=True)
-        log(f"building watchlist {tag} (cached for reruns)")
+        log(f"generating watchlist data {tag} (cached for reruns)")
         generate(gen_dir, persons=persons, documents=10, seed=seed, manifests=0, progress=False)
         real = read_ofac_sdn(OFAC_SDN, OFAC_ALT).records + read_un_consolidated(UN_XML).records
         xs = [r for lang in ("arabic", "russian", "chinese") for split in ("train", "test")
               for r in translit_persons(lang, split, translit_per_split, seed)]
-        extra = nominal_from_records(real + [{k: v for k, v in r.items() if k != "native"}
-                                             for r in xs])
+        (root / "real.json").write_text(json.dumps(real + xs, ensure_ascii=False))
+        done.write_text(json.dumps({"persons": persons, "seed": seed}))
+    try:
+        open_snapshot(snap_dir).warmup()
+    except Exception as exc:  # noqa: BLE001 - none yet, or the index format changed: rebuild
+        log(f"building snapshot ({type(exc).__name__}: {exc})")
+        shutil.rmtree(snap_dir, ignore_errors=True)
+        records = json.loads((root / "real.json").read_text())
+        extra = nominal_from_records([{k: v for k, v in r.items() if k != "native"}
+                                      for r in records])
         synth = read_nominal(gen_dir / "nominal.jsonl")
         table = pa.concat_tables([extra, synth.select(extra.column_names).cast(extra.schema)])
         build_snapshot(snap_dir, nominal=table)
-        (root / "real.json").write_text(json.dumps(real + xs, ensure_ascii=False))
-        done.write_text(json.dumps({"persons": persons, "seed": seed}))
     return _load(root, snap_dir, gen_dir)
 
 

@@ -10,26 +10,6 @@ from indexes.numba_config import JIT
 
 
 @njit(**JIT)
-def _bytes_equal_kernel(a, a_start, a_end, b, b_start, b_end, table):
-    if a_end - a_start != b_end - b_start:
-        return False
-    for t in range(a_end - a_start):
-        if table[a[a_start + t]] != table[b[b_start + t]]:
-            return False
-    return True
-
-
-@njit(**JIT)
-def _plain_equal_kernel(a, a_start, a_end, b, b_start, b_end):
-    if a_end - a_start != b_end - b_start:
-        return False
-    for t in range(a_end - a_start):
-        if a[a_start + t] != b[b_start + t]:
-            return False
-    return True
-
-
-@njit(**JIT)
 def _normalize_ascii_kernel(data, offsets):
     """Document-number normalisation over an Arrow string buffer: a-z upper-cased, everything
     but A-Z0-9 dropped (UTF-8 bytes of non-ASCII characters are >= 0x80, so they go too; the
@@ -85,28 +65,44 @@ def _bucket_bounds_kernel(q_hash, starts, dir_bits):
 
 
 @njit(**JIT)
-def _lookup_folded_kernel(
-    q_data, q_offsets, qc_data, qc_offsets, q_hash, s, e, keys, row_mask,
-    d_data, d_offsets, dc_data, dc_offsets, fold,
-):
-    """Pass 2 of a lookup over ONE key array, on the hash of the confusable-folded number
-    (an exact hit is also a folded hit). For each query, among rows whose folded hash bits
-    equal the query's and whose country agrees (empty = any): the lowest row whose number
-    equals the query's byte for byte (exact), else the lowest whose folded number equals
-    the query's folded number (confusable). Returns (exact_rows, confusable_rows); -1 where
-    none; confusable is -1 where exact is set."""
+def _pack_countries_kernel(data, offsets):
+    """A country code as uint32 (three ASCII bytes, big-endian): 0 for an empty one. A code
+    longer than three bytes (not ISO alpha-3) gets a distinct value with the top bit set."""
+    n = offsets.shape[0] - 1
+    out = np.zeros(n, dtype=np.uint32)
+    for i in range(n):
+        s = offsets[i]
+        e = offsets[i + 1]
+        if e - s <= 3:
+            v = np.uint32(0)
+            for k in range(s, e):
+                v = (v << np.uint32(8)) | np.uint32(data[k])
+            out[i] = v
+        else:
+            h = np.uint32(2166136261)
+            for k in range(s, e):
+                h = (h ^ np.uint32(data[k])) * np.uint32(16777619)
+            out[i] = h | np.uint32(0x80000000)
+    return out
+
+
+@njit(**JIT)
+def _lookup_fingerprint_kernel(q_empty, q_hash, q_fp, q_country, s, e, keys, row_mask,
+                               fingerprints, countries):
+    """Pass 2 of a lookup over the folded-hash keys. Among rows whose folded hash bits equal
+    the query's and whose country agrees (0 = unknown agrees with anything): the first row
+    whose exact-number fingerprint equals the query's (exact), else the first row at all
+    (look-alike). Rows ascend within a hash run, so "first" is the lowest. The caller
+    verifies the returned rows against the stored numbers."""
     n = q_hash.shape[0]
     exact = np.full(n, -1, dtype=np.int64)
     folded = np.full(n, -1, dtype=np.int64)
     high = ~row_mask
     for i in range(n):
-        qs = q_offsets[i]
-        qe = q_offsets[i + 1]
-        if qe == qs:
+        if q_empty[i]:
             continue
         target = q_hash[i] & high
-        qcs = qc_offsets[i]
-        qce = qc_offsets[i + 1]
+        qc = q_country[i]
         for k in range(s[i], e[i]):
             key_high = keys[k] & high
             if key_high < target:
@@ -114,17 +110,11 @@ def _lookup_folded_kernel(
             if key_high > target:
                 break
             row = np.int64(keys[k] & row_mask)
-            ds = d_offsets[row]
-            de = d_offsets[row + 1]
-            if not _bytes_equal_kernel(q_data, qs, qe, d_data, ds, de, fold):
+            rc = countries[row]
+            if qc != 0 and rc != 0 and qc != rc:
                 continue
-            dcs = dc_offsets[row]
-            dce = dc_offsets[row + 1]
-            if qce > qcs and dce > dcs and not _plain_equal_kernel(qc_data, qcs, qce,
-                                                                  dc_data, dcs, dce):
-                continue
-            if _plain_equal_kernel(q_data, qs, qe, d_data, ds, de):
-                exact[i] = row  # rows ascend within a hash run: the first is the lowest
+            if fingerprints[row] == q_fp[i]:
+                exact[i] = row
                 break
             if folded[i] < 0:
                 folded[i] = row

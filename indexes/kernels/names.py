@@ -8,7 +8,12 @@ import numpy as np
 from numba import njit
 
 from indexes.kernels.hashing import _hash_bytes_kernel
-from indexes.kernels.strings import _jaro_winkler_core_kernel
+from indexes.kernels.strings import (
+    EDIT_MAX_LEN_DIFF,
+    EDIT_MIN_LEN,
+    _edit_similarity_kernel,
+    _jaro_winkler_core_kernel,
+)
 from indexes.numba_config import JIT
 
 # Key spaces (hash seeds). Exact tokens and their deletion variants share one space on purpose:
@@ -26,11 +31,18 @@ INITIAL_SIM = 0.9  # "M" against "MUHAMMAD"
 PHONETIC_SIM = 0.9  # same consonant skeleton: MOHAMED / MUHAMMAD, YOUSSEF / YUSUF
 PHONETIC_MIN_JW = 0.7  # 2-letter skeletons are weak evidence: also require some spelling likeness
 SQUASH_MIN = 0.9  # JOSELUIS against JOSE+LUIS must be this close to count
+# A query's last token cut short (MRZ name fields are 39, 31 or 30 characters: KARIMOV<<MUHAM)
+# that is the start of a listed token: nearly as good as the whole token.
+PREFIX_SIM = 0.95
 # Credit of a pair: sim^2 ramped from 0 at CREDIT_LOW to full at CREDIT_HIGH, so weak Jaro-Winkler
 # likeness (common between unrelated names) earns nothing and one typo still costs visibly.
 CREDIT_LOW = 0.7
 CREDIT_HIGH = 0.85
 UNMATCHED_RECORD_COST = 0.3  # a listed middle name missing from the query costs a little
+# Candidate ranking: a token reached through a spelling or phonetic key (not the same spelling)
+# shares this part of its information, so an exact common surname is not crowded out by rarer
+# look-alikes (ZHANG WEI among ZHAN WEI, ZHENG WEI...).
+FUZZY_INFO_SHARE = 0.5
 
 METHOD_MISSING = 0
 METHOD_EXACT = 1
@@ -38,6 +50,8 @@ METHOD_JARO_WINKLER = 2
 METHOD_INITIAL = 3
 METHOD_SQUASHED = 4
 METHOD_PHONETIC = 5
+METHOD_EDIT = 6  # OCR look-alike / keyboard-neighbour weighted edit distance
+METHOD_PREFIX = 7  # truncated query token
 
 
 @njit(**JIT)
@@ -143,9 +157,11 @@ def _credit_kernel(sim):
 
 
 @njit(**JIT)
-def _token_sim_kernel(a, a_s, a_l, a_phon, a_plen, b, b_s, b_l, b_phon, b_plen, flags_a,
-                      flags_b, pm):
-    """(similarity, method) of two tokens."""
+def _token_sim_kernel(a, a_s, a_l, a_phon, a_plen, a_prefix, b, b_s, b_l, b_phon, b_plen,
+                      flags_a, flags_b, pm, rows):
+    """(similarity, method) of two tokens: the best of Jaro-Winkler, the OCR/keyboard edit
+    similarity, a prefix match (query token a of at least a_prefix letters, 0 = not allowed,
+    starting b) and the phonetic skeleton. rows: edit-distance scratch (3 * (b_l + 1))."""
     if a_l == b_l:
         same = True
         for t in range(a_l):
@@ -160,12 +176,29 @@ def _token_sim_kernel(a, a_s, a_l, a_phon, a_plen, b, b_s, b_l, b_phon, b_plen, 
         return 0.0, METHOD_JARO_WINKLER
     jw = _jaro_winkler_core_kernel(a[a_s:a_s + a_l], a_l, b[b_s:b_s + b_l], b_l, flags_a,
                                    flags_b, pm)
-    if (jw < PHONETIC_SIM and a_phon == b_phon and a_plen >= MIN_PHONETIC_LEN
+    best = jw
+    method = METHOD_JARO_WINKLER
+    # The edit similarity only beats Jaro-Winkler on near-identical tokens of close lengths.
+    if a_l >= EDIT_MIN_LEN and b_l >= EDIT_MIN_LEN and abs(a_l - b_l) <= EDIT_MAX_LEN_DIFF:
+        ed = _edit_similarity_kernel(a, a_s, a_l, b, b_s, b_l, rows)
+        if ed > best:
+            best = ed
+            method = METHOD_EDIT
+    if 0 < a_prefix <= a_l < b_l and best < PREFIX_SIM:
+        same = True
+        for t in range(a_l):
+            if a[a_s + t] != b[b_s + t]:
+                same = False
+                break
+        if same:
+            best = PREFIX_SIM
+            method = METHOD_PREFIX
+    if (best < PHONETIC_SIM and a_phon == b_phon and a_plen >= MIN_PHONETIC_LEN
             and a_plen == b_plen and (a_plen >= 3 or jw >= PHONETIC_MIN_JW
                                       or _no_vowel_kernel(a, a_s, a_l)
                                       or _no_vowel_kernel(b, b_s, b_l))):
         return PHONETIC_SIM, METHOD_PHONETIC
-    return jw, METHOD_JARO_WINKLER
+    return best, method
 
 
 @njit(**JIT)
@@ -181,7 +214,7 @@ def _no_vowel_kernel(buf, start, length):
 
 @njit(**JIT)
 def _name_score_core_kernel(
-    q_buf, q_start, q_len, q_w, n_q, c_buf, c_start, c_len, c_w, n_c, sim_m, meth_m,
+    q_buf, q_start, q_len, q_w, q_miss, n_q, c_buf, c_start, c_len, c_w, n_c, sim_m, meth_m,
     flags_a, flags_b, pm, concat, e_credit, e_sim, e_kind, e_method, e_i, e_j, used_q, used_c,
     out_choice, out_sim, out_method, out_span,
 ):
@@ -192,9 +225,11 @@ def _name_score_core_kernel(
     against one candidate token (glued edges only when the first letters agree); sim_m/meth_m
     hold the single-token similarities and methods (_token_sim_kernel), precomputed by the
     caller so the batch scorer can reuse them across candidates. Greedy assignment: repeatedly
-    take the edge with the highest credit whose tokens are all free (ties: first enumerated). Score = sum(credit * pair weight)
-    / (sum(pair weight) + unmatched query weight + UNMATCHED_RECORD_COST * unmatched record
-    weight), pair weight = half the weights of the tokens in the edge.
+    take the edge with the highest credit whose tokens are all free (ties: first enumerated).
+    Score = sum(credit * pair weight) / (sum(pair weight) + sum of q_miss over unmatched query
+    tokens + UNMATCHED_RECORD_COST * unmatched record weight), pair weight = half the weights
+    of the tokens in the edge; q_miss (the cost of a query token the record lacks) grows with
+    the token's rarity in the list (see NameIndex).
     Per query token: chosen candidate token (-1 none), similarity, method, candidate span."""
     for i in range(n_q):
         out_choice[i] = -1
@@ -314,7 +349,7 @@ def _name_score_core_kernel(
         den += w
     for i in range(n_q):
         if not used_q[i]:
-            den += q_w[i]
+            den += q_miss[i]
     for j in range(n_c):
         if not used_c[j]:
             den += UNMATCHED_RECORD_COST * c_w[j]
@@ -324,20 +359,20 @@ def _name_score_core_kernel(
 
 
 @njit(**JIT)
-def _sim_matrix_kernel(q_buf, q_start, q_len, q_phon, q_plen, n_q, c_buf, c_start, c_len,
-                       c_phon, c_plen, n_c, flags_a, flags_b, pm, sim_m, meth_m):
+def _sim_matrix_kernel(q_buf, q_start, q_len, q_phon, q_plen, q_prefix, n_q, c_buf, c_start,
+                       c_len, c_phon, c_plen, n_c, flags_a, flags_b, pm, rows, sim_m, meth_m):
     for i in range(n_q):
         for j in range(n_c):
             sim, method = _token_sim_kernel(q_buf, q_start[i], q_len[i], q_phon[i], q_plen[i],
-                                            c_buf, c_start[j], c_len[j], c_phon[j], c_plen[j],
-                                            flags_a, flags_b, pm)
+                                            q_prefix[i], c_buf, c_start[j], c_len[j],
+                                            c_phon[j], c_plen[j], flags_a, flags_b, pm, rows)
             sim_m[i, j] = sim
             meth_m[i, j] = method
 
 
 @njit(**JIT)
-def _name_score_kernel(q_chars, q_offsets, q_w, q_phon, q_plen, c_chars, c_offsets, c_w, c_phon,
-                       c_plen):
+def _name_score_kernel(q_chars, q_offsets, q_w, q_miss, q_phon, q_plen, q_prefix, c_chars,
+                       c_offsets, c_w, c_phon, c_plen):
     """Score one query (tokens as CSR over q_chars) against one candidate (same layout).
     Returns (score, choice, sim, method, span) per query token, see the core kernel."""
     n_q = q_offsets.shape[0] - 1
@@ -358,14 +393,15 @@ def _name_score_kernel(q_chars, q_offsets, q_w, q_phon, q_plen, c_chars, c_offse
     pm = np.zeros(256, dtype=np.uint64)
     sim_m = np.zeros((max(n_q, 1), max(n_c, 1)), dtype=np.float64)
     meth_m = np.zeros((max(n_q, 1), max(n_c, 1)), dtype=np.int8)
-    _sim_matrix_kernel(q_chars, q_start, q_len, q_phon, q_plen, n_q, c_chars, c_start, c_len,
-                       c_phon, c_plen, n_c, flags_a, flags_b, pm, sim_m, meth_m)
+    rows = np.zeros(3 * (width + 1), dtype=np.float64)
+    _sim_matrix_kernel(q_chars, q_start, q_len, q_phon, q_plen, q_prefix, n_q, c_chars, c_start,
+                       c_len, c_phon, c_plen, n_c, flags_a, flags_b, pm, rows, sim_m, meth_m)
     out_choice = np.empty(max(n_q, 1), dtype=np.int64)
     out_sim = np.empty(max(n_q, 1), dtype=np.float64)
     out_method = np.empty(max(n_q, 1), dtype=np.int8)
     out_span = np.empty(max(n_q, 1), dtype=np.int8)
     score = _name_score_core_kernel(
-        q_chars, q_start, q_len, q_w, n_q, c_chars, c_start, c_len, c_w, n_c, sim_m, meth_m,
+        q_chars, q_start, q_len, q_w, q_miss, n_q, c_chars, c_start, c_len, c_w, n_c, sim_m, meth_m,
         flags_a, flags_b, pm, np.zeros(width, dtype=np.uint8),
         np.zeros(n_edges, dtype=np.float64), np.zeros(n_edges, dtype=np.float64),
         np.zeros(n_edges, dtype=np.int8), np.zeros(n_edges, dtype=np.int8),
@@ -379,7 +415,7 @@ def _name_score_kernel(q_chars, q_offsets, q_w, q_phon, q_plen, c_chars, c_offse
 @njit(**JIT)
 def _score_pairs_kernel(
     pair_sq, pair_entry,
-    q_chars, q_offsets, sq_tok_offsets, q_w, q_phon, q_plen,
+    q_chars, q_offsets, sq_tok_offsets, q_w, q_miss, q_phon, q_plen, q_prefix,
     t_chars, t_offsets, t_w, t_phon, t_plen,
     e_tok_offsets, e_tokens,
 ):
@@ -389,15 +425,23 @@ def _score_pairs_kernel(
 
     Candidates of one subquery share many tokens (a surname and its aliases, common first
     names), so token similarities are cached per run of pairs with the same subquery: each
-    (query token, index token) similarity is computed once per run."""
+    (query token, index token) similarity is computed once per run.
+
+    Returns (scores, choice, sim, method, span): the last four per pair and query token (rows
+    of width max query length), as _name_score_kernel gives them, so explanations need no
+    second pass."""
     n_pairs = pair_sq.shape[0]
     scores = np.zeros(n_pairs, dtype=np.float64)
-    if n_pairs == 0:
-        return scores
-    # Scratch sized once for the whole batch.
     max_q = 1
     for s in range(sq_tok_offsets.shape[0] - 1):
         max_q = max(max_q, sq_tok_offsets[s + 1] - sq_tok_offsets[s])
+    all_choice = np.full((n_pairs, max_q), -1, dtype=np.int64)
+    all_sim = np.zeros((n_pairs, max_q), dtype=np.float64)
+    all_method = np.zeros((n_pairs, max_q), dtype=np.int8)
+    all_span = np.zeros((n_pairs, max_q), dtype=np.int8)
+    if n_pairs == 0:
+        return scores, all_choice, all_sim, all_method, all_span
+    # Scratch sized once for the whole batch.
     max_c = 1
     width = 2
     for i in range(q_offsets.shape[0] - 1):
@@ -419,6 +463,7 @@ def _score_pairs_kernel(
     flags_a = np.zeros(width, dtype=np.bool_)
     flags_b = np.zeros(width, dtype=np.bool_)
     pm = np.zeros(256, dtype=np.uint64)
+    rows = np.zeros(3 * (width + 1), dtype=np.float64)
     concat = np.zeros(width, dtype=np.uint8)
     e_credit = np.zeros(n_edges, dtype=np.float64)
     e_sim = np.zeros(n_edges, dtype=np.float64)
@@ -438,6 +483,7 @@ def _score_pairs_kernel(
     q_start = np.zeros(max_q, dtype=np.int64)
     q_len = np.zeros(max_q, dtype=np.int64)
     qw = np.zeros(max_q, dtype=np.float64)
+    qmiss = np.zeros(max_q, dtype=np.float64)
     sim_m = np.zeros((max_q, max_c), dtype=np.float64)
     meth_m = np.zeros((max_q, max_c), dtype=np.int8)
     # Similarity cache: slot_of[token] -> row of cache_sim / cache_meth, -1 when not computed.
@@ -458,6 +504,7 @@ def _score_pairs_kernel(
             q_start[i] = q_offsets[qa + i]
             q_len[i] = q_offsets[qa + i + 1] - q_offsets[qa + i]
             qw[i] = q_w[qa + i]
+            qmiss[i] = q_miss[qa + i]
         e = pair_entry[p]
         n_c = 0
         for k in range(e_tok_offsets[e], e_tok_offsets[e + 1]):
@@ -474,8 +521,8 @@ def _score_pairs_kernel(
                 for i in range(n_q):
                     sim, method = _token_sim_kernel(
                         q_chars, q_start[i], q_len[i], q_phon[qa + i], q_plen[qa + i],
-                        t_chars, c_start[n_c], c_len[n_c], t_phon[t], t_plen[t],
-                        flags_a, flags_b, pm)
+                        q_prefix[qa + i], t_chars, c_start[n_c], c_len[n_c], t_phon[t],
+                        t_plen[t], flags_a, flags_b, pm, rows)
                     cache_sim[slot, i] = sim
                     cache_meth[slot, i] = method
             for i in range(n_q):
@@ -483,21 +530,97 @@ def _score_pairs_kernel(
                 meth_m[i, n_c] = cache_meth[slot, i]
             n_c += 1
         scores[p] = _name_score_core_kernel(
-            q_chars, q_start, q_len, qw, n_q, t_chars, c_start, c_len, c_w, n_c, sim_m, meth_m,
+            q_chars, q_start, q_len, qw, qmiss, n_q, t_chars, c_start, c_len, c_w, n_c, sim_m, meth_m,
             flags_a, flags_b, pm, concat, e_credit, e_sim, e_kind, e_method, e_i, e_j, used_q,
             used_c, out_choice, out_sim, out_method, out_span,
         )
-    return scores
+        for i in range(n_q):
+            all_choice[p, i] = out_choice[i]
+            all_sim[p, i] = out_sim[i]
+            all_method[p, i] = out_method[i]
+            all_span[p, i] = out_span[i]
+    return scores, all_choice, all_sim, all_method, all_span
 
 
 @njit(**JIT)
-def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, lo, hi, key_tokens, token_df,
+def _name_bound_kernel(e, qa, nq, q_w, q_miss, q_len, q_prefix, tmask, texact, t_idf, t_w,
+                       t_offsets, e_tok_offsets, e_tokens, best_idf):
+    """Upper bound of the name score of entry e against subquery tokens qa:qa+nq, from which
+    query tokens hit which of its tokens through blocking keys (tmask[t]: bit i set when query
+    token qa+i shares a key with index token t).
+
+    A query token that hits none of the entry's tokens is taken as unmatched (blocking's own
+    assumption: a likeness that shares no key is not searched for), except next to a hit where
+    the hit record token is longer by 2+ letters (JOSE hits JOSELUIS, LUIS may glue on); the
+    same for record tokens. With P the query tokens that may match, R the record tokens that
+    may match: every pair weight is at most half the weights of its tokens and credit <= 1, so
+    score <= X / (X + q_miss of the query tokens outside P + UNMATCHED_RECORD_COST * weight of
+    the record tokens outside R), X = (w(P) + w(R)) / 2 (x / (x + m) grows with x).
+    A truncated query token shorter than PREFIX_LEN (allowed by q_prefix) has no key in common
+    with the token it starts: it is in P and every record token in R.
+
+    Returns (bound, information shared): per query token, the largest idf (t_idf) of the
+    entry's tokens it hits, times FUZZY_INFO_SHARE unless spelled the same (texact bit),
+    summed. best_idf: float scratch of at least nq."""
+    # Bit sets as int64: at most MAX_TOKENS (12) query and record tokens each.
+    base = e_tok_offsets[e]
+    n_c = e_tok_offsets[e + 1] - base
+    hit_q = 0
+    hit_c = 0
+    for i in range(nq):
+        best_idf[i] = 0.0
+        if 0 < q_prefix[qa + i] <= q_len[qa + i] < PREFIX_LEN:
+            hit_q |= 1 << i
+            hit_c = -1
+    for j in range(n_c):
+        t = e_tokens[base + j]
+        m = tmask[t]
+        if m == 0:
+            continue
+        hit_q |= m
+        hit_c |= 1 << j
+        lc = t_offsets[t + 1] - t_offsets[t]
+        for i in range(nq):
+            if (m >> i) & 1:
+                v = t_idf[t] if (texact[t] >> i) & 1 else t_idf[t] * FUZZY_INFO_SHARE
+                if v > best_idf[i]:
+                    best_idf[i] = v
+                li = q_len[qa + i]
+                if lc > li + 1:  # the record token may also take a neighbour of query token i
+                    hit_q |= ((1 << i) >> 1) | ((1 << i) << 1)
+                if li > lc + 1:  # query token i may also take a neighbour of record token j
+                    hit_c |= ((1 << j) >> 1) | ((1 << j) << 1)
+    x = 0.0
+    rest = 0.0
+    info = 0.0
+    for i in range(nq):
+        info += best_idf[i]
+        if (hit_q >> i) & 1:
+            x += q_w[qa + i]
+        else:
+            rest += q_miss[qa + i]
+    for j in range(n_c):
+        w = t_w[e_tokens[base + j]]
+        if (hit_c >> j) & 1:
+            x += w
+        else:
+            rest += UNMATCHED_RECORD_COST * w
+    x *= 0.5
+    if x + rest <= 0.0:
+        return 0.0, info
+    return x / (x + rest), info
+
+
+@njit(**JIT)
+def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, q_miss, q_len, q_prefix,
+                              lo, hi,
+                              key_tokens, token_df, t_w, t_offsets, e_tok_offsets, e_tokens,
                               tok_entry_offsets, tok_entries, n_entries, min_score,
                               max_candidates, common_df):
     """Candidate entries per subquery, as CSR (offsets, entries).
 
-    Subquery s owns query tokens sq_tok_offsets[s]:sq_tok_offsets[s+1]; query token k owns key
-    ranges lo[p]:hi[p] (ranges of key_tokens, i.e. index token ids) for p in
+    Subquery s owns query tokens sq_tok_offsets[s]:sq_tok_offsets[s+1] (at most 64); query
+    token k owns key ranges lo[p]:hi[p] (ranges of key_tokens, i.e. index token ids) for p in
     tok_key_offsets[k]:tok_key_offsets[k+1].
 
     1. Skip the most common query tokens (by the summed document frequency of the index tokens
@@ -505,27 +628,39 @@ def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, lo, hi, key_
        candidate's token by spelling likeness alone) as long as a candidate matching only those
        could not reach min_score:
        score <= A / (A + W), A = sum over skipped tokens of (w_q + 1) / 2 (the largest pair
-       weight, credit 1), W = weight of the other query tokens, which it leaves unmatched.
+       weight, credit 1), W = q_miss of the other query tokens, which it leaves unmatched.
        (MUHAMMAD in "MUHAMMAD KARIMOV" is skipped: 1 / (1 + 1) < 0.75.) The rarest query
        token that matches any key is never skipped.
-    2. Score every entry reached through the remaining query tokens by the information it
-       shares with the query: per query token, log((n_entries + 1) / (df + 1)) of the rarest
-       index token matched by that query token that lists the entry; summed over query tokens.
-       Keep all entries if at most max_candidates, else the max_candidates highest (ties: lower
+    2. Every entry reached through the remaining query tokens whose score bound
+       (_name_bound_kernel, over the hits of all query tokens, skipped ones included) reaches
+       min_score is a candidate, ranked by the information it shares with the query: per
+       query token (skipped ones included), log((n_entries + 1) / (df + 1)) of the rarest of
+       the entry's tokens that it hits (FUZZY_INFO_SHARE of it unless spelled the same);
+       summed over query tokens. Keep all candidates if at
+       most max_candidates, else the max_candidates highest (ties: higher bound, then lower
        entry id): an entry sharing a rare surname AND given names beats one sharing only one
        token, and a rare shared token is never crowded out by a common one.
     """
     n_sq = sq_tok_offsets.shape[0] - 1
     n_tokens = token_df.shape[0]
     tok_mark = np.zeros(n_tokens, dtype=np.bool_)
+    tmask = np.zeros(n_tokens, dtype=np.int64)  # bit i: query token i matches (i < 63)
+    texact = np.zeros(n_tokens, dtype=np.int64)  # bit i: ... and is spelled the same
+    t_idf = np.zeros(n_tokens, dtype=np.float64)
     entry_mark = np.zeros(n_entries, dtype=np.bool_)
-    entry_stamp = np.zeros(n_entries, dtype=np.int64)
-    acc = np.zeros(n_entries, dtype=np.float64)
     touched = np.empty(n_entries, dtype=np.int64)
-    stamp = 0
+    kept = np.empty(n_entries, dtype=np.int64)
+    kept_info = np.empty(n_entries, dtype=np.float64)
+    kept_bound = np.empty(n_entries, dtype=np.float64)
+    max_nq = 1
+    for s in range(n_sq):
+        max_nq = max(max_nq, sq_tok_offsets[s + 1] - sq_tok_offsets[s])
+    best_idf = np.zeros(max_nq, dtype=np.float64)
     offsets = np.zeros(n_sq + 1, dtype=np.int64)
     out = np.empty(n_sq * max_candidates, dtype=np.int64)
     n_out = 0
+    threshold = min_score - 1e-9  # the bound equals the score for an exact match
+    log_n = np.log(n_entries + 1.0)
     for s in range(n_sq):
         qa = sq_tok_offsets[s]
         nq = sq_tok_offsets[s + 1] - qa
@@ -533,13 +668,27 @@ def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, lo, hi, key_
         for p in range(tok_key_offsets[qa], tok_key_offsets[qa + nq]):
             bound += hi[p] - lo[p]
         found = np.empty(bound, dtype=np.int64)
-        # Document frequency mass of each query token (its matched index tokens, deduplicated).
+        masked = np.empty(bound, dtype=np.int64)
+        n_masked = 0
+        # Document frequency mass of each query token (its matched index tokens, deduplicated),
+        # and per index token the bit set of query tokens matching it (for the score bound).
         qdf = np.zeros(nq, dtype=np.int64)
         for qi in range(nq):
             n_found = 0
+            bit = np.int64(1) << qi
             for p in range(tok_key_offsets[qa + qi], tok_key_offsets[qa + qi + 1]):
                 for x in range(lo[p], hi[p]):
                     t = key_tokens[x]
+                    if tmask[t] == 0:
+                        masked[n_masked] = t
+                        n_masked += 1
+                        t_idf[t] = log_n - np.log(token_df[t] + 1.0)
+                    tmask[t] |= bit
+                    # The exact-spelling key comes first; the same length rules out the
+                    # deletion and prefix keys of longer tokens sharing its key space.
+                    if p == tok_key_offsets[qa + qi] and (
+                            t_offsets[t + 1] - t_offsets[t] == q_len[qa + qi]):
+                        texact[t] |= bit
                     if not tok_mark[t]:
                         tok_mark[t] = True
                         found[n_found] = t
@@ -552,7 +701,7 @@ def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, lo, hi, key_
         skipped = np.zeros(nq, dtype=np.bool_)
         rest = 0.0
         for qi in range(nq):
-            rest += q_w[qa + qi]
+            rest += q_miss[qa + qi]
         a_skip = 0.0
         n_matching = 0
         for qi in range(nq):
@@ -565,63 +714,60 @@ def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, lo, hi, key_
             if r >= n_matching - 1 or qdf[qi] < common_df:
                 break
             a_new = a_skip + (q_w[qa + qi] + 1.0) * 0.5
-            rest_new = rest - q_w[qa + qi]
+            rest_new = rest - q_miss[qa + qi]
             if a_new + rest_new <= 0.0 or a_new / (a_new + rest_new) >= min_score:
                 break
             a_skip = a_new
             rest = rest_new
             skipped[qi] = True
-        # Accumulate per entry, over the kept query tokens, the information (log of inverse
-        # document frequency) of the rarest index token that brought it in; each query token
-        # counts once per entry. Entries sharing several rare tokens with the query come first.
+        # Entries listing an index token matched by a kept query token.
         n_touched = 0
+        bit_kept = 0
         for qi in range(nq):
-            if skipped[qi]:
-                continue
-            stamp += 1
-            n_found = 0
-            for p in range(tok_key_offsets[qa + qi], tok_key_offsets[qa + qi + 1]):
-                for x in range(lo[p], hi[p]):
-                    t = key_tokens[x]
-                    if not tok_mark[t]:
-                        tok_mark[t] = True
-                        found[n_found] = t
-                        n_found += 1
-            order_key = np.empty(n_found, dtype=np.int64)
-            for f in range(n_found):
-                tok_mark[found[f]] = False
-                order_key[f] = np.int64(token_df[found[f]]) * n_tokens + found[f]
-            order = np.argsort(order_key)
-            for f in range(n_found):
-                t = found[order[f]]
-                idf = np.log((n_entries + 1.0) / (token_df[t] + 1.0))
+            if not skipped[qi]:
+                bit_kept |= 1 << qi
+        for f in range(n_masked):
+            t = masked[f]
+            if tmask[t] & bit_kept:
                 for p in range(tok_entry_offsets[t], tok_entry_offsets[t + 1]):
                     e = tok_entries[p]
-                    if entry_stamp[e] == stamp:
-                        continue
-                    entry_stamp[e] = stamp
                     if not entry_mark[e]:
                         entry_mark[e] = True
                         touched[n_touched] = e
                         n_touched += 1
-                    acc[e] += idf
-        if n_touched <= max_candidates:
-            for f in range(n_touched):
-                out[n_out] = touched[f]
-                n_out += 1
-        else:
-            # Best accumulated information first; ties: lower entry id.
-            ids = np.sort(touched[:n_touched])
-            neg = np.empty(n_touched, dtype=np.float64)
-            for f in range(n_touched):
-                neg[f] = -acc[ids[f]]
-            best = np.argsort(neg, kind="mergesort")
-            for f in range(max_candidates):
-                out[n_out] = ids[best[f]]
-                n_out += 1
+        # Only entries that can still reach min_score are worth scoring.
+        n_kept = 0
         for f in range(n_touched):
             e = touched[f]
             entry_mark[e] = False
-            acc[e] = 0.0
+            b, info = _name_bound_kernel(e, qa, nq, q_w, q_miss, q_len, q_prefix, tmask, texact,
+                                         t_idf, t_w, t_offsets, e_tok_offsets, e_tokens,
+                                         best_idf)
+            if b >= threshold:
+                kept[n_kept] = e
+                kept_info[n_kept] = info
+                kept_bound[n_kept] = b
+                n_kept += 1
+        if n_kept <= max_candidates:
+            for f in range(n_kept):
+                out[n_out] = kept[f]
+                n_out += 1
+        else:
+            # Most information first, then the higher bound, then the lower entry id.
+            by_id = np.argsort(kept[:n_kept])
+            neg_bound = np.empty(n_kept, dtype=np.float64)
+            for f in range(n_kept):
+                neg_bound[f] = -kept_bound[by_id[f]]
+            by_bound = by_id[np.argsort(neg_bound, kind="mergesort")]
+            neg_info = np.empty(n_kept, dtype=np.float64)
+            for f in range(n_kept):
+                neg_info[f] = -kept_info[by_bound[f]]
+            best = by_bound[np.argsort(neg_info, kind="mergesort")]
+            for f in range(max_candidates):
+                out[n_out] = kept[best[f]]
+                n_out += 1
+        for f in range(n_masked):
+            tmask[masked[f]] = 0
+            texact[masked[f]] = 0
         offsets[s + 1] = n_out
     return offsets, out[:n_out]

@@ -121,3 +121,98 @@ def _jaro_winkler_kernel(a, a_len, b, b_len):
     flags_b = np.zeros(max(b_len, 1), dtype=np.bool_)
     pm = np.zeros(256, dtype=np.uint64)
     return _jaro_winkler_core_kernel(a, a_len, b, b_len, flags_a, flags_b, pm)
+
+
+# ------------------------------------------------------------------ OCR / keyboard edit distance
+# A weighted Damerau-Levenshtein (optimal string alignment) where the substitutions that
+# passports and check-in desks actually produce are cheap: OCR look-alikes read off an MRZ or a
+# scanned page (O/0/Q/D, I/1/L/J...) and neighbouring keys on a QWERTY keyboard (an agent
+# typing KSRIMOV for KARIMOV). Jaro-Winkler cannot tell those from any other substitution.
+EDIT_OCR_COST = 0.25  # O/0, I/L/1, S/5...: the reader confuses them, the person did not
+EDIT_KEYBOARD_COST = 0.4  # adjacent keys: a slip of the finger
+EDIT_TRANSPOSE_COST = 0.5  # adjacent letters swapped (KRAIMOV)
+EDIT_GLYPH_PAIR_COST = 0.3  # two letters read as one or back: RN/M, CL/D, VV/W
+EDIT_MIN_LEN = 4  # shorter tokens: one cheap edit is too large a part of the name
+EDIT_MAX_LEN_DIFF = 2  # a larger length difference cannot reach a useful similarity
+
+OCR_GROUPS = ("O0QD", "I1LJ", "S5", "B8", "Z2", "G6", "UV", "EF", "MN")
+KEYBOARD_ROWS = ("QWERTYUIOP", "ASDFGHJKL", "ZXCVBNM")
+
+
+def _ocr_masks() -> np.ndarray:
+    """Per byte, the bit set of the OCR look-alike groups it belongs to (both cases)."""
+    masks = np.zeros(256, dtype=np.uint32)
+    for g, group in enumerate(OCR_GROUPS):
+        for ch in group:
+            masks[ord(ch)] |= 1 << g
+            masks[ord(ch.lower())] |= 1 << g
+    return masks
+
+
+def _keyboard_masks() -> np.ndarray:
+    """Per byte, the bit set (bit = letter - 'A') of its neighbours on a QWERTY keyboard: same
+    row +-1, and the staggered rows above (same and next column) and below (previous and same
+    column)."""
+    pos = {ch: (r, c) for r, row in enumerate(KEYBOARD_ROWS) for c, ch in enumerate(row)}
+    masks = np.zeros(256, dtype=np.uint32)
+    for ch, (r, c) in pos.items():
+        near = [(r, c - 1), (r, c + 1), (r - 1, c), (r - 1, c + 1), (r + 1, c - 1), (r + 1, c)]
+        for other, (r2, c2) in pos.items():
+            if (r2, c2) in near:
+                masks[ord(ch)] |= 1 << (ord(other) - 65)
+    return masks
+
+
+# Module-level constants, frozen into the compiled kernels (defined in this file so a change
+# invalidates Numba's cache, which tracks the kernel's source file).
+OCR_MASKS = _ocr_masks()
+KEYBOARD_MASKS = _keyboard_masks()
+
+
+@njit(**JIT)
+def _substitution_cost_kernel(x, y):
+    if x == y:
+        return 0.0
+    if OCR_MASKS[x] & OCR_MASKS[y]:
+        return EDIT_OCR_COST
+    if 65 <= y <= 90 and (KEYBOARD_MASKS[x] >> np.uint32(y - 65)) & np.uint32(1):
+        return EDIT_KEYBOARD_COST
+    return 1.0
+
+
+@njit(**JIT)
+def _glyph_pair_kernel(x, y, z):
+    """True when the two letters xy are commonly read as the one letter z (RN/M, CL/D, VV/W)."""
+    return ((x == 82 and y == 78 and z == 77) or (x == 67 and y == 76 and z == 68)
+            or (x == 86 and y == 86 and z == 87))
+
+
+@njit(**JIT)
+def _edit_similarity_kernel(a, a_s, a_l, b, b_s, b_l, rows):
+    """1 - weighted OSA distance / max(a_l, b_l), in [0, 1]: insertions and deletions cost 1,
+    substitutions 1 (OCR look-alikes and QWERTY neighbours less), adjacent transpositions and
+    two-letters-for-one OCR readings less. rows: float64 scratch of at least 3 * (b_l + 1)."""
+    n = max(a_l, b_l)
+    if n == 0:
+        return 1.0
+    w = b_l + 1
+    for j in range(w):
+        rows[j] = float(j)  # row 0 lives at offset 0 (rows rotate mod 3)
+    for i in range(1, a_l + 1):
+        cur = (i % 3) * w
+        prev = ((i - 1) % 3) * w
+        prev2 = ((i - 2) % 3) * w
+        x = a[a_s + i - 1]
+        rows[cur] = float(i)
+        for j in range(1, b_l + 1):
+            y = b[b_s + j - 1]
+            d = min(rows[prev + j] + 1.0, rows[cur + j - 1] + 1.0,
+                    rows[prev + j - 1] + _substitution_cost_kernel(x, y))
+            if i > 1 and j > 1 and x == b[b_s + j - 2] and a[a_s + i - 2] == y and x != y:
+                d = min(d, rows[prev2 + j - 2] + EDIT_TRANSPOSE_COST)
+            if i > 1 and _glyph_pair_kernel(a[a_s + i - 2], x, y):
+                d = min(d, rows[prev2 + j - 1] + EDIT_GLYPH_PAIR_COST)
+            if j > 1 and _glyph_pair_kernel(b[b_s + j - 2], y, x):
+                d = min(d, rows[prev + j - 2] + EDIT_GLYPH_PAIR_COST)
+            rows[cur + j] = d
+    return max(0.0, 1.0 - rows[(a_l % 3) * w + b_l] / n)

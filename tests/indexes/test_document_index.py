@@ -60,7 +60,8 @@ def test_empty_index(tmp_path: Path) -> None:
     assert len(empty) == 0
     assert lookup(empty, ["X1"], [""]) == ([-1], [-1])
     empty.save(tmp_path)
-    assert lookup(DocumentIndex.open(tmp_path), ["X1"], [""]) == ([-1], [-1])
+    opened = DocumentIndex.open(tmp_path, pa.array([], pa.string()), pa.array([], pa.string()))
+    assert lookup(opened, ["X1"], [""]) == ([-1], [-1])
 
 
 def test_hash_collision_is_rejected(index: DocumentIndex, monkeypatch) -> None:
@@ -78,12 +79,27 @@ def test_hash_collision_is_rejected(index: DocumentIndex, monkeypatch) -> None:
 
 def test_save_open_round_trip(index: DocumentIndex, tmp_path: Path) -> None:
     index.save(tmp_path)
-    opened = DocumentIndex.open(tmp_path)
+    opened = DocumentIndex.open(tmp_path, pa.array(NUMBERS), pa.array(COUNTRIES))
     assert len(opened) == len(index) == len(NUMBERS)
     queries = ["X1234567", "X1234S67", "AB12", "AB12", "nothing"]
     countries = ["", "", "DEU", "GBR", ""]
     assert lookup(opened, queries, countries) == lookup(index, queries, countries)
-    assert opened.numbers().to_pylist()[:2] == ["X1234567", "AB12"]
+    with pytest.raises(ValueError):
+        DocumentIndex.open(tmp_path, pa.array(NUMBERS[:2]), pa.array(COUNTRIES[:2]))
+
+
+def test_streaming_builder_equals_one_go_build() -> None:
+    from indexes.document_index import DocumentIndexBuilder
+
+    builder = DocumentIndexBuilder(len(NUMBERS))
+    builder.add(NUMBERS[:3], COUNTRIES[:3])
+    builder.add(pa.array(NUMBERS[3:]), pa.array(COUNTRIES[3:]))
+    streamed = builder.finish().attach(pa.array(NUMBERS), pa.array(COUNTRIES))
+    whole = DocumentIndex.build(NUMBERS, COUNTRIES)
+    queries = ["X1234567", "X1234S67", "AB12", "Z00B5", "2OO8S", ""]
+    assert lookup(streamed, queries, [""] * 6) == lookup(whole, queries, [""] * 6)
+    with pytest.raises(ValueError):
+        builder.add(["ONE MORE"], [""])
 
 
 def test_arrow_input_and_bytes_per_document() -> None:
@@ -96,8 +112,8 @@ def test_arrow_input_and_bytes_per_document() -> None:
     # Every query is a listed number, so it hits (maybe an earlier duplicate row).
     assert (exact >= 0).all()
     assert [numbers[r] for r in exact] == numbers[:1000]
-    # 8 bytes of keys per document plus the bucket directory (~0.5 byte)
-    assert 8 * n < idx.index_bytes() <= 9 * n
+    # keys 8 + fingerprints 8 + countries 4 bytes per document, plus the directory (~0.5 B)
+    assert 20 * n < idx.index_bytes() <= 21 * n
 
 
 @settings(max_examples=200, deadline=None)

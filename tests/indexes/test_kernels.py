@@ -12,11 +12,10 @@ from indexes import reference as ref
 from indexes.arrow_buffers import string_buffers
 from indexes.document_index import FOLD_TABLE, IDENTITY_TABLE
 from indexes.kernels import names as K
-from indexes.kernels.documents import _lookup_folded_kernel
+from indexes.kernels.documents import _lookup_fingerprint_kernel, _pack_countries_kernel
 from indexes.kernels.hashing import _hash_strings_kernel
-from indexes.kernels.strings import _jaro_winkler_kernel
+from indexes.kernels.strings import _edit_similarity_kernel, _jaro_winkler_kernel
 from indexes.name_index import _token_table
-from indexes.normalize import CONFUSABLES
 from indexes.phonetic import phonetic_tables
 
 SETTINGS = settings(max_examples=300, deadline=None)
@@ -105,30 +104,35 @@ doc_countries = st.sampled_from(["", "FRA", "DEU"])
 
 @SETTINGS
 @given(
-    st.lists(st.tuples(doc_numbers, doc_countries), min_size=1, max_size=12),
-    st.lists(st.tuples(doc_numbers, doc_countries), min_size=1, max_size=6),
-    st.sampled_from([1, 8, 32]),
+    st.lists(st.tuples(st.integers(0, 3), st.integers(0, 2), st.integers(0, 2)), min_size=1,
+             max_size=12),
+    st.lists(st.tuples(st.booleans(), st.integers(0, 3), st.integers(0, 2), st.integers(0, 2)),
+             min_size=1, max_size=6),
 )
-def test_lookup_kernel_equals_twin(docs, queries, row_bits: int) -> None:
-    """Every row is a candidate of every query (hash bits 0, row in the low bits): the
-    kernel must tell exact from look-alike and check countries by itself."""
-    numbers = [d[0] for d in docs]
-    countries = [d[1] for d in docs]
-    keys = np.arange(len(docs), dtype=np.uint64)
-    n = len(queries)
-    starts = np.zeros(n, dtype=np.int64)
-    ends = np.full(n, len(docs), dtype=np.int64)
+def test_lookup_kernel_equals_twin(docs, queries) -> None:
+    """Docs are (hash, fingerprint, country) with few values so that runs, exact and
+    look-alike rows and country conflicts all occur."""
+    row_mask = 2**8 - 1
+    keys = sorted((h << 60) | row for row, (h, _, _) in enumerate(docs))
+    fps = [fp for _, fp, _ in docs]
+    ctry = [c for _, _, c in docs]
+    q = [(empty, h << 60, fp, c) for empty, h, fp, c in queries]
+    n = len(q)
+    keys_arr = np.array(keys, dtype=np.uint64)
+    exact, folded = _lookup_fingerprint_kernel(
+        np.array([x[0] for x in q]), np.array([x[1] for x in q], dtype=np.uint64),
+        np.array([x[2] for x in q], dtype=np.uint64), np.array([x[3] for x in q], np.uint32),
+        np.zeros(n, dtype=np.int64), np.full(n, len(keys), dtype=np.int64), keys_arr,
+        np.uint64(row_mask), np.array(fps, dtype=np.uint64), np.array(ctry, dtype=np.uint32))
+    assert (exact.tolist(), folded.tolist()) == ref.lookup_fingerprints(
+        q, keys, row_mask, fps, ctry)
 
-    def bufs(values):
-        return string_buffers(pa.array(values, type=pa.large_string()))
 
-    q_numbers = [q[0] for q in queries]
-    q_countries = [q[1] for q in queries]
-    exact, folded = _lookup_folded_kernel(
-        *bufs(q_numbers), *bufs(q_countries), np.zeros(n, dtype=np.uint64), starts, ends,
-        keys, np.uint64(2**max(row_bits, 4) - 1), *bufs(numbers), *bufs(countries), FOLD_TABLE)
-    want = ref.lookup_documents(q_numbers, q_countries, numbers, countries, CONFUSABLES)
-    assert (exact.tolist(), folded.tolist()) == want
+@SETTINGS
+@given(st.lists(st.text(alphabet="ABCFRDEU<1", max_size=5), max_size=10))
+def test_pack_countries_kernel_equals_twin(codes: list[str]) -> None:
+    data, offsets = string_buffers(pa.array(codes, type=pa.large_string()))
+    assert _pack_countries_kernel(data, offsets).tolist() == [ref.pack_country(c) for c in codes]
 
 
 # ------------------------------------------------------------------ phonetic and blocking keys
@@ -182,6 +186,75 @@ def test_deletion_keys_meet_on_single_typo() -> None:
         assert set(ref.token_keys(a)) & set(ref.token_keys(b)), (a, b)
 
 
+# ------------------------------------------------------------------ OCR / keyboard edit similarity
+
+ocr_tokens = st.text(alphabet="KARIMOVL1SD0QWNEMC", min_size=1, max_size=9)
+
+
+def edit_sim(a: str, b: str) -> float:
+    rows = np.zeros(3 * (len(b) + 1), dtype=np.float64)
+    return _edit_similarity_kernel(u8(a), 0, len(a), u8(b), 0, len(b), rows)
+
+
+@SETTINGS
+@given(ocr_tokens, ocr_tokens)
+def test_edit_similarity_kernel_equals_twin(a: str, b: str) -> None:
+    assert abs(edit_sim(a, b) - ref.edit_similarity(a, b)) < 1e-12
+    assert 0.0 <= edit_sim(a, b) <= 1.0
+    assert edit_sim(a, a) == 1.0
+
+
+@SETTINGS
+@given(ocr_tokens, ocr_tokens, st.integers(0, 5))
+def test_token_similarity_kernel_equals_twin(a: str, b: str, prefix_min: int) -> None:
+    ta, tb = _token_table([a]), _token_table([b])
+    got = K._token_sim_kernel(
+        ta.chars, 0, len(a), ta.phon[0], ta.plen[0], prefix_min, tb.chars, 0, len(b),
+        tb.phon[0], tb.plen[0], np.zeros(64, dtype=np.bool_), np.zeros(64, dtype=np.bool_),
+        np.zeros(256, dtype=np.uint64), np.zeros(3 * (len(b) + 1), dtype=np.float64))
+    want = ref.token_similarity(a, b, prefix_min)
+    assert abs(got[0] - want[0]) < 1e-12 and got[1] == want[1]
+
+
+def token_sim(a: str, b: str, prefix_min: int = 0) -> tuple[float, int]:
+    return ref.token_similarity(a, b, prefix_min)
+
+
+def test_ocr_and_keyboard_confusions_beat_plain_jaro_winkler() -> None:
+    # Same position, same kind of edit: a look-alike or a neighbouring key scores clearly
+    # higher than an arbitrary letter, for which Jaro-Winkler alone decides.
+    for confused, arbitrary in [("KARLMOV", "KARXMOV"), ("KAR1MOV", "KARXMOV"),
+                                ("KSRIMOV", "KXRIMOV"), ("KAR1MOV", "KARPMOV"),
+                                ("KARIM0V", "KARIMXV"), ("KARIRNOV", "KARIXYOV")]:
+        sim, method = token_sim(confused, "KARIMOV")
+        plain, plain_method = token_sim(arbitrary, "KARIMOV")
+        assert method == K.METHOD_EDIT and plain_method == K.METHOD_JARO_WINKLER
+        assert sim >= plain + 0.01, (confused, sim, plain)
+        assert sim > ref.jaro_winkler(confused, "KARIMOV") + 0.01
+    assert token_sim("KSRIMOV", "KARIMOV")[0] > 0.94
+    assert token_sim("KARIRNOV", "KARIMOV")[0] > 0.95  # RN read for M
+    assert token_sim("KRAIMOV", "KARIMOV")[0] >= ref.jaro_winkler("KRAIMOV", "KARIMOV")
+    # Short tokens keep plain Jaro-Winkler: one cheap edit is too much of the name.
+    assert token_sim("ALL", "ALI")[1] != K.METHOD_EDIT
+
+
+def test_truncated_last_token_matches_as_prefix() -> None:
+    assert token_sim("MUHAM", "MUHAMMAD", 4) == (K.PREFIX_SIM, K.METHOD_PREFIX)
+    assert token_sim("MUHA", "MUHAMMAD", 4) == (K.PREFIX_SIM, K.METHOD_PREFIX)
+    assert token_sim("MUH", "MUHAMMAD", 4)[1] != K.METHOD_PREFIX  # too short
+    assert token_sim("MUH", "MUHAMMAD", 3) == (K.PREFIX_SIM, K.METHOD_PREFIX)  # MRZ cut
+    assert token_sim("MUHAM", "MUHAMMAD", 0)[1] != K.METHOD_PREFIX  # not the last token
+    assert token_sim("MUHAMMAD", "MUHAM", 4)[1] != K.METHOD_PREFIX  # record side not cut
+    assert token_sim("MUHAMMAD", "MUHAMMAD", 4) == (1.0, K.METHOD_EXACT)
+
+
+def test_rare_extra_query_token_costs_more_than_a_common_one() -> None:
+    q, c = ["IVAN", "PETROV", "XAVIER"], ["IVAN", "PETROV"]
+    rare = kernel_score(q, c, [1.0, 1.0, 1.0])[2][0]
+    common = kernel_score(q, c, [1.0, 1.0, 0.6])[2][0]
+    assert common > rare
+
+
 # ------------------------------------------------------------------ name score
 
 name_tokens = st.lists(st.sampled_from(
@@ -190,16 +263,22 @@ name_tokens = st.lists(st.sampled_from(
 mixed_tokens = st.lists(st.one_of(small_tokens, st.sampled_from(["AL", "BIN"])), max_size=5)
 
 
-def kernel_score(q: list[str], c: list[str]):
+def kernel_score(q: list[str], c: list[str], q_miss: list[float] | None = None,
+                 q_prefix: list[int] | None = None):
     qt, ct = _token_table(q), _token_table(c)
-    return qt, ct, K._name_score_kernel(qt.chars, qt.offsets, qt.weight, qt.phon, qt.plen,
-                                        ct.chars, ct.offsets, ct.weight, ct.phon, ct.plen)
+    miss = qt.weight if q_miss is None else np.asarray(q_miss, dtype=np.float64)
+    prefix = np.zeros(len(q), dtype=np.int64) if q_prefix is None else np.asarray(
+        q_prefix, dtype=np.int64)
+    return qt, ct, K._name_score_kernel(qt.chars, qt.offsets, qt.weight, miss, qt.phon,
+                                        qt.plen, prefix, ct.chars, ct.offsets, ct.weight,
+                                        ct.phon, ct.plen)
 
 
-def check_against_twin(q: list[str], c: list[str]) -> None:
-    qt, ct, (score, choice, sim, method, span) = kernel_score(q, c)
+def check_against_twin(q: list[str], c: list[str], q_miss: list[float] | None = None,
+                       q_prefix: list[int] | None = None) -> None:
+    qt, ct, (score, choice, sim, method, span) = kernel_score(q, c, q_miss, q_prefix)
     t_score, t_choice, t_sim, t_method, t_span = ref.name_score(
-        q, qt.weight.tolist(), c, ct.weight.tolist())
+        q, qt.weight.tolist(), c, ct.weight.tolist(), q_miss, q_prefix)
     assert abs(score - t_score) < 1e-12
     assert choice.tolist() == t_choice
     assert np.allclose(sim, t_sim, atol=1e-12)
@@ -218,6 +297,16 @@ def test_name_score_kernel_equals_twin(q: list[str], c: list[str]) -> None:
 @given(mixed_tokens, mixed_tokens)
 def test_name_score_kernel_equals_twin_random_tokens(q: list[str], c: list[str]) -> None:
     check_against_twin(q, c)
+
+
+@SETTINGS
+@given(st.lists(st.one_of(ocr_tokens, st.sampled_from(["AL", "KARI", "KARIMOV"])), max_size=4),
+       st.lists(st.one_of(ocr_tokens, st.sampled_from(["AL", "KARIMOV"])), max_size=4),
+       st.data())
+def test_name_score_kernel_equals_twin_with_miss_costs_and_prefixes(q, c, data) -> None:
+    miss = data.draw(st.lists(st.floats(0.0, 1.0), min_size=len(q), max_size=len(q)))
+    prefix = data.draw(st.lists(st.integers(0, 5), min_size=len(q), max_size=len(q)))
+    check_against_twin(q, c, miss, prefix)
 
 
 def score(q: str, c: str) -> float:
@@ -254,13 +343,26 @@ def test_batch_scorer_equals_single_pair_kernel(pairs) -> None:
     # Every query against every candidate, in one call.
     pair_sq = np.repeat(np.arange(len(queries)), len(cands)).astype(np.int64)
     pair_entry = np.tile(np.arange(len(cands)), len(queries)).astype(np.int64)
-    got = K._score_pairs_kernel(pair_sq, pair_entry, qt.chars, qt.offsets, sq_off, qt.weight,
-                                qt.phon, qt.plen, tt.chars, tt.offsets, tt.weight, tt.phon,
-                                tt.plen, e_off, e_tokens)
+    # Unmatched query tokens cost a little less than their weight; the last token of each
+    # query may match as a prefix.
+    q_miss = qt.weight * 0.75
+    q_prefix = np.zeros(len(qt.weight), dtype=np.int64)
+    q_prefix[sq_off[1:][np.diff(sq_off) > 0] - 1] = 4
+    got, choice, sim, method, span = K._score_pairs_kernel(
+        pair_sq, pair_entry, qt.chars, qt.offsets, sq_off, qt.weight, q_miss, qt.phon, qt.plen,
+        q_prefix, tt.chars, tt.offsets, tt.weight, tt.phon, tt.plen, e_off, e_tokens)
     for p in range(len(pair_sq)):
-        q, c = queries[pair_sq[p]], cands[pair_entry[p]]
-        assert abs(got[p] - ref.name_score(q, _token_table(q).weight.tolist(), c,
-                                           _token_table(c).weight.tolist())[0]) < 1e-12
+        s = pair_sq[p]
+        q, c = queries[s], cands[pair_entry[p]]
+        want = ref.name_score(q, _token_table(q).weight.tolist(), c,
+                              _token_table(c).weight.tolist(),
+                              q_miss[sq_off[s]:sq_off[s + 1]].tolist(),
+                              q_prefix[sq_off[s]:sq_off[s + 1]].tolist())
+        n = len(q)
+        assert abs(got[p] - want[0]) < 1e-12
+        assert choice[p, :n].tolist() == want[1]
+        assert np.allclose(sim[p, :n], want[2], atol=1e-12)
+        assert method[p, :n].tolist() == want[3] and span[p, :n].tolist() == want[4]
 
 
 # ------------------------------------------------------------------ candidate gathering
@@ -275,6 +377,10 @@ def test_gather_kernel_equals_twin(entries: list[list[str]], queries: list[list[
                                    common_df: int) -> None:
     index_tokens = sorted({t for e in entries for t in e})
     token_entries = [[e for e, toks in enumerate(entries) if t in toks] for t in index_tokens]
+    entry_ids = [[index_tokens.index(t) for t in e] for e in entries]
+    e_tok_offsets = np.zeros(len(entries) + 1, dtype=np.int64)
+    np.cumsum([len(e) for e in entries], out=e_tok_offsets[1:])
+    e_tokens = np.asarray([t for e in entry_ids for t in e], dtype=np.int32)
     tok_entry_offsets = np.zeros(len(index_tokens) + 1, dtype=np.int64)
     np.cumsum([len(x) for x in token_entries], out=tok_entry_offsets[1:])
     tok_entries = np.asarray([e for x in token_entries for e in x], dtype=np.int32)
@@ -292,12 +398,19 @@ def test_gather_kernel_equals_twin(entries: list[list[str]], queries: list[list[
     tok_key_offsets = np.searchsorted(q_owner, np.arange(len(flat) + 1), side="left")
     lo = np.searchsorted(keys, q_keys, side="left")
     hi = np.searchsorted(keys, q_keys, side="right")
-    offsets, cands = K._gather_candidates_kernel(sq_tok, tok_key_offsets, qt.weight, lo, hi,
-                                                 owners, token_df, tok_entry_offsets,
-                                                 tok_entries, len(entries), min_score,
-                                                 max_candidates, common_df)
+    q_len = np.diff(qt.offsets)
+    # Varied miss costs; the last token of each query may match as a prefix (3: MRZ cut).
+    q_miss = qt.weight * np.linspace(0.5, 1.0, len(flat))
+    q_prefix = np.zeros(len(flat), dtype=np.int64)
+    q_prefix[sq_tok[1:] - 1] = 3 + (len(flat) % 2)
+    offsets, cands = K._gather_candidates_kernel(
+        sq_tok, tok_key_offsets, qt.weight, q_miss, q_len, q_prefix, lo, hi, owners, token_df,
+        it.weight, it.offsets, e_tok_offsets, e_tokens, tok_entry_offsets, tok_entries,
+        len(entries), min_score, max_candidates, common_df)
     got = [sorted(cands[offsets[s]:offsets[s + 1]].tolist()) for s in range(len(queries))]
     q_weights = [_token_table(q).weight.tolist() for q in queries]
-    assert got == ref.gather_candidates(queries, q_weights, index_tokens, token_entries,
-                                        min_score, max_candidates, common_df,
-                                        n_entries_total=len(entries))
+    split = [(q_miss[sq_tok[s]:sq_tok[s + 1]].tolist(), q_prefix[sq_tok[s]:sq_tok[s + 1]].tolist())
+             for s in range(len(queries))]
+    assert got == ref.gather_candidates(
+        queries, q_weights, [m for m, _ in split], [p for _, p in split], index_tokens,
+        it.weight.tolist(), entry_ids, min_score, max_candidates, common_df)

@@ -148,3 +148,12 @@ def test_names_are_upper_ascii_letters(s: str) -> None:
 @given(st.text(alphabet=st.characters(max_codepoint=127), max_size=30))
 def test_ascii_fast_path_equals_general_path(s: str) -> None:
     assert name_variants(s) == _name_variants_general(s)
+
+
+def test_digits_inside_words_are_read_as_their_look_alike_letters() -> None:
+    # OCR misreadings off an MRZ or a scan: 1 for I, 0 for O, 5 for S...
+    assert normalize_name("KAR1MOV") == ["KARIMOV"]
+    assert normalize_name("KARIM0V, 1VAN") == ["KARIMOV", "IVAN"]
+    assert normalize_name("Mü5ter") == ["MUESTER"]
+    assert normalize_name("John 2 Smith 3rd") == ["JOHN", "SMITH", "ERD"]
+    assert normalize_name("AGENT 007") == ["AGENT"]  # a number alone still vanishes

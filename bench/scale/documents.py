@@ -1,0 +1,144 @@
+"""Document list at scale: build time, index bytes per document, lookups per second per core,
+and restart time to SERVING, at several list sizes.
+
+    python -m bench.scale.documents --sizes 1000000 16000000 128000000
+
+Data is generated with `screening datagen` into bench/data/scale/ (cached, gitignored); each
+size is loaded with `screening load documents` (DuckDB ETL, streamed) into its own data folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+
+from bench.results_io import commit, machine, update_summary
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "bench" / "data" / "scale"
+
+
+def _run(cmd: list[str]) -> tuple[float, int]:
+    """Wall seconds and peak RSS (KiB) of a child command."""
+    t0 = time.perf_counter()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return time.perf_counter() - t0, max(peak, before)
+
+
+def _generate(n: int) -> Path:
+    src = DATA / f"docs-{n}"
+    if not (src / "documents.parquet").exists():
+        _run([sys.executable, "-m", "screening", "datagen", "--persons", "0", "--documents",
+              str(n), "--manifests", "0", "--out", str(src), "--quiet"])
+    return src / "documents.parquet"
+
+
+def _lookups_per_second(data: Path, queries: int = 1_000_000) -> dict:
+    """Single-thread lookups/s for misses (real traffic: 1 hit in 15,000) and for hits."""
+    from indexes.snapshot import open_snapshot
+
+    snap = open_snapshot(data)
+    idx = snap.document_index
+    rng = np.random.default_rng(7)
+    rows = pa.array(rng.integers(0, len(idx), queries))
+    numbers = snap.documents["number"].take(rows)
+    countries = snap.documents["issuing_country"].take(rows)
+    misses = pa.array(np.char.add("Q", rng.integers(10**8, 10**9, queries).astype(str)).tolist())
+    idx.lookup(numbers.slice(0, 10), countries.slice(0, 10))
+    out = {}
+    for label, nums in (("miss", misses), ("hit", numbers)):
+        best = float("inf")
+        for _ in range(3):
+            t0 = time.perf_counter()
+            exact, _ = idx.lookup(nums, countries)
+            best = min(best, time.perf_counter() - t0)
+        if label == "hit":
+            assert (exact >= 0).all()
+        out[label] = queries / best
+    out["index_bytes_per_doc"] = idx.index_bytes() / len(idx)
+    return out
+
+
+def _restart(data: Path, port: int = 50091) -> float:
+    from screening.client import Client
+
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "screening", "serve", "--data", str(data),
+                             "--port", str(port)], stdout=subprocess.DEVNULL)
+    try:
+        with Client(f"127.0.0.1:{port}") as c:
+            while not c.is_serving():
+                if proc.poll() is not None:
+                    raise RuntimeError("server exited")
+                time.sleep(0.05)
+        return time.perf_counter() - t0
+    finally:
+        proc.terminate()
+        proc.wait()
+
+
+def measure(n: int) -> dict:
+    parquet = _generate(n)
+    data = DATA / f"data-{n}"
+    if data.exists():
+        subprocess.run(["rm", "-rf", str(data)], check=True)
+    build_s, rss_kib = _run([sys.executable, "-m", "screening", "load", "documents",
+                             str(parquet), "--data", str(data)])
+    _restart(data)  # first start compiles and warms the page cache
+    restart_s = min(_restart(data) for _ in range(3))
+    lookups = _lookups_per_second(data)
+    return {"documents": n, "build_s": round(build_s, 1), "build_peak_rss_gib":
+            round(rss_kib / 2**20, 2), "restart_to_serving_s": round(restart_s, 2),
+            "lookups_per_s_miss": round(lookups["miss"]), "lookups_per_s_hit":
+            round(lookups["hit"]), "index_bytes_per_doc": round(lookups["index_bytes_per_doc"], 2)}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", type=int, nargs="+", default=[1_000_000, 16_000_000, 128_000_000])
+    ap.add_argument("--out", default=str(ROOT / "bench" / "results"))
+    args = ap.parse_args()
+    command = "python -m bench.scale.documents --sizes " + " ".join(map(str, args.sizes))
+    rows = []
+    for n in args.sizes:
+        print(f"measuring {n:,} documents", file=sys.stderr, flush=True)
+        rows.append(measure(n))
+        print(json.dumps(rows[-1]), flush=True)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    lines = [f"# Document list at scale\n\nMachine: {machine()}. Commit {commit()}. "
+             f"Command: `{command}`.\n",
+             "| documents | build (s) | build peak RSS (GiB) | restart to SERVING (s) | "
+             "lookups/s/core, misses | lookups/s/core, hits | index bytes/doc |",
+             "|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        lines.append(f"| {r['documents']:,} | {r['build_s']} | {r['build_peak_rss_gib']} | "
+                     f"{r['restart_to_serving_s']} | {r['lookups_per_s_miss']:,} | "
+                     f"{r['lookups_per_s_hit']:,} | {r['index_bytes_per_doc']} |")
+    (out / "scale_documents.md").write_text("\n".join(lines) + "\n")
+    largest = rows[-1]
+    n = f"{largest['documents'] // 1_000_000}M"
+    update_summary(out / "summary.json", [
+        {"name": f"documents_{n}_build_seconds", "value": largest["build_s"], "unit": "s",
+         "command": command},
+        {"name": f"documents_{n}_restart_to_serving_seconds",
+         "value": largest["restart_to_serving_s"], "unit": "s", "command": command},
+        {"name": f"documents_{n}_lookups_per_second_per_core_misses",
+         "value": largest["lookups_per_s_miss"], "unit": "1/s", "command": command},
+        {"name": "document_index_bytes_per_document", "value": largest["index_bytes_per_doc"],
+         "unit": "B", "command": command},
+    ])
+
+
+if __name__ == "__main__":
+    main()
