@@ -55,6 +55,20 @@ METHOD_PREFIX = 7  # truncated query token
 
 
 @njit(**JIT)
+def _glue_pair_kernel(buf, start, length, k, out):
+    """Write tokens k and k+1 back to back into `out` (a squashed-name candidate); returns
+    the length written."""
+    m = 0
+    for t in range(length[k]):
+        out[m] = buf[start[k] + t]
+        m += 1
+    for t in range(length[k + 1]):
+        out[m] = buf[start[k + 1] + t]
+        m += 1
+    return m
+
+
+@njit(**JIT)
 def _phonetic_skeleton_kernel(buf, start, end, first_table, rest_table, out):
     """Consonant skeleton of buf[start:end] written to out; returns its length.
 
@@ -262,13 +276,7 @@ def _name_score_core_kernel(
             # Glued tokens start like the first one: a cheap filter before Jaro-Winkler.
             if c_len[j] < 2 or c_len[j + 1] < 2 or q_buf[q_start[i]] != c_buf[c_start[j]]:
                 continue
-            m = 0
-            for t in range(c_len[j]):
-                concat[m] = c_buf[c_start[j] + t]
-                m += 1
-            for t in range(c_len[j + 1]):
-                concat[m] = c_buf[c_start[j + 1] + t]
-                m += 1
+            m = _glue_pair_kernel(c_buf, c_start, c_len, j, concat)
             sim = _jaro_winkler_core_kernel(q_buf[q_start[i]:q_start[i] + q_len[i]], q_len[i],
                                             concat, m, flags_a, flags_b, pm)
             if sim >= SQUASH_MIN:
@@ -282,13 +290,7 @@ def _name_score_core_kernel(
     for i in range(n_q - 1):
         if q_len[i] < 2 or q_len[i + 1] < 2:
             continue
-        m = 0
-        for t in range(q_len[i]):
-            concat[m] = q_buf[q_start[i] + t]
-            m += 1
-        for t in range(q_len[i + 1]):
-            concat[m] = q_buf[q_start[i + 1] + t]
-            m += 1
+        m = _glue_pair_kernel(q_buf, q_start, q_len, i, concat)
         for j in range(n_c):
             if c_len[j] < 2 or c_buf[c_start[j]] != concat[0]:
                 continue
