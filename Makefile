@@ -37,6 +37,7 @@ lint: $(STAMP)
 # Benchmarks: heavy, outside the default test run. Extras (peers, plotting) on demand.
 $(BENCH_STAMP): $(STAMP) pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python -m pip install --quiet --no-deps 'nomenklatura==4.17.4'
 	touch $(BENCH_STAMP)
 
 bench: $(BENCH_STAMP)

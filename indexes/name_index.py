@@ -41,9 +41,11 @@ from indexes.kernels.names import (
 from indexes.normalize import PARTICLES, name_variants
 from indexes.phonetic import phonetic_tables
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: OCR-folded keys
 MAX_TOKENS = 12  # tokens kept per name (long Arabic chains); bounds the per-pair work
 PARTICLE_WEIGHT = 0.2
+PARTICLE_MISS = 0.25  # a particle the record lacks costs this share of its weight (AL, BIN)
+INITIAL_WEIGHT = 0.5  # a single letter says less than a name
 # Query tokens matching at least this many entries may be left out of blocking when the others
 # carry enough weight (see _gather_candidates_kernel): MUHAMMAD in MUHAMMAD KARIMOV.
 COMMON_DF = 200
@@ -52,7 +54,7 @@ METHOD_NAMES = {
     K.METHOD_MISSING: "missing", K.METHOD_EXACT: "exact",
     K.METHOD_JARO_WINKLER: "jaro_winkler", K.METHOD_INITIAL: "initial",
     K.METHOD_SQUASHED: "squashed", K.METHOD_PHONETIC: "phonetic", K.METHOD_EDIT: "edit",
-    K.METHOD_PREFIX: "prefix",
+    K.METHOD_PREFIX: "prefix", K.METHOD_PARTICLE: "particle",
 }
 # Scoring is the expensive step (~1 us per candidate): after the score bound, at most this many
 # candidates per subquery, the ones sharing the most information with it.
@@ -61,6 +63,10 @@ MAX_SCORED = 256
 # has) up to 1 (a token no entry has): an unseen surname is strong evidence of another person,
 # one more MUHAMMAD is not.
 MISS_FLOOR = 0.5
+# A query token listed exactly so under at least KNOWN_DF names is a name in its own right: its
+# likeness-only matches earn KNOWN_FUZZY of their credit (see names.py, q_fuzzy).
+KNOWN_DF = 2
+KNOWN_FUZZY = 0.85
 # The last query token may be cut short (MRZ) and still match as a prefix: from this length,
 # or from MRZ_PREFIX_MIN_LEN when the name fills an MRZ name field exactly.
 PREFIX_MIN_LEN = 4
@@ -123,7 +129,25 @@ def _token_table(tokens: pa.Array | list[str]) -> _TokenTable:
     phon, plen = _phonetic_keys_kernel(chars, offsets, _PHON_FIRST, _PHON_REST, _IDENTITY)
     is_particle = pc.is_in(arr, value_set=_PARTICLE_SET).to_numpy(zero_copy_only=False)
     weight = np.where(is_particle, PARTICLE_WEIGHT, TOKEN_WEIGHT).astype(np.float64)
+    weight[(np.diff(offsets) == 1) & ~is_particle] = INITIAL_WEIGHT
     return _TokenTable(chars, offsets, weight, phon, plen)
+
+
+@dataclass
+class _Prepared:
+    """Queries ready for scoring (see NameIndex._prepare)."""
+
+    sq_query: list[int]  # query of each subquery (spelling variant)
+    sq_tokens: list[list[str]]
+    qt: _TokenTable  # all subqueries' tokens, flat
+    q_len: np.ndarray
+    q_prefix: np.ndarray
+    sq_tok_offsets: np.ndarray
+    tok_key_offsets: np.ndarray
+    lo: np.ndarray  # per query key: range of the index's sorted keys
+    hi: np.ndarray
+    q_miss: np.ndarray
+    q_fuzzy: np.ndarray
 
 
 def _csr_from_groups(group: np.ndarray, values: np.ndarray, n_groups: int
@@ -190,7 +214,7 @@ class NameIndex:
         token_df = np.diff(tok_entry_offsets).astype(np.int32)
 
         keys, key_owner = _token_keys_kernel(table.chars, table.offsets, table.phon, table.plen,
-                                             _IDENTITY)
+                                             _IDENTITY, False)
         order = np.lexsort((key_owner, keys))
         keys, key_owner = keys[order], key_owner[order]
         keep = np.ones(len(keys), dtype=bool)  # a token's deletion keys can repeat (MUHAMMAD)
@@ -250,33 +274,14 @@ class NameIndex:
         a = self._a
         max_candidates = min(max_candidates, len(a["entry_name"]))  # bounds the output buffer
         max_candidates = min(max_candidates, MAX_SCORED)
-        # Subqueries: one per spelling variant of each query.
-        sq_query: list[int] = []
-        sq_tokens: list[list[str]] = []
-        prefix: list[int] = []
-        for qi, query in enumerate(queries):
-            for tokens in self._name_variants(query or ""):
-                if tokens:
-                    sq_query.append(qi)
-                    sq_tokens.append(tokens[:MAX_TOKENS])
-                    prefix.extend([0] * (len(sq_tokens[-1]) - 1))
-                    prefix.append(_prefix_min_len(query, tokens))
-        if not sq_tokens:
+        prep = self._prepare(queries)
+        if prep is None:
             return results
-        flat = [t for tokens in sq_tokens for t in tokens]
-        sq_tok_offsets = np.zeros(len(sq_tokens) + 1, dtype=np.int64)
-        np.cumsum([len(t) for t in sq_tokens], out=sq_tok_offsets[1:])
-        qt = _token_table(flat)
-        q_len = np.diff(qt.offsets)
-        q_prefix = np.asarray(prefix, dtype=np.int64)
-
-        # Blocking: keys of every query token, looked up in one vectorised searchsorted.
-        q_keys, q_owner = _token_keys_kernel(qt.chars, qt.offsets, qt.phon, qt.plen, _IDENTITY)
-        lo = np.searchsorted(a["keys"], q_keys, side="left")
-        hi = np.searchsorted(a["keys"], q_keys, side="right")
-        # q_owner is ascending, so each query token's keys are contiguous.
-        tok_key_offsets = np.searchsorted(q_owner, np.arange(len(flat) + 1), side="left")
-        q_miss = self._miss_costs(qt.weight, q_len, tok_key_offsets, lo, hi)
+        sq_query, sq_tokens, qt, q_len, q_prefix = (prep.sq_query, prep.sq_tokens, prep.qt,
+                                                    prep.q_len, prep.q_prefix)
+        sq_tok_offsets, tok_key_offsets, lo, hi = (prep.sq_tok_offsets, prep.tok_key_offsets,
+                                                   prep.lo, prep.hi)
+        q_miss, q_fuzzy = prep.q_miss, prep.q_fuzzy
         cand_offsets, cands = _gather_candidates_kernel(
             sq_tok_offsets, tok_key_offsets, qt.weight, q_miss, q_len, q_prefix, lo, hi,
             a["key_tokens"], a["token_df"], a["token_weight"], a["token_offsets"],
@@ -290,9 +295,9 @@ class NameIndex:
         pair_key.sort()
         pair_sq, cands = np.divmod(pair_key, n_entries)
         scores, choice, sim, method, span = _score_pairs_kernel(
-            pair_sq, cands, qt.chars, qt.offsets, sq_tok_offsets, qt.weight, q_miss, qt.phon,
-            qt.plen, q_prefix, a["token_chars"], a["token_offsets"], a["token_weight"], a["token_phon"],
-            a["token_plen"], a["entry_tok_offsets"], a["entry_tokens"])
+            pair_sq, cands, qt.chars, qt.offsets, sq_tok_offsets, qt.weight, q_miss, q_fuzzy,
+            qt.phon, qt.plen, q_prefix, a["token_chars"], a["token_offsets"], a["token_weight"],
+            a["token_phon"], a["token_plen"], a["entry_tok_offsets"], a["entry_tokens"])
 
         # Best entry per (query, record), then top `limit` per query — all vectorised.
         ok = scores >= min_score
@@ -322,6 +327,64 @@ class NameIndex:
                 rarity=round(1.0 / (1.0 + n_entries * 2.0 ** -info), 4)))
         return results
 
+    def _prepare(self, queries: Sequence[str]) -> _Prepared | None:
+        """Spelling variants of each query (subqueries), their tokens, blocking key ranges and
+        per-token costs: everything scoring needs besides the entries. None: no tokens."""
+        a = self._a
+        # Subqueries: one per spelling variant of each query.
+        sq_query: list[int] = []
+        sq_tokens: list[list[str]] = []
+        prefix: list[int] = []
+        for qi, query in enumerate(queries):
+            for tokens in self._name_variants(query or ""):
+                if tokens:
+                    sq_query.append(qi)
+                    sq_tokens.append(tokens[:MAX_TOKENS])
+                    prefix.extend([0] * (len(sq_tokens[-1]) - 1))
+                    prefix.append(_prefix_min_len(query, tokens))
+        if not sq_tokens:
+            return None
+        flat = [t for tokens in sq_tokens for t in tokens]
+        sq_tok_offsets = np.zeros(len(sq_tokens) + 1, dtype=np.int64)
+        np.cumsum([len(t) for t in sq_tokens], out=sq_tok_offsets[1:])
+        qt = _token_table(flat)
+        q_len = np.diff(qt.offsets)
+        q_prefix = np.asarray(prefix, dtype=np.int64)
+
+        # Blocking: keys of every query token, looked up in one vectorised searchsorted.
+        q_keys, q_owner = _token_keys_kernel(qt.chars, qt.offsets, qt.phon, qt.plen, _IDENTITY,
+                                             True)
+        lo = np.searchsorted(a["keys"], q_keys, side="left")
+        hi = np.searchsorted(a["keys"], q_keys, side="right")
+        # q_owner is ascending, so each query token's keys are contiguous.
+        tok_key_offsets = np.searchsorted(q_owner, np.arange(len(flat) + 1), side="left")
+        q_miss, q_fuzzy = self._query_token_costs(qt.weight, q_len, tok_key_offsets, lo, hi)
+        return _Prepared(sq_query, sq_tokens, qt, q_len, q_prefix, sq_tok_offsets,
+                         tok_key_offsets, lo, hi, q_miss, q_fuzzy)
+
+    def score_entries(self, query: str, entries: np.ndarray) -> np.ndarray:
+        """Name score of `query` against each of `entries` (entry ids), the best over its
+        spelling variants, with no blocking: the exhaustive twin of `search`, for measuring
+        the candidate step's recall."""
+        entries = np.asarray(entries, dtype=np.int64)
+        prep = self._prepare([query])
+        if prep is None or not len(entries):
+            return np.zeros(len(entries))
+        a = self._a
+        n_sq = len(prep.sq_tokens)
+        pair_sq = np.repeat(np.arange(n_sq, dtype=np.int64), len(entries))
+        pair_e = np.tile(entries, n_sq)
+        scores = _score_pairs_kernel(
+            pair_sq, pair_e, prep.qt.chars, prep.qt.offsets, prep.sq_tok_offsets,
+            prep.qt.weight, prep.q_miss, prep.q_fuzzy, prep.qt.phon, prep.qt.plen,
+            prep.q_prefix, a["token_chars"], a["token_offsets"], a["token_weight"],
+            a["token_phon"], a["token_plen"], a["entry_tok_offsets"], a["entry_tokens"])[0]
+        return scores.reshape(n_sq, len(entries)).max(axis=0)
+
+    def entry_records(self) -> np.ndarray:
+        """Record index of every entry (entry id -> record)."""
+        return np.asarray(self._a["name_record"])[np.asarray(self._a["entry_name"])]
+
     def _name_variants(self, query: str) -> list[list[str]]:
         """name_variants through a bounded LRU cache (callers only read the lists)."""
         cache = self._variants
@@ -335,11 +398,16 @@ class NameIndex:
             cache.popitem(last=False)
         return found
 
-    def _miss_costs(self, q_w: np.ndarray, q_len: np.ndarray, tok_key_offsets: np.ndarray,
-                    lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
-        """Cost of each query token left unmatched: its weight scaled by its rarity in the
-        list, q_w * (MISS_FLOOR + (1 - MISS_FLOOR) * idf / max idf), idf = log((entries + 1)
-        / (df + 1)) of the listed token spelled exactly like it (df 0 when none is)."""
+    def _query_token_costs(self, q_w: np.ndarray, q_len: np.ndarray,
+                           tok_key_offsets: np.ndarray, lo: np.ndarray, hi: np.ndarray
+                           ) -> tuple[np.ndarray, np.ndarray]:
+        """Per query token, from the document frequency df of the listed token spelled
+        exactly like it (0 when none is):
+        - q_miss, the cost of leaving it unmatched: its weight scaled by its rarity in the list,
+          q_w * (MISS_FLOOR + (1 - MISS_FLOOR) * idf / max idf), idf = log((entries + 1) /
+          (df + 1));
+        - q_fuzzy, the share of credit its likeness-only matches earn: KNOWN_FUZZY when
+          df >= KNOWN_DF (a name in its own right), else 1."""
         a = self._a
         n_entries = len(a["entry_name"])
         key_tokens, t_offsets, token_df = a["key_tokens"], a["token_offsets"], a["token_df"]
@@ -353,7 +421,11 @@ class NameIndex:
                     df[k] = max(df[k], float(token_df[t]))
         top = math.log(n_entries + 1.0)
         idf = np.log((n_entries + 1.0) / (df + 1.0)) / top if top > 0 else np.ones_like(df)
-        return q_w * (MISS_FLOOR + (1.0 - MISS_FLOOR) * idf)
+        q_fuzzy = np.where(df >= KNOWN_DF, KNOWN_FUZZY, 1.0)
+        miss = q_w * (MISS_FLOOR + (1.0 - MISS_FLOOR) * idf)
+        particle = q_w == PARTICLE_WEIGHT
+        miss[particle] = q_w[particle] * PARTICLE_MISS
+        return miss, q_fuzzy
 
     def _token_str(self, t: int) -> str:
         found = self._token_strings.get(t)

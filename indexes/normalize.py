@@ -244,27 +244,38 @@ _ASCII_DROPPED = re.compile(r"['`\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # MUHAMMAD read off a worn MRZ as MUHAMMA0): read it back as that letter. Numbers standing
 # alone still split and vanish.
 _DIGIT_LETTERS = str.maketrans("0123456789", "OIZEASGTBG")
+_DIGIT_LETTERS_L = str.maketrans("0123456789", "OLZEASGTBG")
 _WORD_WITH_DIGIT = re.compile(r"[^\W\d_]+\d[^\W_]*|\d+[^\W\d_][^\W_]*")
 
 
-def _digits_to_letters(s: str) -> str:
+def _digits_to_letters(s: str, one: str = "I") -> str:
     if not any(ch.isdigit() for ch in s):
         return s
-    return _WORD_WITH_DIGIT.sub(lambda m: m.group().translate(_DIGIT_LETTERS), s)
+    table = _DIGIT_LETTERS if one == "I" else _DIGIT_LETTERS_L
+    return _WORD_WITH_DIGIT.sub(lambda m: m.group().translate(table), s)
 
 
 def name_variants(s: str) -> list[list[str]]:
     """Token lists of a name: the ICAO form first, then the plain-folded form if it differs
-    (MÜLLER -> [["MUELLER"], ["MULLER"]])."""
+    (MÜLLER -> [["MUELLER"], ["MULLER"]]). A 1 inside a word is OCR's I or L: both are tried
+    (A1-AULAQI -> AI AULAQI, AL AULAQI)."""
+    out = _name_variants_one(_digits_to_letters(s))
+    if "1" in s and _WORD_WITH_DIGIT.search(s):
+        for v in _name_variants_one(_digits_to_letters(s, "L")):
+            if v not in out:
+                out.append(v)
+    return out
+
+
+def _name_variants_one(s: str) -> list[list[str]]:
     if s.isascii():
-        s = _digits_to_letters(s)
         return [_drop_titles([t for t in _NON_LETTERS.split(_ASCII_DROPPED.sub("", s).upper())
                               if t])]
     return _name_variants_general(s)
 
 
 def _name_variants_general(s: str) -> list[list[str]]:
-    words = _clean(_digits_to_letters(s)).split()
+    words = _clean(s).split()
     variants: list[list[str]] = []
     for icao in (True, False):
         tokens = _drop_titles([t for w in words for t in _word_tokens(w, icao)])

@@ -85,15 +85,44 @@ def phonetic_key(token: str) -> int:
     return hash_bytes(phonetic_skeleton(token).encode(), K.SEED_PHONETIC)
 
 
-def token_keys(token: str) -> list[int]:
-    """Blocking keys of a token: exact, one-deletion variants, prefix, phonetic (see the
-    kernel)."""
+def ocr_fold(token: str) -> str:
+    """Twin of _ocr_fold_kernel: RN -> M, CL -> D, VV -> W, left to right."""
+    out, i = [], 0
+    while i < len(token):
+        pair = token[i:i + 2]
+        if pair in ("RN", "CL", "VV"):
+            out.append({"RN": "M", "CL": "D", "VV": "W"}[pair])
+            i += 2
+        else:
+            out.append(token[i])
+            i += 1
+    return "".join(out)
+
+
+def glued_particle(token: str) -> int:
+    """Twin of _glued_particle_kernel."""
+    for p in sorted(K.GLUED_PARTICLES, key=len, reverse=True):
+        if token.startswith(p) and len(token) >= len(p) + K.PARTICLE_REST_MIN:
+            return len(p)
+    return 0
+
+
+def token_keys(token: str, query_side: bool = False) -> list[int]:
+    """Blocking keys of a token: exact, one-deletion variants, prefix, glue prefix (query
+    side), OCR-folded, phonetic (see the kernel)."""
     data = token.encode()
     keys = [hash_bytes(data, K.SEED_SPELLING)]
     if len(data) >= K.MIN_DELETE_LEN:
         keys += [hash_bytes(data, K.SEED_SPELLING, skip=k) for k in range(len(data))]
     if len(data) > K.PREFIX_LEN:
         keys.append(hash_bytes(data[:K.PREFIX_LEN], K.SEED_SPELLING))
+    if query_side and len(data) >= K.GLUE_MIN_LEN:
+        keys.append(hash_bytes(data[:K.GLUE_PREFIX_LEN], K.SEED_SPELLING))
+    k = glued_particle(token)
+    if k:
+        keys.append(hash_bytes(data[k:], K.SEED_SPELLING))
+    if ocr_fold(token) != token:
+        keys.append(hash_bytes(ocr_fold(token).encode(), K.SEED_SPELLING))
     if len(phonetic_skeleton(token)) >= K.MIN_PHONETIC_LEN:
         keys.append(phonetic_key(token))
     return keys
@@ -157,6 +186,11 @@ def token_similarity(a: str, b: str, prefix_min: int = 0) -> tuple[float, int]:
         best, method = edit_similarity(a, b), K.METHOD_EDIT
     if 0 < prefix_min <= len(a) < len(b) and b.startswith(a) and best < K.PREFIX_SIM:
         best, method = K.PREFIX_SIM, K.METHOD_PREFIX
+    if best < K.PARTICLE_SIM and abs(len(a) - len(b)) in (2, 3):
+        long, short = (a, b) if len(a) > len(b) else (b, a)
+        k = glued_particle(long)
+        if k == len(long) - len(short) and long[k:] == short:
+            return K.PARTICLE_SIM, K.METHOD_PARTICLE
     pa, pb = phonetic_skeleton(a), phonetic_skeleton(b)
     no_vowel = not set(a) & set("AEIOU") or not set(b) & set("AEIOU")
     if (best < K.PHONETIC_SIM and pa == pb and len(pa) >= K.MIN_PHONETIC_LEN
@@ -175,11 +209,14 @@ def credit(sim: float) -> float:
 def name_score(
     q: list[str], q_w: list[float], c: list[str], c_w: list[float],
     q_miss: list[float] | None = None, q_prefix: list[int] | None = None,
+    q_fuzzy: list[float] | None = None,
 ) -> tuple[float, list[int], list[float], list[int], list[int]]:
     """Twin of _name_score_core_kernel: (score, choice, sim, method, span) per query token.
     q_miss: cost of each query token left unmatched (default its weight); q_prefix: per query
-    token, the prefix-match minimum length (default 0, none)."""
+    token, the prefix-match minimum length (default 0, none); q_fuzzy: share of credit of its
+    likeness-only matches (default 1)."""
     q_miss = list(q_w) if q_miss is None else q_miss
+    q_fuzzy = [1.0] * len(q) if q_fuzzy is None else q_fuzzy
     q_prefix = [0] * len(q) if q_prefix is None else q_prefix
     n_q, n_c = len(q), len(c)
     choice, sims, methods, spans = [-1] * n_q, [0.0] * n_q, [K.METHOD_MISSING] * n_q, [0] * n_q
@@ -190,8 +227,13 @@ def name_score(
     for i in range(n_q):
         for j in range(n_c):
             sim, method = token_similarity(q[i], c[j], q_prefix[i])
-            if credit(sim) > 0.0:
-                edges.append((credit(sim), sim, 0, method, i, j))
+            cr = credit(sim)
+            if method in (K.METHOD_JARO_WINKLER, K.METHOD_EDIT):
+                cr *= q_fuzzy[i]
+            elif method == K.METHOD_PHONETIC:
+                cr *= 0.5 + 0.5 * q_fuzzy[i]
+            if cr > 0.0:
+                edges.append((cr, sim, 0, method, i, j))
     for i in range(n_q):
         for j in range(n_c - 1):
             if min(len(q[i]), len(c[j]), len(c[j + 1])) < 2 or q[i][0] != c[j][0]:
@@ -247,9 +289,11 @@ def name_bound(q: list[str], q_w: list[float], q_miss: list[float], q_prefix: li
     c[j]."""
     may_q: set[int] = set()
     may_c: set[int] = set()
-    if any(0 < q_prefix[i] <= len(q[i]) < K.PREFIX_LEN for i in range(len(q))):
+    open_q = {i for i in range(len(q))
+              if 0 < q_prefix[i] <= len(q[i]) < K.PREFIX_LEN or len(q[i]) == 1}
+    if open_q:
         may_c = set(range(len(c)))
-        may_q = {i for i in range(len(q)) if 0 < q_prefix[i] <= len(q[i]) < K.PREFIX_LEN}
+        may_q = set(open_q)
     for j, hit in enumerate(hits):
         for i in hit:
             may_q.add(i)
@@ -285,15 +329,18 @@ def gather_candidates(
     for tokens, weights, miss, prefix in zip(query_tokens, query_weights, query_miss,
                                              query_prefix, strict=True):
         matched = [
-            [t for t in range(len(index_tokens)) if keys_of[t] & set(token_keys(q))]
+            [t for t in range(len(index_tokens)) if keys_of[t] & set(token_keys(q, True))]
             for q in tokens
         ]
         qdf = [sum(len(token_entries[t]) for t in m) for m in matched]
         by_commonness = sorted(range(len(tokens)), key=lambda i: (-qdf[i], -i))
-        skipped: set[int] = set()
-        a_skip, rest = 0.0, sum(miss)
-        n_matching = sum(1 for x in qdf if x > 0)
-        for r, i in enumerate(by_commonness):
+        open_ = {i for i, q in enumerate(tokens)
+                 if len(q) == 1 or 0 < prefix[i] <= len(q) < K.PREFIX_LEN}
+        skipped: set[int] = set(open_)
+        a_skip = sum((weights[i] + 1.0) * 0.5 for i in open_)
+        rest = sum(m for i, m in enumerate(miss) if i not in open_)
+        n_matching = sum(1 for i, x in enumerate(qdf) if x > 0 and i not in open_)
+        for r, i in enumerate([i for i in by_commonness if i not in open_]):
             if r >= n_matching - 1 or qdf[i] < common_df:  # keep the rarest matching token
                 break
             a_new, rest_new = a_skip + (weights[i] + 1.0) * 0.5, rest - miss[i]

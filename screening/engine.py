@@ -101,7 +101,7 @@ class Engine:
         named = [i for i, q in enumerate(queries) if q.strip()]
         name_results = self.snapshot.name_index.search(
             [queries[i] for i in named],
-            limit=self.settings.max_matches,
+            limit=max(self.settings.max_matches, self.settings.name_rerank_limit),
             min_score=self.settings.name_min_score,
             max_candidates=self.settings.name_max_candidates,
         ) if named else []

@@ -29,6 +29,9 @@ class Settings:
     name_min_score: float = 0.75
     name_max_candidates: int = 2000
     max_matches: int = 10
+    # Name matches fetched per passenger before the date of birth, sex and documents re-rank
+    # them: among many namesakes (MAKAROV A) the one born that day must not be cut first.
+    name_rerank_limit: int = 50
 
     # Input limits.
     max_field_length: int = 256
@@ -59,7 +62,8 @@ class Settings:
         if not 0 <= self.port < 65536:
             raise InvalidArgument("port out of range", field="port")
         for name in ("workers", "grpc_threads", "max_field_length", "max_manifest_passengers",
-                     "name_max_candidates", "max_matches", "max_message_bytes"):
+                     "name_max_candidates", "max_matches", "name_rerank_limit",
+                     "max_message_bytes"):
             if getattr(self, name) <= 0:
                 raise InvalidArgument("must be positive", field=name)
         if self.reload_interval_s < 0:

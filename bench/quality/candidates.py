@@ -1,14 +1,13 @@
 """Candidate-step recall: does the blocking step of the name index find every record that
 exhaustive scoring says is above name_min_score?
 
-Exhaustive scoring runs the index's own Numba batch scorer (`_score_pairs_kernel`) on chosen
+Exhaustive scoring runs the index's own batch scorer (`NameIndex.score_entries`) on chosen
 entries instead of the blocked candidates, so the scores are the ones `search` would give.
 Two figures:
 - true record: for sampled positives, the listed person's best exhaustive score over all its
   names; when >= name_min_score, `search` must return that record.
 - all records: for a smaller sample, every entry of the whole list is scored; every record
   >= name_min_score must be returned by `search`.
-This reads the index's internal arrays (read only): the public API has no exhaustive mode.
 """
 
 from __future__ import annotations
@@ -19,14 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from bench.quality.cases import Case
-from indexes.kernels.names import _score_pairs_kernel, _token_keys_kernel
-from indexes.name_index import (
-    _IDENTITY,
-    MAX_TOKENS,
-    NameIndex,
-    _prefix_min_len,
-    _token_table,
-)
+from indexes.name_index import NameIndex
 
 SEARCH_LIMIT = 100_000  # no top-k cut: we test the candidate step, not the ranking
 
@@ -59,8 +51,7 @@ class CandidateRecall:
 class Exhaustive:
     def __init__(self, index: NameIndex) -> None:
         self.index = index
-        self.a = index._a  # noqa: SLF001 - read-only use of the index arrays
-        self.entry_record = np.asarray(self.a["name_record"])[np.asarray(self.a["entry_name"])]
+        self.entry_record = index.entry_records()
         self.order = np.argsort(self.entry_record, kind="stable")
         self.sorted_rec = self.entry_record[self.order]
 
@@ -69,36 +60,8 @@ class Exhaustive:
         return self.order[lo:hi]
 
     def score(self, query: str, entries: np.ndarray) -> np.ndarray:
-        """Best score over the query's spelling variants, per entry. Mirrors the query
-        preparation of NameIndex.search (it changes with the engine: keep in step)."""
-        subs = [t[:MAX_TOKENS] for t in self.index._name_variants(query) if t]  # noqa: SLF001
-        if not subs or not len(entries):
-            return np.zeros(len(entries))
-        prefix: list[int] = []
-        for t in subs:
-            prefix.extend([0] * (len(t) - 1))
-            prefix.append(_prefix_min_len(query, t))
-        flat = [t for s in subs for t in s]
-        qt = _token_table(flat)
-        q_len = np.diff(qt.offsets)
-        sq_off = np.zeros(len(subs) + 1, dtype=np.int64)
-        np.cumsum([len(s) for s in subs], out=sq_off[1:])
-        a = self.a
-        q_keys, q_owner = _token_keys_kernel(qt.chars, qt.offsets, qt.phon, qt.plen, _IDENTITY)
-        lo = np.searchsorted(a["keys"], q_keys, side="left")
-        hi = np.searchsorted(a["keys"], q_keys, side="right")
-        tok_key_offsets = np.searchsorted(q_owner, np.arange(len(flat) + 1), side="left")
-        q_miss = self.index._miss_costs(qt.weight, q_len, tok_key_offsets, lo, hi)  # noqa: SLF001
-        n = len(entries)
-        pair_sq = np.repeat(np.arange(len(subs), dtype=np.int64), n)
-        pair_e = np.tile(np.asarray(entries, dtype=np.int64), len(subs))
-        out = _score_pairs_kernel(
-            pair_sq, pair_e, qt.chars, qt.offsets, sq_off, qt.weight, q_miss, qt.phon, qt.plen,
-            np.asarray(prefix, dtype=np.int64), a["token_chars"], a["token_offsets"],
-            a["token_weight"], a["token_phon"], a["token_plen"], a["entry_tok_offsets"],
-            a["entry_tokens"])
-        s = out[0] if isinstance(out, tuple) else out  # (scores, choice, sim, method, span)
-        return s.reshape(len(subs), n).max(axis=0)
+        """Best score over the query's spelling variants, per entry (no blocking)."""
+        return self.index.score_entries(query, entries)
 
 
 def measure(index: NameIndex, record_ids: list[str], cases: list[Case], min_score: float,

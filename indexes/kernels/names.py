@@ -25,9 +25,13 @@ MIN_PHONETIC_LEN = 2  # skeletons shorter than this are neither keys nor evidenc
 # Tokens longer than PREFIX_LEN also get the key of their first PREFIX_LEN letters (spelling key
 # space), so glued names meet their parts: ABDULRAHMAN / ABDUL, JOSELUIS / JOSE.
 PREFIX_LEN = 4
+# Query tokens this long also get the key of their first GLUE_PREFIX_LEN letters (query side
+# only): squashed PAKYONG meets PAK of PAK YONG.
+GLUE_MIN_LEN = 6
+GLUE_PREFIX_LEN = 3
 
 # Token similarity.
-INITIAL_SIM = 0.9  # "M" against "MUHAMMAD"
+INITIAL_SIM = 0.95  # "M" against "MUHAMMAD": consistent, and weighed low (INITIAL_WEIGHT)
 PHONETIC_SIM = 0.9  # same consonant skeleton: MOHAMED / MUHAMMAD, YOUSSEF / YUSUF
 PHONETIC_MIN_JW = 0.7  # 2-letter skeletons are weak evidence: also require some spelling likeness
 SQUASH_MIN = 0.9  # JOSELUIS against JOSE+LUIS must be this close to count
@@ -38,7 +42,14 @@ PREFIX_SIM = 0.95
 # likeness (common between unrelated names) earns nothing and one typo still costs visibly.
 CREDIT_LOW = 0.7
 CREDIT_HIGH = 0.85
-UNMATCHED_RECORD_COST = 0.3  # a listed middle name missing from the query costs a little
+UNMATCHED_RECORD_COST = 0.1  # a listed middle name missing from the query costs a little
+# A query token that is itself a name on the list (KNOWN: listed spelled exactly so) and meets a
+# record token only by likeness is likelier another name than a misspelling (ALINA / GALINA,
+# ROBERTA / ROBERTO, FAN / FANG): its credit is multiplied by the query token's q_fuzzy, which
+# the index sets from the token's document frequency (see NameIndex). Misspellings (JAMSHIX,
+# FZISAL) are mostly not names at all and keep full credit. A phonetic edge pays half the
+# penalty (MOHAMED / MUHAMMAD are both names and one person); exact, initial, prefix and
+# squashed edges are exempt: they are not spelling likeness.
 # Candidate ranking: a token reached through a spelling or phonetic key (not the same spelling)
 # shares this part of its information, so an exact common surname is not crowded out by rarer
 # look-alikes (ZHANG WEI among ZHAN WEI, ZHENG WEI...).
@@ -52,6 +63,19 @@ METHOD_SQUASHED = 4
 METHOD_PHONETIC = 5
 METHOD_EDIT = 6  # OCR look-alike / keyboard-neighbour weighted edit distance
 METHOD_PREFIX = 7  # truncated query token
+METHOD_PARTICLE = 8  # one token is the other with a particle glued on (ALHASSAN / HASSAN)
+
+# Particles that get glued to the name they precede (AL-HASSAN typed ALHASSAN, VON GONZALEZ
+# as VONGONZALEZ): a token starting with one, followed by at least PARTICLE_REST_MIN letters,
+# also gets the key of the rest, and matches the rest at PARTICLE_SIM.
+GLUED_PARTICLES = ("AL", "EL", "DA", "DE", "DI", "DU", "LA", "LE", "ABU", "ABD", "BIN", "IBN",
+                   "BEN", "VAN", "VON", "DOS", "DEL")
+_GLUED_2 = np.array(sorted(ord(p[0]) * 256 + ord(p[1]) for p in GLUED_PARTICLES if len(p) == 2),
+                    dtype=np.int64)
+_GLUED_3 = np.array(sorted(ord(p[0]) * 65536 + ord(p[1]) * 256 + ord(p[2])
+                           for p in GLUED_PARTICLES if len(p) == 3), dtype=np.int64)
+PARTICLE_REST_MIN = 4
+PARTICLE_SIM = 0.95
 
 
 @njit(**JIT)
@@ -122,23 +146,70 @@ def _phonetic_keys_kernel(chars, offsets, first_table, rest_table, ident):
 
 
 @njit(**JIT)
-def _token_keys_kernel(chars, offsets, phon_keys, phon_lens, ident):
+def _glued_particle_kernel(buf, start, length):
+    """Length of the glued particle that token buf[start:start+length] starts with (3-letter
+    particles first), 0 when none or when fewer than PARTICLE_REST_MIN letters follow it."""
+    if length >= 3 + PARTICLE_REST_MIN:
+        code = buf[start] * 65536 + buf[start + 1] * 256 + buf[start + 2]
+        for x in _GLUED_3:
+            if x == code:
+                return 3
+    if length >= 2 + PARTICLE_REST_MIN:
+        code = buf[start] * 256 + buf[start + 1]
+        for x in _GLUED_2:
+            if x == code:
+                return 2
+    return 0
+
+
+@njit(**JIT)
+def _ocr_fold_kernel(buf, start, end, out):
+    """buf[start:end] with the multi-letter OCR confusions folded (RN -> M, CL -> D,
+    VV -> W) written to out; returns its length (end - start when nothing folded). Both the
+    list and the query get the folded key, so YILRNAZ meets YILMAZ and BEMARD meets BERNARD."""
+    n = 0
+    i = start
+    while i < end:
+        c = buf[i]
+        if i + 1 < end:
+            d = buf[i + 1]
+            if (c == 82 and d == 78) or (c == 86 and d == 86) or (c == 67 and d == 76):
+                out[n] = 77 if c == 82 else (87 if c == 86 else 68)
+                n += 1
+                i += 2
+                continue
+        out[n] = c
+        n += 1
+        i += 1
+    return n
+
+
+@njit(**JIT)
+def _token_keys_kernel(chars, offsets, phon_keys, phon_lens, ident, query_side):
     """Blocking keys of every token: exact, one-deletion variants (len >= MIN_DELETE_LEN),
-    prefix (len > PREFIX_LEN) and phonetic (skeleton len >= MIN_PHONETIC_LEN).
+    prefix (len > PREFIX_LEN), the rest after a glued particle, OCR-folded (when folding
+    changes it) and phonetic (skeleton len >= MIN_PHONETIC_LEN). query_side adds, for query tokens of GLUE_MIN_LEN letters or more,
+    the key of their first GLUE_PREFIX_LEN letters: a squashed query token (PAKYONG) then
+    meets the short listed token it starts with (PAK), which the scorer glues to the next.
     Returns (keys, owner token), owner ascending."""
     n = offsets.shape[0] - 1
     total = 0
+    width = 1
     for i in range(n):
         length = offsets[i + 1] - offsets[i]
-        total += 1
+        width = max(width, length)
+        total += 3
         if length >= MIN_DELETE_LEN:
             total += length
         if length > PREFIX_LEN:
+            total += 1
+        if query_side and length >= GLUE_MIN_LEN:
             total += 1
         if phon_lens[i] >= MIN_PHONETIC_LEN:
             total += 1
     keys = np.empty(total, dtype=np.uint64)
     owners = np.empty(total, dtype=np.int64)
+    folded = np.empty(width, dtype=np.uint8)
     p = 0
     for i in range(n):
         s = offsets[i]
@@ -155,11 +226,26 @@ def _token_keys_kernel(chars, offsets, phon_keys, phon_lens, ident):
             keys[p] = _hash_bytes_kernel(chars, s, s + PREFIX_LEN, -1, ident, SEED_SPELLING)
             owners[p] = i
             p += 1
+        if query_side and e - s >= GLUE_MIN_LEN:
+            keys[p] = _hash_bytes_kernel(chars, s, s + GLUE_PREFIX_LEN, -1, ident,
+                                         SEED_SPELLING)
+            owners[p] = i
+            p += 1
+        k = _glued_particle_kernel(chars, s, e - s)
+        if k > 0:
+            keys[p] = _hash_bytes_kernel(chars, s + k, e, -1, ident, SEED_SPELLING)
+            owners[p] = i
+            p += 1
+        m = _ocr_fold_kernel(chars, s, e, folded)
+        if m != e - s:
+            keys[p] = _hash_bytes_kernel(folded, 0, m, -1, ident, SEED_SPELLING)
+            owners[p] = i
+            p += 1
         if phon_lens[i] >= MIN_PHONETIC_LEN:
             keys[p] = phon_keys[i]
             owners[p] = i
             p += 1
-    return keys, owners
+    return keys[:p], owners[:p]
 
 
 @njit(**JIT)
@@ -207,12 +293,30 @@ def _token_sim_kernel(a, a_s, a_l, a_phon, a_plen, a_prefix, b, b_s, b_l, b_phon
         if same:
             best = PREFIX_SIM
             method = METHOD_PREFIX
+    if best < PARTICLE_SIM and (a_l - b_l == 2 or a_l - b_l == 3 or b_l - a_l == 2
+                                or b_l - a_l == 3):
+        if a_l > b_l:
+            k = _glued_particle_kernel(a, a_s, a_l)
+            if k == a_l - b_l and _same_bytes_kernel(a, a_s + k, b, b_s, b_l):
+                return PARTICLE_SIM, METHOD_PARTICLE
+        else:
+            k = _glued_particle_kernel(b, b_s, b_l)
+            if k == b_l - a_l and _same_bytes_kernel(b, b_s + k, a, a_s, a_l):
+                return PARTICLE_SIM, METHOD_PARTICLE
     if (best < PHONETIC_SIM and a_phon == b_phon and a_plen >= MIN_PHONETIC_LEN
             and a_plen == b_plen and (a_plen >= 3 or jw >= PHONETIC_MIN_JW
                                       or _no_vowel_kernel(a, a_s, a_l)
                                       or _no_vowel_kernel(b, b_s, b_l))):
         return PHONETIC_SIM, METHOD_PHONETIC
     return best, method
+
+
+@njit(**JIT)
+def _same_bytes_kernel(a, a_s, b, b_s, n):
+    for t in range(n):
+        if a[a_s + t] != b[b_s + t]:
+            return False
+    return True
 
 
 @njit(**JIT)
@@ -228,8 +332,8 @@ def _no_vowel_kernel(buf, start, length):
 
 @njit(**JIT)
 def _name_score_core_kernel(
-    q_buf, q_start, q_len, q_w, q_miss, n_q, c_buf, c_start, c_len, c_w, n_c, sim_m, meth_m,
-    flags_a, flags_b, pm, concat, e_credit, e_sim, e_kind, e_method, e_i, e_j, used_q, used_c,
+    q_buf, q_start, q_len, q_w, q_miss, q_fuzzy, n_q, c_buf, c_start, c_len, c_w, n_c, sim_m,
+    meth_m, flags_a, flags_b, pm, concat, e_credit, e_sim, e_kind, e_method, e_i, e_j, used_q, used_c,
     out_choice, out_sim, out_method, out_span,
 ):
     """Order-insensitive score of query tokens against candidate tokens, in [0, 1].
@@ -261,6 +365,10 @@ def _name_score_core_kernel(
             sim = sim_m[i, j]
             method = meth_m[i, j]
             cr = _credit_kernel(sim)
+            if method == METHOD_JARO_WINKLER or method == METHOD_EDIT:
+                cr *= q_fuzzy[i]
+            elif method == METHOD_PHONETIC:  # same sound: a romanisation variant as often
+                cr *= 0.5 + 0.5 * q_fuzzy[i]
             if cr > 0.0:
                 e_credit[ne] = cr
                 e_sim[ne] = sim
@@ -373,8 +481,8 @@ def _sim_matrix_kernel(q_buf, q_start, q_len, q_phon, q_plen, q_prefix, n_q, c_b
 
 
 @njit(**JIT)
-def _name_score_kernel(q_chars, q_offsets, q_w, q_miss, q_phon, q_plen, q_prefix, c_chars,
-                       c_offsets, c_w, c_phon, c_plen):
+def _name_score_kernel(q_chars, q_offsets, q_w, q_miss, q_fuzzy, q_phon, q_plen, q_prefix,
+                       c_chars, c_offsets, c_w, c_phon, c_plen):
     """Score one query (tokens as CSR over q_chars) against one candidate (same layout).
     Returns (score, choice, sim, method, span) per query token, see the core kernel."""
     n_q = q_offsets.shape[0] - 1
@@ -403,8 +511,8 @@ def _name_score_kernel(q_chars, q_offsets, q_w, q_miss, q_phon, q_plen, q_prefix
     out_method = np.empty(max(n_q, 1), dtype=np.int8)
     out_span = np.empty(max(n_q, 1), dtype=np.int8)
     score = _name_score_core_kernel(
-        q_chars, q_start, q_len, q_w, q_miss, n_q, c_chars, c_start, c_len, c_w, n_c, sim_m, meth_m,
-        flags_a, flags_b, pm, np.zeros(width, dtype=np.uint8),
+        q_chars, q_start, q_len, q_w, q_miss, q_fuzzy, n_q, c_chars, c_start, c_len, c_w, n_c,
+        sim_m, meth_m, flags_a, flags_b, pm, np.zeros(width, dtype=np.uint8),
         np.zeros(n_edges, dtype=np.float64), np.zeros(n_edges, dtype=np.float64),
         np.zeros(n_edges, dtype=np.int8), np.zeros(n_edges, dtype=np.int8),
         np.zeros(n_edges, dtype=np.int64), np.zeros(n_edges, dtype=np.int64),
@@ -417,7 +525,7 @@ def _name_score_kernel(q_chars, q_offsets, q_w, q_miss, q_phon, q_plen, q_prefix
 @njit(**JIT)
 def _score_pairs_kernel(
     pair_sq, pair_entry,
-    q_chars, q_offsets, sq_tok_offsets, q_w, q_miss, q_phon, q_plen, q_prefix,
+    q_chars, q_offsets, sq_tok_offsets, q_w, q_miss, q_fuzzy, q_phon, q_plen, q_prefix,
     t_chars, t_offsets, t_w, t_phon, t_plen,
     e_tok_offsets, e_tokens,
 ):
@@ -486,6 +594,7 @@ def _score_pairs_kernel(
     q_len = np.zeros(max_q, dtype=np.int64)
     qw = np.zeros(max_q, dtype=np.float64)
     qmiss = np.zeros(max_q, dtype=np.float64)
+    qfuzzy = np.zeros(max_q, dtype=np.float64)
     sim_m = np.zeros((max_q, max_c), dtype=np.float64)
     meth_m = np.zeros((max_q, max_c), dtype=np.int8)
     # Similarity cache: slot_of[token] -> row of cache_sim / cache_meth, -1 when not computed.
@@ -507,6 +616,7 @@ def _score_pairs_kernel(
             q_len[i] = q_offsets[qa + i + 1] - q_offsets[qa + i]
             qw[i] = q_w[qa + i]
             qmiss[i] = q_miss[qa + i]
+            qfuzzy[i] = q_fuzzy[qa + i]
         e = pair_entry[p]
         n_c = 0
         for k in range(e_tok_offsets[e], e_tok_offsets[e + 1]):
@@ -532,8 +642,8 @@ def _score_pairs_kernel(
                 meth_m[i, n_c] = cache_meth[slot, i]
             n_c += 1
         scores[p] = _name_score_core_kernel(
-            q_chars, q_start, q_len, qw, qmiss, n_q, t_chars, c_start, c_len, c_w, n_c, sim_m, meth_m,
-            flags_a, flags_b, pm, concat, e_credit, e_sim, e_kind, e_method, e_i, e_j, used_q,
+            q_chars, q_start, q_len, qw, qmiss, qfuzzy, n_q, t_chars, c_start, c_len, c_w, n_c, sim_m,
+            meth_m, flags_a, flags_b, pm, concat, e_credit, e_sim, e_kind, e_method, e_i, e_j, used_q,
             used_c, out_choice, out_sim, out_method, out_span,
         )
         for i in range(n_q):
@@ -558,8 +668,8 @@ def _name_bound_kernel(e, qa, nq, q_w, q_miss, q_len, q_prefix, tmask, texact, t
     may match: every pair weight is at most half the weights of its tokens and credit <= 1, so
     score <= X / (X + q_miss of the query tokens outside P + UNMATCHED_RECORD_COST * weight of
     the record tokens outside R), X = (w(P) + w(R)) / 2 (x / (x + m) grows with x).
-    A truncated query token shorter than PREFIX_LEN (allowed by q_prefix) has no key in common
-    with the token it starts: it is in P and every record token in R.
+    A truncated query token shorter than PREFIX_LEN (allowed by q_prefix) or an initial has no
+    key in common with the token it starts: it is in P and every record token in R.
 
     Returns (bound, information shared): per query token, the largest idf (t_idf) of the
     entry's tokens it hits, times FUZZY_INFO_SHARE unless spelled the same (texact bit),
@@ -571,7 +681,7 @@ def _name_bound_kernel(e, qa, nq, q_w, q_miss, q_len, q_prefix, tmask, texact, t
     hit_c = 0
     for i in range(nq):
         best_idf[i] = 0.0
-        if 0 < q_prefix[qa + i] <= q_len[qa + i] < PREFIX_LEN:
+        if 0 < q_prefix[qa + i] <= q_len[qa + i] < PREFIX_LEN or q_len[qa + i] == 1:
             hit_q |= 1 << i
             hit_c = -1
     for j in range(n_c):
@@ -631,6 +741,8 @@ def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, q_miss, q_le
        could not reach min_score:
        score <= A / (A + W), A = sum over skipped tokens of (w_q + 1) / 2 (the largest pair
        weight, credit 1), W = q_miss of the other query tokens, which it leaves unmatched.
+       Initials and short truncated tokens (no key reaches their record token) are always
+       skipped and counted in A.
        (MUHAMMAD in "MUHAMMAD KARIMOV" is skipped: 1 / (1 + 1) < 0.75.) The rarest query
        token that matches any key is never skipped.
     2. Every entry reached through the remaining query tokens whose score bound
@@ -702,15 +814,25 @@ def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, q_miss, q_le
         order_q = np.argsort(-qdf * (nq + 1) - np.arange(nq))
         skipped = np.zeros(nq, dtype=np.bool_)
         rest = 0.0
-        for qi in range(nq):
-            rest += q_miss[qa + qi]
         a_skip = 0.0
         n_matching = 0
         for qi in range(nq):
-            if qdf[qi] > 0:
-                n_matching += 1
-        for r in range(nq):
-            qi = order_q[r]
+            li = q_len[qa + qi]
+            if li == 1 or 0 < q_prefix[qa + qi] <= li < PREFIX_LEN:
+                # An initial or a short truncated token meets its record token through no key:
+                # it never brings candidates, and may always match (score bound).
+                skipped[qi] = True
+                a_skip += (q_w[qa + qi] + 1.0) * 0.5
+            else:
+                rest += q_miss[qa + qi]
+                if qdf[qi] > 0:
+                    n_matching += 1
+        r = -1
+        for k in range(nq):
+            qi = order_q[k]
+            if skipped[qi]:
+                continue
+            r += 1
             # Always keep the rarest query token that matches something (JOSELUIS in
             # "JOSELUIS GARCIA" matches no key, yet GARCIA must still bring candidates).
             if r >= n_matching - 1 or qdf[qi] < common_df:

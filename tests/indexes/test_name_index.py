@@ -12,8 +12,12 @@ from hypothesis import strategies as st
 from indexes import reference as ref
 from indexes.kernels import names as K
 from indexes.name_index import (
+    INITIAL_WEIGHT,
+    KNOWN_DF,
+    KNOWN_FUZZY,
     MAX_TOKENS,
     MISS_FLOOR,
+    PARTICLE_MISS,
     PARTICLE_WEIGHT,
     TOKEN_WEIGHT,
     NameIndex,
@@ -261,19 +265,23 @@ def vary(rnd: random.Random, tokens: list[str]) -> str:
 
 
 def weights(tokens: list[str]) -> list[float]:
-    return [PARTICLE_WEIGHT if t in PARTICLES else TOKEN_WEIGHT for t in tokens]
+    return [PARTICLE_WEIGHT if t in PARTICLES else INITIAL_WEIGHT if len(t) == 1 else TOKEN_WEIGHT
+            for t in tokens]
 
 
-def miss_costs(q: list[str], entries: list[list[str]]) -> list[float]:
-    """Twin of NameIndex._miss_costs: weight * (MISS_FLOOR + (1 - MISS_FLOOR) * normalised
-    idf of the listed token spelled like it)."""
+def token_costs(q: list[str], entries: list[list[str]]) -> tuple[list[float], list[float]]:
+    """Twin of NameIndex._query_token_costs: miss cost weight * (MISS_FLOOR + (1 -
+    MISS_FLOOR) * normalised idf of the listed token spelled like it), and the likeness share
+    (KNOWN_FUZZY for a token listed under KNOWN_DF names or more)."""
     n = len(entries)
-    out = []
+    miss, fuzzy = [], []
     for t, w in zip(q, weights(q), strict=True):
         df = sum(1 for e in entries if t in e)
         idf = math.log((n + 1) / (df + 1)) / math.log(n + 1)
-        out.append(w * (MISS_FLOOR + (1 - MISS_FLOOR) * idf))
-    return out
+        miss.append(w * PARTICLE_MISS if t in PARTICLES
+                    else w * (MISS_FLOOR + (1 - MISS_FLOOR) * idf))
+        fuzzy.append(KNOWN_FUZZY if df >= KNOWN_DF else 1.0)
+    return miss, fuzzy
 
 
 def exhaustive(names: list[str], records: np.ndarray, query: str
@@ -288,14 +296,14 @@ def exhaustive(names: list[str], records: np.ndarray, query: str
         q = q[:MAX_TOKENS]
         if not q:
             continue
-        miss = miss_costs(q, entries)
+        miss, fuzzy = token_costs(q, entries)
         prefix = [0] * (len(q) - 1) + [_prefix_min_len(query, q)]
         for i, name in enumerate(names):
             for c in name_variants(name):
                 c = c[:MAX_TOKENS]
                 if q and c:
                     s, choice, _, _, span = ref.name_score(q, weights(q), c, weights(c), miss,
-                                                           prefix)
+                                                           prefix, fuzzy)
                     r = int(records[i])
                     best[r] = max(best.get(r, 0.0), s)
                     if s >= 0.75 and all(
