@@ -37,11 +37,12 @@ from indexes.kernels.names import (
     _phonetic_keys_kernel,
     _score_pairs_kernel,
     _token_keys_kernel,
+    _variant_pairs_kernel,
 )
 from indexes.normalize import PARTICLES, name_variants
 from indexes.phonetic import phonetic_tables
 
-FORMAT_VERSION = 2  # 2: OCR-folded keys
+FORMAT_VERSION = 3  # 2: OCR-folded keys; 3: learned transliterations, written ABD forms
 MAX_TOKENS = 12  # tokens kept per name (long Arabic chains); bounds the per-pair work
 PARTICLE_WEIGHT = 0.2
 PARTICLE_MISS = 0.25  # a particle the record lacks costs this share of its weight (AL, BIN)
@@ -55,6 +56,7 @@ METHOD_NAMES = {
     K.METHOD_JARO_WINKLER: "jaro_winkler", K.METHOD_INITIAL: "initial",
     K.METHOD_SQUASHED: "squashed", K.METHOD_PHONETIC: "phonetic", K.METHOD_EDIT: "edit",
     K.METHOD_PREFIX: "prefix", K.METHOD_PARTICLE: "particle",
+    K.METHOD_DOUBLED: "doubled", K.METHOD_VARIANT: "alias_variant",
 }
 # Scoring is the expensive step (~1 us per candidate): after the score bound, at most this many
 # candidates per subquery, the ones sharing the most information with it.
@@ -79,7 +81,7 @@ _PARTICLE_SET = pa.array(sorted(PARTICLES), type=pa.large_string())
 _ARRAYS = (
     "token_chars", "token_offsets", "token_df", "token_weight", "token_phon", "token_plen",
     "entry_tok_offsets", "entry_tokens", "entry_name", "name_record", "keys", "key_tokens",
-    "tok_entry_offsets", "tok_entries",
+    "tok_entry_offsets", "tok_entries", "variant_pairs",
 )
 
 
@@ -148,6 +150,7 @@ class _Prepared:
     hi: np.ndarray
     q_miss: np.ndarray
     q_fuzzy: np.ndarray
+    q_tok: np.ndarray  # index token id spelled like each query token, -1 when none
 
 
 def _csr_from_groups(group: np.ndarray, values: np.ndarray, n_groups: int
@@ -228,6 +231,7 @@ class NameIndex:
             keys=keys[keep], key_tokens=key_owner[keep].astype(np.int32),
             tok_entry_offsets=tok_entry_offsets, tok_entries=tok_entries,
         )
+        arrays["variant_pairs"] = _alias_variants(arrays)
         return cls(arrays)
 
     def save(self, directory: Path) -> None:
@@ -297,7 +301,8 @@ class NameIndex:
         scores, choice, sim, method, span = _score_pairs_kernel(
             pair_sq, cands, qt.chars, qt.offsets, sq_tok_offsets, qt.weight, q_miss, q_fuzzy,
             qt.phon, qt.plen, q_prefix, a["token_chars"], a["token_offsets"], a["token_weight"],
-            a["token_phon"], a["token_plen"], a["entry_tok_offsets"], a["entry_tokens"])
+            a["token_phon"], a["token_plen"], a["entry_tok_offsets"], a["entry_tokens"],
+            prep.q_tok, a["variant_pairs"])
 
         # Best entry per (query, record), then top `limit` per query — all vectorised.
         ok = scores >= min_score
@@ -358,9 +363,10 @@ class NameIndex:
         hi = np.searchsorted(a["keys"], q_keys, side="right")
         # q_owner is ascending, so each query token's keys are contiguous.
         tok_key_offsets = np.searchsorted(q_owner, np.arange(len(flat) + 1), side="left")
-        q_miss, q_fuzzy = self._query_token_costs(qt.weight, q_len, tok_key_offsets, lo, hi)
+        q_miss, q_fuzzy, q_tok = self._query_token_costs(qt.weight, q_len, tok_key_offsets, lo,
+                                                         hi, flat)
         return _Prepared(sq_query, sq_tokens, qt, q_len, q_prefix, sq_tok_offsets,
-                         tok_key_offsets, lo, hi, q_miss, q_fuzzy)
+                         tok_key_offsets, lo, hi, q_miss, q_fuzzy, q_tok)
 
     def score_entries(self, query: str, entries: np.ndarray) -> np.ndarray:
         """Name score of `query` against each of `entries` (entry ids), the best over its
@@ -378,7 +384,8 @@ class NameIndex:
             pair_sq, pair_e, prep.qt.chars, prep.qt.offsets, prep.sq_tok_offsets,
             prep.qt.weight, prep.q_miss, prep.q_fuzzy, prep.qt.phon, prep.qt.plen,
             prep.q_prefix, a["token_chars"], a["token_offsets"], a["token_weight"],
-            a["token_phon"], a["token_plen"], a["entry_tok_offsets"], a["entry_tokens"])[0]
+            a["token_phon"], a["token_plen"], a["entry_tok_offsets"], a["entry_tokens"],
+            prep.q_tok, a["variant_pairs"])[0]
         return scores.reshape(n_sq, len(entries)).max(axis=0)
 
     def entry_records(self) -> np.ndarray:
@@ -399,33 +406,38 @@ class NameIndex:
         return found
 
     def _query_token_costs(self, q_w: np.ndarray, q_len: np.ndarray,
-                           tok_key_offsets: np.ndarray, lo: np.ndarray, hi: np.ndarray
-                           ) -> tuple[np.ndarray, np.ndarray]:
+                           tok_key_offsets: np.ndarray, lo: np.ndarray, hi: np.ndarray,
+                           tokens: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Per query token, from the document frequency df of the listed token spelled
         exactly like it (0 when none is):
         - q_miss, the cost of leaving it unmatched: its weight scaled by its rarity in the list,
           q_w * (MISS_FLOOR + (1 - MISS_FLOOR) * idf / max idf), idf = log((entries + 1) /
           (df + 1));
         - q_fuzzy, the share of credit its likeness-only matches earn: KNOWN_FUZZY when
-          df >= KNOWN_DF (a name in its own right), else 1."""
+          df >= KNOWN_DF (a name in its own right), else 1;
+        - q_tok, that listed token's id (-1 when none), for the alias variants."""
         a = self._a
         n_entries = len(a["entry_name"])
         key_tokens, t_offsets, token_df = a["key_tokens"], a["token_offsets"], a["token_df"]
         df = np.zeros(len(q_w), dtype=np.float64)
+        q_tok = np.full(len(q_w), -1, dtype=np.int64)
         for k in range(len(q_w)):
             p = int(tok_key_offsets[k])  # the exact-spelling key comes first
             for x in range(int(lo[p]), int(hi[p])):
                 t = int(key_tokens[x])
                 # The spelling key space also holds deletion and prefix keys of longer tokens.
                 if t_offsets[t + 1] - t_offsets[t] == q_len[k]:
+                    if self._token_str(t) != tokens[k]:
+                        continue  # a hash collision: another spelling
                     df[k] = max(df[k], float(token_df[t]))
+                    q_tok[k] = t
         top = math.log(n_entries + 1.0)
         idf = np.log((n_entries + 1.0) / (df + 1.0)) / top if top > 0 else np.ones_like(df)
         q_fuzzy = np.where(df >= KNOWN_DF, KNOWN_FUZZY, 1.0)
         miss = q_w * (MISS_FLOOR + (1.0 - MISS_FLOOR) * idf)
         particle = q_w == PARTICLE_WEIGHT
         miss[particle] = q_w[particle] * PARTICLE_MISS
-        return miss, q_fuzzy
+        return miss, q_fuzzy, q_tok
 
     def _token_str(self, t: int) -> str:
         found = self._token_strings.get(t)
@@ -466,3 +478,16 @@ class NameIndex:
             if weight[t] >= TOKEN_WEIGHT:  # particles carry no identity
                 info += math.log2((n_entries + 1) / (int(df[t]) + 1))
         return tuple(pairs), info
+
+
+def _alias_variants(a: dict[str, np.ndarray]) -> np.ndarray:
+    """Token pairs that different names of one record use for each other (AHMED / AHMET in
+    two aliases of one person): see names._variant_pairs_kernel."""
+    entry_record = np.asarray(a["name_record"], dtype=np.int64)[a["entry_name"]]
+    n_records = int(entry_record.max()) + 1 if len(entry_record) else 0
+    rec_entries = np.argsort(entry_record, kind="stable").astype(np.int64)
+    rec_entry_offsets = np.zeros(n_records + 1, dtype=np.int64)
+    np.cumsum(np.bincount(entry_record, minlength=n_records), out=rec_entry_offsets[1:])
+    return _variant_pairs_kernel(rec_entry_offsets, rec_entries, a["entry_tok_offsets"],
+                                 a["entry_tokens"], a["token_chars"], a["token_offsets"],
+                                 a["token_phon"], a["token_plen"])

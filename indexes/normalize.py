@@ -28,8 +28,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from anyascii import anyascii
 
+from indexes import translit_model
 from indexes.arrow_buffers import string_buffers
 from indexes.kernels.documents import _normalize_ascii_kernel
+
+LEARNED_VARIANTS = 3  # learned Latin spellings tried per native-script name
 
 # ---------------------------------------------------------------- document numbers
 
@@ -229,11 +232,23 @@ def _unify_abd(tokens: list[str]) -> list[str]:
 
 def _drop_titles(tokens: list[str]) -> list[str]:
     kept = [t for t in tokens if t not in TITLES and t not in SUFFIXES]
-    kept = kept if kept else tokens  # a "name" made only of titles is kept as is
-    # ABD names are the only multi-token rewrite; test cheaply before the loop.
-    if any(t.startswith("ABD") for t in kept):
-        return _unify_abd(kept)
-    return kept
+    return kept if kept else tokens  # a "name" made only of titles is kept as is
+
+
+def _with_abd_forms(variants: list[list[str]]) -> list[list[str]]:
+    """Each variant with its ABD names unified first, then as written: the unified form meets
+    the other romanisations, the written one meets the same tokens in reverse order
+    (REHMAN ABDUR against ABDUR REHMAN, which unifies to ABDREHMAN)."""
+    out: list[list[str]] = []
+    for tokens in variants:
+        # ABD names are the only multi-token rewrite; test cheaply before the loop.
+        if any(t.startswith("ABD") for t in tokens):
+            unified = _unify_abd(tokens)
+            if unified not in out:
+                out.append(unified)
+        if tokens not in out:
+            out.append(tokens)
+    return out
 
 
 # ASCII fast path: what _clean + _word_tokens amount to on pure ASCII (most watchlist names).
@@ -269,9 +284,9 @@ def name_variants(s: str) -> list[list[str]]:
 
 def _name_variants_one(s: str) -> list[list[str]]:
     if s.isascii():
-        return [_drop_titles([t for t in _NON_LETTERS.split(_ASCII_DROPPED.sub("", s).upper())
-                              if t])]
-    return _name_variants_general(s)
+        return _with_abd_forms([_drop_titles(
+            [t for t in _NON_LETTERS.split(_ASCII_DROPPED.sub("", s).upper()) if t])])
+    return _with_abd_forms(_name_variants_general(s))
 
 
 def _name_variants_general(s: str) -> list[list[str]]:
@@ -281,7 +296,34 @@ def _name_variants_general(s: str) -> list[list[str]]:
         tokens = _drop_titles([t for w in words for t in _word_tokens(w, icao)])
         if tokens not in variants:
             variants.append(tokens)
+    for tokens in _learned_variants(words):
+        if tokens not in variants:
+            variants.append(tokens)
     return variants
+
+
+def _is_native_letter(ch: str) -> bool:
+    """A letter of a script the transliteration model knows (Arabic, Cyrillic, Han)."""
+    o = ord(ch)
+    return _is_arabic(ch) or 0x0400 <= o <= 0x04FF or (_is_syllabic_cjk(ch) and o < 0xAC00
+                                                        or o >= 0xD7B0)
+
+
+def _learned_variants(words: list[str]) -> list[list[str]]:
+    """Step 4b: the LEARNED_VARIANTS likeliest Latin spellings of the name's Arabic, Cyrillic
+    and Chinese words (indexes/translit_model.py), rank by rank: a native-script name is
+    usually the transliteration of a Latin one (ЗЕРФЮСС -> ZEHRFUSS, not ZERFYUSS)."""
+    decoded = [translit_model.decode(w, k=LEARNED_VARIANTS)
+               if all(_is_native_letter(ch) for ch in w) else [] for w in words]
+    if not any(decoded):
+        return []
+    out = []
+    for rank in range(LEARNED_VARIANTS):
+        tokens: list[str] = []
+        for w, d in zip(words, decoded, strict=True):
+            tokens.extend([d[min(rank, len(d) - 1)]] if d else _word_tokens(w, True))
+        out.append(_drop_titles(tokens))
+    return out
 
 
 def normalize_name(s: str) -> list[str]:

@@ -184,6 +184,8 @@ def token_similarity(a: str, b: str, prefix_min: int = 0) -> tuple[float, int]:
     if (min(len(a), len(b)) >= S.EDIT_MIN_LEN and abs(len(a) - len(b)) <= S.EDIT_MAX_LEN_DIFF
             and edit_similarity(a, b) > best):
         best, method = edit_similarity(a, b), K.METHOD_EDIT
+    if len(a) != len(b) and collapse_runs(a) == collapse_runs(b):
+        return max(best, K.DOUBLED_SIM), K.METHOD_DOUBLED
     if 0 < prefix_min <= len(a) < len(b) and b.startswith(a) and best < K.PREFIX_SIM:
         best, method = K.PREFIX_SIM, K.METHOD_PREFIX
     if best < K.PARTICLE_SIM and abs(len(a) - len(b)) in (2, 3):
@@ -199,6 +201,33 @@ def token_similarity(a: str, b: str, prefix_min: int = 0) -> tuple[float, int]:
     return best, method
 
 
+def collapse_runs(token: str) -> str:
+    """HASSAN -> HASAN: each run of one letter written once."""
+    return "".join(ch for k, ch in enumerate(token) if k == 0 or token[k - 1] != ch)
+
+
+def alias_variants(records: list[list[list[str]]]) -> set[frozenset[str]]:
+    """Twin of _variant_pairs_kernel: per record (its entries' token lists), the pairs of
+    distinct tokens no entry has both of, of at least VARIANT_MIN_LEN letters, same first
+    letter, token similarity >= VARIANT_MIN_SIM and not a glued particle."""
+    out: set[frozenset[str]] = set()
+    for entries in records:
+        if not 2 <= len(entries) <= 63:
+            continue
+        tokens = list(dict.fromkeys(t for e in entries for t in e))
+        if len(tokens) > K.VARIANT_MAX_TOKENS:
+            continue
+        for x, a in enumerate(tokens):
+            for b in tokens[x + 1:]:
+                if (min(len(a), len(b)) < K.VARIANT_MIN_LEN or a[0] != b[0]
+                        or any(a in e and b in e for e in entries)):
+                    continue
+                sim, method = token_similarity(a, b)
+                if sim >= K.VARIANT_MIN_SIM and method != K.METHOD_PARTICLE:
+                    out.add(frozenset((a, b)))
+    return out
+
+
 def credit(sim: float) -> float:
     if sim <= K.CREDIT_LOW:
         return 0.0
@@ -209,12 +238,12 @@ def credit(sim: float) -> float:
 def name_score(
     q: list[str], q_w: list[float], c: list[str], c_w: list[float],
     q_miss: list[float] | None = None, q_prefix: list[int] | None = None,
-    q_fuzzy: list[float] | None = None,
+    q_fuzzy: list[float] | None = None, variants: set[frozenset[str]] | None = None,
 ) -> tuple[float, list[int], list[float], list[int], list[int]]:
     """Twin of _name_score_core_kernel: (score, choice, sim, method, span) per query token.
     q_miss: cost of each query token left unmatched (default its weight); q_prefix: per query
     token, the prefix-match minimum length (default 0, none); q_fuzzy: share of credit of its
-    likeness-only matches (default 1)."""
+    likeness-only matches (default 1); variants: alias variant pairs (alias_variants)."""
     q_miss = list(q_w) if q_miss is None else q_miss
     q_fuzzy = [1.0] * len(q) if q_fuzzy is None else q_fuzzy
     q_prefix = [0] * len(q) if q_prefix is None else q_prefix
@@ -227,6 +256,10 @@ def name_score(
     for i in range(n_q):
         for j in range(n_c):
             sim, method = token_similarity(q[i], c[j], q_prefix[i])
+            if (variants and q[i] != c[j] and sim < K.VARIANT_SIM
+                    and method in (K.METHOD_JARO_WINKLER, K.METHOD_EDIT, K.METHOD_PHONETIC)
+                    and frozenset((q[i], c[j])) in variants):
+                sim, method = K.VARIANT_SIM, K.METHOD_VARIANT
             cr = credit(sim)
             if method in (K.METHOD_JARO_WINKLER, K.METHOD_EDIT):
                 cr *= q_fuzzy[i]

@@ -3,9 +3,10 @@ exhaustive scoring says is above name_min_score?
 
 Exhaustive scoring runs the index's own batch scorer (`NameIndex.score_entries`) on chosen
 entries instead of the blocked candidates, so the scores are the ones `search` would give.
-Two figures:
+Three figures:
 - true record: for sampled positives, the listed person's best exhaustive score over all its
-  names; when >= name_min_score, `search` must return that record.
+  names; when >= name_min_score, `search` must return that record (and the same restricted to
+  true records whose name alone reaches POSSIBLE_MATCH: the ones an operator would see).
 - all records: for a smaller sample, every entry of the whole list is scored; every record
   >= name_min_score must be returned by `search`.
 """
@@ -33,6 +34,8 @@ class CandidateRecall:
     all_queries: int = 0
     pm_checked: int = 0  # same, for pairs >= the calibrated POSSIBLE_MATCH name score
     pm_found: int = 0
+    true_pm_checked: int = 0  # true records whose name alone reaches POSSIBLE_MATCH
+    true_pm_found: int = 0
     seconds: float = 0.0
 
     @property
@@ -42,6 +45,10 @@ class CandidateRecall:
     @property
     def pm_rate(self) -> float:
         return self.pm_found / self.pm_checked if self.pm_checked else float("nan")
+
+    @property
+    def true_pm_rate(self) -> float:
+        return self.true_pm_found / self.true_pm_checked if self.true_pm_checked else float("nan")
 
     @property
     def all_rate(self) -> float:
@@ -82,11 +89,14 @@ def measure(index: NameIndex, record_ids: list[str], cases: list[Case], min_scor
             continue
         best = float(ex.score(q, ex.entries_of(rec)).max(initial=0.0))
         if best >= min_score:
+            hit = any(m.record_idx == rec for m in res)
             out.checked += 1
-            if any(m.record_idx == rec for m in res):
-                out.found += 1
-            else:
+            out.found += hit
+            if not hit:
                 out.missed.append((q, c.record_id, round(best, 4)))
+            if best >= pm_name_score:
+                out.true_pm_checked += 1
+                out.true_pm_found += hit
     all_entries = np.arange(len(ex.entry_record), dtype=np.int64)
     for q, res in list(zip(queries, found, strict=True))[:all_sample]:
         s = ex.score(q, all_entries)

@@ -165,7 +165,8 @@ def _load(root: Path, snap_dir: Path, gen_dir: Path) -> Watchlist:
                 keys.add(_key(n.get("surname") or "", n.get("given_names") or "",
                               n.get("full_name") or ""))
             first = r["names"][0]
-            if first.get("surname"):
+            # A cancelled notice is kept for the record but can no longer match: not a positive.
+            if first.get("surname") and (r.get("status") or "active") == "active":
                 synthetic.append(Listed(r["record_id"], "synthetic", first["surname"],
                                         first.get("given_names") or "", r["dates_of_birth"],
                                         split_of(r["record_id"])))

@@ -220,6 +220,9 @@ def write(out: Path, ev: Evaluation, cand: CandidateRecall, peer_cases: list[Cas
                        f"<= {_rate(target)}/10k", f"{_rate(v)}/10k", v <= target))
     checks.append(("candidate recall (true record)", ">= 99.5%", _pct(cand.rate),
                    cand.rate >= CANDIDATE_TARGET))
+    if cand.true_pm_checked:
+        checks.append(("candidate recall (true record, name alone >= PM)", ">= 99.5%",
+                       _pct(cand.true_pm_rate), cand.true_pm_rate >= CANDIDATE_TARGET))
     if cand.pm_checked:
         checks.append(("candidate recall (all records, name alone >= PM)", ">= 99.5%",
                        _pct(cand.pm_rate), cand.pm_rate >= CANDIDATE_TARGET))
@@ -267,6 +270,8 @@ def write(out: Path, ev: Evaluation, cand: CandidateRecall, peer_cases: list[Cas
           f"{cand.seconds:.0f} s.", "",
           f"- true record: {cand.found:,}/{cand.checked:,} = **{_pct(cand.rate)}** of sampled "
           f"positives whose true record scores >= name_min_score exhaustively",
+          f"- true record, name score alone reaching the calibrated POSSIBLE_MATCH: "
+          f"{cand.true_pm_found:,}/{cand.true_pm_checked:,} = **{_pct(cand.true_pm_rate)}**",
           f"- all records: {cand.all_found:,}/{cand.all_checked:,} = **{_pct(cand.all_rate)}** "
           f"of (query, record) pairs >= name_min_score, over {cand.all_queries} queries "
           "scored against the whole list",

@@ -64,6 +64,8 @@ METHOD_PHONETIC = 5
 METHOD_EDIT = 6  # OCR look-alike / keyboard-neighbour weighted edit distance
 METHOD_PREFIX = 7  # truncated query token
 METHOD_PARTICLE = 8  # one token is the other with a particle glued on (ALHASSAN / HASSAN)
+METHOD_DOUBLED = 9  # same letters once doubled letters collapse (HASSAN / HASAN)
+METHOD_VARIANT = 10  # two spellings the list itself gives for one person (AHMED / AHMET)
 
 # Particles that get glued to the name they precede (AL-HASSAN typed ALHASSAN, VON GONZALEZ
 # as VONGONZALEZ): a token starting with one, followed by at least PARTICLE_REST_MIN letters,
@@ -76,6 +78,16 @@ _GLUED_3 = np.array(sorted(ord(p[0]) * 65536 + ord(p[1]) * 256 + ord(p[2])
                            for p in GLUED_PARTICLES if len(p) == 3), dtype=np.int64)
 PARTICLE_REST_MIN = 4
 PARTICLE_SIM = 0.95
+# A doubled or collapsed letter is a spelling convention of romanisation, not another name:
+# it scores like a near-exact match and is not discounted as a mere likeness.
+DOUBLED_SIM = 0.97
+# Alias variants: two alike tokens (VARIANT_MIN_SIM) that different names of one listed person
+# use in place of each other are two spellings of one name (ISMAIL / ISMAEL, KASIM / KASSEM),
+# not two names that look alike: they score VARIANT_SIM and are not discounted as a likeness.
+VARIANT_MIN_SIM = 0.8
+VARIANT_SIM = 0.95
+VARIANT_MAX_TOKENS = 64  # tokens per record considered (the rare huge alias lists are skipped)
+VARIANT_MIN_LEN = 3
 
 
 @njit(**JIT)
@@ -284,6 +296,8 @@ def _token_sim_kernel(a, a_s, a_l, a_phon, a_plen, a_prefix, b, b_s, b_l, b_phon
         if ed > best:
             best = ed
             method = METHOD_EDIT
+    if a_l != b_l and _same_collapsed_kernel(a, a_s, a_l, b, b_s, b_l):
+        return max(best, DOUBLED_SIM), METHOD_DOUBLED
     if 0 < a_prefix <= a_l < b_l and best < PREFIX_SIM:
         same = True
         for t in range(a_l):
@@ -317,6 +331,22 @@ def _same_bytes_kernel(a, a_s, b, b_s, n):
         if a[a_s + t] != b[b_s + t]:
             return False
     return True
+
+
+@njit(**JIT)
+def _same_collapsed_kernel(a, a_s, a_l, b, b_s, b_l):
+    """True when a and b spell the same letters once runs of one letter collapse to one."""
+    i = 0
+    j = 0
+    while i < a_l and j < b_l:
+        if a[a_s + i] != b[b_s + j]:
+            return False
+        c = a[a_s + i]
+        while i < a_l and a[a_s + i] == c:
+            i += 1
+        while j < b_l and b[b_s + j] == c:
+            j += 1
+    return i == a_l and j == b_l
 
 
 @njit(**JIT)
@@ -527,7 +557,7 @@ def _score_pairs_kernel(
     pair_sq, pair_entry,
     q_chars, q_offsets, sq_tok_offsets, q_w, q_miss, q_fuzzy, q_phon, q_plen, q_prefix,
     t_chars, t_offsets, t_w, t_phon, t_plen,
-    e_tok_offsets, e_tokens,
+    e_tok_offsets, e_tokens, q_tok, variant_pairs,
 ):
     """Score many (subquery, entry) pairs in one call. Query tokens form a CSR over q_chars,
     subquery s owns query tokens sq_tok_offsets[s]:sq_tok_offsets[s+1]; entry e owns token ids
@@ -539,8 +569,10 @@ def _score_pairs_kernel(
 
     Returns (scores, choice, sim, method, span): the last four per pair and query token (rows
     of width max query length), as _name_score_kernel gives them, so explanations need no
-    second pass."""
+    second pass. q_tok: per query token its index token id (-1: not a listed spelling), for
+    the alias variants variant_pairs (_variant_pairs_kernel; empty: none)."""
     n_pairs = pair_sq.shape[0]
+    n_tokens = t_offsets.shape[0] - 1
     scores = np.zeros(n_pairs, dtype=np.float64)
     max_q = 1
     for s in range(sq_tok_offsets.shape[0] - 1):
@@ -635,6 +667,8 @@ def _score_pairs_kernel(
                         q_chars, q_start[i], q_len[i], q_phon[qa + i], q_plen[qa + i],
                         q_prefix[qa + i], t_chars, c_start[n_c], c_len[n_c], t_phon[t],
                         t_plen[t], flags_a, flags_b, pm, rows)
+                    sim, method = _apply_variants_kernel(q_tok[qa + i], t, sim, method,
+                                                         n_tokens, variant_pairs)
                     cache_sim[slot, i] = sim
                     cache_meth[slot, i] = method
             for i in range(n_q):
@@ -652,6 +686,97 @@ def _score_pairs_kernel(
             all_method[p, i] = out_method[i]
             all_span[p, i] = out_span[i]
     return scores, all_choice, all_sim, all_method, all_span
+
+
+@njit(**JIT)
+def _variant_pairs_kernel(rec_entry_offsets, rec_entries, e_tok_offsets, e_tokens, t_chars,
+                          t_offsets, t_phon, t_plen):
+    """Alias variant pairs, as sorted unique keys min(a, b) * n_tokens + max(a, b) of token ids.
+
+    Record r owns entries rec_entries[rec_entry_offsets[r]:rec_entry_offsets[r+1]]. Two of its
+    tokens a != b pair when no entry of r has both (each takes the other's place), both have
+    at least VARIANT_MIN_LEN letters, they start with the same letter and their token
+    similarity (_token_sim_kernel) is at least VARIANT_MIN_SIM by spelling or sound."""
+    n_rec = rec_entry_offsets.shape[0] - 1
+    n_tokens = t_offsets.shape[0] - 1
+    toks = np.zeros(VARIANT_MAX_TOKENS, dtype=np.int64)
+    masks = np.zeros(VARIANT_MAX_TOKENS, dtype=np.int64)  # bit k: entry k of the record
+    flags_a = np.zeros(256, dtype=np.bool_)
+    flags_b = np.zeros(256, dtype=np.bool_)
+    pm = np.zeros(256, dtype=np.uint64)
+    rows = np.zeros(3 * 257, dtype=np.float64)
+    out = np.empty(1024, dtype=np.int64)
+    n_out = 0
+    for r in range(n_rec):
+        lo = rec_entry_offsets[r]
+        hi = rec_entry_offsets[r + 1]
+        if hi - lo < 2 or hi - lo > 63:
+            continue
+        n = 0
+        too_many = False
+        for k in range(hi - lo):
+            e = rec_entries[lo + k]
+            for x in range(e_tok_offsets[e], e_tok_offsets[e + 1]):
+                t = e_tokens[x]
+                f = -1
+                for y in range(n):
+                    if toks[y] == t:
+                        f = y
+                        break
+                if f < 0:
+                    if n == VARIANT_MAX_TOKENS:
+                        too_many = True
+                        break
+                    f = n
+                    toks[n] = t
+                    masks[n] = 0
+                    n += 1
+                masks[f] |= np.int64(1) << k
+            if too_many:
+                break
+        if too_many:
+            continue
+        for y in range(n):
+            a = toks[y]
+            a_s = t_offsets[a]
+            a_l = t_offsets[a + 1] - a_s
+            if a_l < VARIANT_MIN_LEN or a_l > 128:
+                continue
+            for z in range(y + 1, n):
+                b = toks[z]
+                b_s = t_offsets[b]
+                b_l = t_offsets[b + 1] - b_s
+                if (masks[y] & masks[z]) != 0 or b_l < VARIANT_MIN_LEN or b_l > 128:
+                    continue
+                if t_chars[a_s] != t_chars[b_s]:
+                    continue
+                sim, method = _token_sim_kernel(t_chars, a_s, a_l, t_phon[a], t_plen[a], 0,
+                                                t_chars, b_s, b_l, t_phon[b], t_plen[b],
+                                                flags_a, flags_b, pm, rows)
+                if sim < VARIANT_MIN_SIM or method == METHOD_PARTICLE:
+                    continue
+                if n_out == out.shape[0]:
+                    grown = np.empty(2 * n_out, dtype=np.int64)
+                    grown[:n_out] = out
+                    out = grown
+                out[n_out] = min(a, b) * n_tokens + max(a, b)
+                n_out += 1
+    return np.unique(out[:n_out])
+
+
+@njit(**JIT)
+def _apply_variants_kernel(q_tok, t, sim, method, n_tokens, variant_pairs):
+    """(sim, method) of query token id q_tok (-1: not a listed spelling) against index token
+    t, raised to an alias variant when the list pairs them (see _variant_pairs_kernel)."""
+    if q_tok < 0 or q_tok == t or variant_pairs.shape[0] == 0 or sim >= VARIANT_SIM:
+        return sim, method
+    if method != METHOD_JARO_WINKLER and method != METHOD_EDIT and method != METHOD_PHONETIC:
+        return sim, method
+    key = min(q_tok, t) * n_tokens + max(q_tok, t)
+    k = np.searchsorted(variant_pairs, key)
+    if k < variant_pairs.shape[0] and variant_pairs[k] == key:
+        return VARIANT_SIM, METHOD_VARIANT
+    return sim, method
 
 
 @njit(**JIT)

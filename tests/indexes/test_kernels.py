@@ -220,6 +220,10 @@ def test_edit_similarity_kernel_equals_twin(a: str, b: str) -> None:
 @SETTINGS
 @given(ocr_tokens, ocr_tokens, st.integers(0, 5))
 def test_token_similarity_kernel_equals_twin(a: str, b: str, prefix_min: int) -> None:
+    check_token_sim_against_twin(a, b, prefix_min)
+
+
+def check_token_sim_against_twin(a: str, b: str, prefix_min: int) -> None:
     ta, tb = _token_table([a]), _token_table([b])
     got = K._token_sim_kernel(
         ta.chars, 0, len(a), ta.phon[0], ta.plen[0], prefix_min, tb.chars, 0, len(b),
@@ -249,6 +253,20 @@ def test_ocr_and_keyboard_confusions_beat_plain_jaro_winkler() -> None:
     assert token_sim("KRAIMOV", "KARIMOV")[0] >= ref.jaro_winkler("KRAIMOV", "KARIMOV")
     # Short tokens keep plain Jaro-Winkler: one cheap edit is too much of the name.
     assert token_sim("ALL", "ALI")[1] != K.METHOD_EDIT
+
+
+@SETTINGS
+@given(st.text("AHNS", min_size=1, max_size=8), st.text("AHNS", min_size=1, max_size=8))
+def test_token_similarity_kernel_equals_twin_on_letter_runs(a: str, b: str) -> None:
+    check_token_sim_against_twin(a, b, 0)
+
+
+def test_doubled_letters_are_a_spelling_not_a_likeness() -> None:
+    assert token_sim("HASSAN", "HASAN") == (K.DOUBLED_SIM, K.METHOD_DOUBLED)
+    assert token_sim("MUHAMAD", "MUHAMMAD")[1] == K.METHOD_DOUBLED
+    assert token_sim("HASSAN", "HASAAN")[1] != K.METHOD_DOUBLED  # a letter moved, not doubled
+    known = kernel_score(["HASSAN", "NASRALLAH"], ["HASAN", "NASRALLAH"], q_fuzzy=[0.85, 0.85])
+    assert known[2][0] > 0.97
 
 
 def test_truncated_last_token_matches_as_prefix() -> None:
@@ -384,7 +402,8 @@ def test_batch_scorer_equals_single_pair_kernel(pairs) -> None:
     got, choice, sim, method, span = K._score_pairs_kernel(
         pair_sq, pair_entry, qt.chars, qt.offsets, sq_off, qt.weight, q_miss, q_fuzzy, qt.phon,
         qt.plen,
-        q_prefix, tt.chars, tt.offsets, tt.weight, tt.phon, tt.plen, e_off, e_tokens)
+        q_prefix, tt.chars, tt.offsets, tt.weight, tt.phon, tt.plen, e_off, e_tokens,
+        np.full(len(qt.weight), -1, dtype=np.int64), np.zeros(0, dtype=np.int64))
     for p in range(len(pair_sq)):
         s = pair_sq[p]
         q, c = queries[s], cands[pair_entry[p]]

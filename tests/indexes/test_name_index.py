@@ -290,6 +290,11 @@ def exhaustive(names: list[str], records: np.ndarray, query: str
     0.75 with an assignment where every matched query token shares a blocking key with its
     record token(s) (or is a short truncated last token), the ones blocking promises."""
     entries = [c[:MAX_TOKENS] for name in names for c in name_variants(name) if c]
+    by_record: dict[int, list[list[str]]] = {}
+    for name, r in zip(names, records, strict=True):
+        by_record.setdefault(int(r), []).extend(
+            c[:MAX_TOKENS] for c in name_variants(name) if c)
+    variants = ref.alias_variants(list(by_record.values()))
     best: dict[int, float] = {}
     keyed: set[int] = set()
     for q in name_variants(query):
@@ -303,7 +308,7 @@ def exhaustive(names: list[str], records: np.ndarray, query: str
                 c = c[:MAX_TOKENS]
                 if q and c:
                     s, choice, _, _, span = ref.name_score(q, weights(q), c, weights(c), miss,
-                                                           prefix, fuzzy)
+                                                           prefix, fuzzy, variants)
                     r = int(records[i])
                     best[r] = max(best.get(r, 0.0), s)
                     if s >= 0.75 and all(
@@ -351,3 +356,38 @@ def test_search_finds_everything_exhaustive_scoring_finds(seed: int) -> None:
         assert keyed <= set(got) <= set(want), (query, got, want)
         for r, s in got.items():
             assert abs(want[r] - s) < 1e-9
+
+
+def test_alias_variants_kernel_equals_twin() -> None:
+    rnd = random.Random(7)
+    for _ in range(40):
+        names, records = [], []
+        for r in range(rnd.randint(1, 8)):
+            base = [random_token(rnd) for _ in range(rnd.randint(1, 3))]
+            for _ in range(rnd.randint(1, 3)):
+                names.append(vary(rnd, base))
+                records.append(r)
+        idx = NameIndex.build(names, np.asarray(records))
+        by_record: dict[int, list[list[str]]] = {}
+        for name, r in zip(names, records, strict=True):
+            by_record.setdefault(r, []).extend(c[:MAX_TOKENS] for c in name_variants(name) if c)
+        want = ref.alias_variants(list(by_record.values()))
+        a = idx._a
+        n_tokens = len(a["token_offsets"]) - 1
+        got = {frozenset((idx._token_str(int(k // n_tokens)), idx._token_str(int(k % n_tokens))))
+               for k in a["variant_pairs"]}
+        assert got == want, (names, got ^ want)
+
+
+def test_spellings_the_list_gives_for_one_person_are_one_name() -> None:
+    # AHMED and AHMET are both listed names, so AHMET against AHMED is no more than a likeness
+    # (another person's name) ... unless one listed person is known under both spellings.
+    names = ["ALAQAD Ahmed", "ALAQAD Ahmet", "KARIMOV Ahmed", "SMITH Ahmet"]
+    with_alias = NameIndex.build(names, np.asarray([0, 0, 1, 2]))
+    without = NameIndex.build(names, np.asarray([0, 3, 1, 2]))
+    got = {m.record_idx: m for m in with_alias.search(["KARIMOV Ahmet"], min_score=0.5)[0]}
+    plain = {m.record_idx: m for m in without.search(["KARIMOV Ahmet"], min_score=0.5)[0]}
+    assert got[1].score > plain[1].score + 0.02
+    methods = {p.query_token: p.method for p in got[1].pairs}
+    assert methods["AHMET"] == "alias_variant"
+    assert {p.query_token: p.method for p in plain[1].pairs}["AHMET"] != "alias_variant"
