@@ -186,6 +186,8 @@ def token_similarity(a: str, b: str, prefix_min: int = 0) -> tuple[float, int]:
         best, method = edit_similarity(a, b), K.METHOD_EDIT
     if len(a) != len(b) and collapse_runs(a) == collapse_runs(b):
         return max(best, K.DOUBLED_SIM), K.METHOD_DOUBLED
+    if best < K.OCR_FOLD_SIM and len(a) != len(b) and ocr_fold(a) == ocr_fold(b):
+        best, method = K.OCR_FOLD_SIM, K.METHOD_EDIT
     if 0 < prefix_min <= len(a) < len(b) and b.startswith(a) and best < K.PREFIX_SIM:
         best, method = K.PREFIX_SIM, K.METHOD_PREFIX
     if best < K.PARTICLE_SIM and abs(len(a) - len(b)) in (2, 3):

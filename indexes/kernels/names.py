@@ -81,6 +81,7 @@ PARTICLE_SIM = 0.95
 # A doubled or collapsed letter is a spelling convention of romanisation, not another name:
 # it scores like a near-exact match and is not discounted as a mere likeness.
 DOUBLED_SIM = 0.97
+OCR_FOLD_SIM = 0.95  # the same once RN/CL/VV read as M/D/W (RNUSA / MUSA): an OCR misreading
 # Alias variants: two alike tokens (VARIANT_MIN_SIM) that different names of one listed person
 # use in place of each other are two spellings of one name (ISMAIL / ISMAEL, KASIM / KASSEM),
 # not two names that look alike: they score VARIANT_SIM and are not discounted as a likeness.
@@ -298,6 +299,9 @@ def _token_sim_kernel(a, a_s, a_l, a_phon, a_plen, a_prefix, b, b_s, b_l, b_phon
             method = METHOD_EDIT
     if a_l != b_l and _same_collapsed_kernel(a, a_s, a_l, b, b_s, b_l):
         return max(best, DOUBLED_SIM), METHOD_DOUBLED
+    if best < OCR_FOLD_SIM and a_l != b_l and _same_ocr_folded_kernel(a, a_s, a_l, b, b_s, b_l):
+        best = OCR_FOLD_SIM
+        method = METHOD_EDIT
     if 0 < a_prefix <= a_l < b_l and best < PREFIX_SIM:
         same = True
         for t in range(a_l):
@@ -331,6 +335,36 @@ def _same_bytes_kernel(a, a_s, b, b_s, n):
         if a[a_s + t] != b[b_s + t]:
             return False
     return True
+
+
+@njit(**JIT)
+def _fold_step_kernel(buf, i, end):
+    """(letter, next position) reading buf[i] with RN/CL/VV read as M/D/W (_ocr_fold_kernel)."""
+    c = buf[i]
+    if i + 1 < end:
+        d = buf[i + 1]
+        if c == 82 and d == 78:
+            return 77, i + 2
+        if c == 67 and d == 76:
+            return 68, i + 2
+        if c == 86 and d == 86:
+            return 87, i + 2
+    return c, i + 1
+
+
+@njit(**JIT)
+def _same_ocr_folded_kernel(a, a_s, a_l, b, b_s, b_l):
+    """True when a and b read the same once both are OCR-folded (_ocr_fold_kernel)."""
+    i = a_s
+    j = b_s
+    a_e = a_s + a_l
+    b_e = b_s + b_l
+    while i < a_e and j < b_e:
+        ca, i = _fold_step_kernel(a, i, a_e)
+        cb, j = _fold_step_kernel(b, j, b_e)
+        if ca != cb:
+            return False
+    return i == a_e and j == b_e
 
 
 @njit(**JIT)

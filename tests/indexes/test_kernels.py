@@ -261,6 +261,19 @@ def test_token_similarity_kernel_equals_twin_on_letter_runs(a: str, b: str) -> N
     check_token_sim_against_twin(a, b, 0)
 
 
+@SETTINGS
+@given(st.text("RNMCLDVW", min_size=1, max_size=8), st.text("RNMCLDVW", min_size=1, max_size=8))
+def test_token_similarity_kernel_equals_twin_on_ocr_letters(a: str, b: str) -> None:
+    check_token_sim_against_twin(a, b, 0)
+
+
+def test_multi_letter_ocr_misreadings_score_as_edits() -> None:
+    assert token_sim("RNUSA", "MUSA") == (K.OCR_FOLD_SIM, K.METHOD_EDIT)
+    assert token_sim("NGORNA", "NGOMA") == (K.OCR_FOLD_SIM, K.METHOD_EDIT)
+    assert token_sim("WILLY", "VVILLY")[0] >= K.OCR_FOLD_SIM
+    assert token_sim("RNUSA", "NUSA")[0] < K.OCR_FOLD_SIM
+
+
 def test_doubled_letters_are_a_spelling_not_a_likeness() -> None:
     assert token_sim("HASSAN", "HASAN") == (K.DOUBLED_SIM, K.METHOD_DOUBLED)
     assert token_sim("MUHAMAD", "MUHAMMAD")[1] == K.METHOD_DOUBLED
