@@ -230,6 +230,11 @@ def alias_variants(records: list[list[list[str]]]) -> set[frozenset[str]]:
     return out
 
 
+def record_span(kind: int) -> int:
+    """Twin of _record_span_kernel."""
+    return 2 if kind == 1 else kind if kind >= 3 else 1
+
+
 def credit(sim: float) -> float:
     if sim <= K.CREDIT_LOW:
         return 0.0
@@ -271,11 +276,19 @@ def name_score(
                 edges.append((cr, sim, 0, method, i, j))
     for i in range(n_q):
         for j in range(n_c - 1):
-            if min(len(q[i]), len(c[j]), len(c[j + 1])) < 2 or q[i][0] != c[j][0]:
+            if min(len(q[i]), len(c[j])) < 2 or q[i][0] != c[j][0]:
                 continue
-            sim = jaro_winkler(q[i], c[j] + c[j + 1])
-            if sim >= K.SQUASH_MIN:
-                edges.append((credit(sim), sim, 1, K.METHOD_SQUASHED, i, j))
+            for k in range(2, min(K.MAX_GLUED, n_c - j) + 1):
+                if len(c[j + k - 1]) < 2:
+                    break
+                glued = "".join(c[j:j + k])
+                if k > 2 and abs(len(glued) - len(q[i])) > K.GLUE_LEN_SLACK:
+                    if len(glued) > len(q[i]):
+                        break
+                    continue
+                sim = jaro_winkler(q[i], glued)
+                if sim >= K.SQUASH_MIN:
+                    edges.append((credit(sim), sim, 1 if k == 2 else k, K.METHOD_SQUASHED, i, j))
     for i in range(n_q - 1):
         for j in range(n_c):
             if min(len(q[i]), len(q[i + 1]), len(c[j])) < 2 or q[i][0] != c[j][0]:
@@ -290,7 +303,7 @@ def name_score(
         for e in edges:
             cr, _, kind, _, i, j = e
             qs = [i, i + 1] if kind == 2 else [i]
-            cs = [j, j + 1] if kind == 1 else [j]
+            cs = list(range(j, j + record_span(kind)))
             if not any(used_q[x] for x in qs) and not any(used_c[y] for y in cs):
                 free.append(e)
         if not free:
@@ -298,11 +311,9 @@ def name_score(
         best = max(free, key=lambda e: e[0])  # max keeps the first of equal credits
         cr, sim, kind, method, i, j = best
         qs = [i, i + 1] if kind == 2 else [i]
-        cs = [j, j + 1] if kind == 1 else [j]
-        w = q_w[i] + c_w[j]
-        if kind == 1:
-            w += c_w[j + 1]
-        elif kind == 2:
+        cs = list(range(j, j + record_span(kind)))
+        w = q_w[i] + sum(c_w[y] for y in cs)
+        if kind == 2:
             w += q_w[i + 1]
         for x in qs:
             used_q[x] = True
@@ -336,7 +347,8 @@ def name_bound(q: list[str], q_w: list[float], q_miss: list[float], q_prefix: li
             if len(c[j]) > len(q[i]) + 1:
                 may_q.update(x for x in (i - 1, i + 1) if 0 <= x < len(q))
             if len(q[i]) > len(c[j]) + 1:
-                may_c.update(x for x in (j - 1, j + 1) if 0 <= x < len(c))
+                may_c.update(x for k in range(1, K.MAX_GLUED) for x in (j - k, j + k)
+                              if 0 <= x < len(c))
     x = (sum(q_w[i] for i in may_q) + sum(c_w[j] for j in may_c)) / 2
     rest = sum(q_miss[i] for i in range(len(q)) if i not in may_q)
     rest += sum(K.UNMATCHED_RECORD_COST * c_w[j] for j in range(len(c)) if j not in may_c)

@@ -35,6 +35,8 @@ INITIAL_SIM = 0.95  # "M" against "MUHAMMAD": consistent, and weighed low (INITI
 PHONETIC_SIM = 0.9  # same consonant skeleton: MOHAMED / MUHAMMAD, YOUSSEF / YUSUF
 PHONETIC_MIN_JW = 0.7  # 2-letter skeletons are weak evidence: also require some spelling likeness
 SQUASH_MIN = 0.9  # JOSELUIS against JOSE+LUIS must be this close to count
+MAX_GLUED = 4  # record tokens one squashed query token may stand for (SALEHISAMOHAMED)
+GLUE_LEN_SLACK = 2  # letters a squash of 3+ tokens may lose or gain
 # A query's last token cut short (MRZ name fields are 39, 31 or 30 characters: KARIMOV<<MUHAM)
 # that is the start of a listed token: nearly as good as the whole token.
 PREFIX_SIM = 0.95
@@ -92,17 +94,26 @@ VARIANT_MIN_LEN = 3
 
 
 @njit(**JIT)
-def _glue_pair_kernel(buf, start, length, k, out):
-    """Write tokens k and k+1 back to back into `out` (a squashed-name candidate); returns
+def _glue_kernel(buf, start, length, k, n, out):
+    """Write tokens k..k+n-1 back to back into `out` (a squashed-name candidate); returns
     the length written."""
     m = 0
-    for t in range(length[k]):
-        out[m] = buf[start[k] + t]
-        m += 1
-    for t in range(length[k + 1]):
-        out[m] = buf[start[k + 1] + t]
-        m += 1
+    for x in range(k, k + n):
+        for t in range(length[x]):
+            out[m] = buf[start[x] + t]
+            m += 1
     return m
+
+
+@njit(**JIT)
+def _record_span_kernel(kind):
+    """Record tokens an edge of this kind covers: 0 one, 2 one (two query tokens glued),
+    1 two glued record tokens, k >= 3 k glued record tokens."""
+    if kind == 1:
+        return 2
+    if kind >= 3:
+        return kind
+    return 1
 
 
 @njit(**JIT)
@@ -446,23 +457,32 @@ def _name_score_core_kernel(
             continue
         for j in range(n_c - 1):
             # Glued tokens start like the first one: a cheap filter before Jaro-Winkler.
-            if c_len[j] < 2 or c_len[j + 1] < 2 or q_buf[q_start[i]] != c_buf[c_start[j]]:
+            if c_len[j] < 2 or q_buf[q_start[i]] != c_buf[c_start[j]]:
                 continue
-            m = _glue_pair_kernel(c_buf, c_start, c_len, j, concat)
-            sim = _jaro_winkler_core_kernel(q_buf[q_start[i]:q_start[i] + q_len[i]], q_len[i],
-                                            concat, m, flags_a, flags_b, pm)
-            if sim >= SQUASH_MIN:
-                e_credit[ne] = _credit_kernel(sim)
-                e_sim[ne] = sim
-                e_kind[ne] = 1
-                e_method[ne] = METHOD_SQUASHED
-                e_i[ne] = i
-                e_j[ne] = j
-                ne += 1
+            m = 0
+            for k in range(2, min(MAX_GLUED, n_c - j) + 1):
+                if c_len[j + k - 1] < 2:
+                    break
+                m = _glue_kernel(c_buf, c_start, c_len, j, k, concat)
+                # Three or more glued tokens: a squashed name keeps (nearly) every letter.
+                if k > 2 and abs(m - q_len[i]) > GLUE_LEN_SLACK:
+                    if m > q_len[i]:
+                        break
+                    continue
+                sim = _jaro_winkler_core_kernel(q_buf[q_start[i]:q_start[i] + q_len[i]],
+                                                q_len[i], concat, m, flags_a, flags_b, pm)
+                if sim >= SQUASH_MIN:
+                    e_credit[ne] = _credit_kernel(sim)
+                    e_sim[ne] = sim
+                    e_kind[ne] = 1 if k == 2 else k
+                    e_method[ne] = METHOD_SQUASHED
+                    e_i[ne] = i
+                    e_j[ne] = j
+                    ne += 1
     for i in range(n_q - 1):
         if q_len[i] < 2 or q_len[i + 1] < 2:
             continue
-        m = _glue_pair_kernel(q_buf, q_start, q_len, i, concat)
+        m = _glue_kernel(q_buf, q_start, q_len, i, 2, concat)
         for j in range(n_c):
             if c_len[j] < 2 or c_buf[c_start[j]] != concat[0]:
                 continue
@@ -489,9 +509,14 @@ def _name_score_core_kernel(
             kind = e_kind[e]
             if used_q[i] or used_c[j]:
                 continue
-            if kind == 1 and used_c[j + 1]:
-                continue
             if kind == 2 and used_q[i + 1]:
+                continue
+            span = _record_span_kernel(kind)
+            busy = False
+            for y in range(j + 1, j + span):
+                if used_c[y]:
+                    busy = True
+            if busy:
                 continue
             best = e
             best_credit = e_credit[e]
@@ -507,10 +532,12 @@ def _name_score_core_kernel(
         out_sim[i] = e_sim[best]
         out_method[i] = e_method[best]
         out_span[i] = 1
-        if kind == 1:
-            w += c_w[j + 1]
-            used_c[j + 1] = True
-            out_span[i] = 2
+        if kind == 1 or kind >= 3:
+            span = _record_span_kernel(kind)
+            for y in range(j + 1, j + span):
+                w += c_w[y]
+                used_c[y] = True
+            out_span[i] = span
         elif kind == 2:
             w += q_w[i + 1]
             used_q[i + 1] = True
@@ -556,8 +583,8 @@ def _name_score_kernel(q_chars, q_offsets, q_w, q_miss, q_fuzzy, q_phon, q_plen,
         width = max(width, q_offsets[i + 1] - q_offsets[i])
     for j in range(n_c):
         width = max(width, c_offsets[j + 1] - c_offsets[j])
-    width *= 2
-    n_edges = max(1, 3 * n_q * n_c)
+    width *= 2 * MAX_GLUED  # glued tokens: concat and Jaro-Winkler flags
+    n_edges = max(1, (2 + MAX_GLUED) * n_q * n_c)
     q_start = q_offsets[:-1].copy()
     q_len = q_offsets[1:] - q_offsets[:-1]
     c_start = c_offsets[:-1].copy()
@@ -634,8 +661,8 @@ def _score_pairs_kernel(
         for k in range(e_tok_offsets[e], e_tok_offsets[e + 1]):
             t = e_tokens[k]
             width = max(width, t_offsets[t + 1] - t_offsets[t])
-    width *= 2
-    n_edges = 3 * max_q * max_c
+    width *= 2 * MAX_GLUED  # glued tokens: concat and Jaro-Winkler flags
+    n_edges = (2 + MAX_GLUED) * max_q * max_c
     flags_a = np.zeros(width, dtype=np.bool_)
     flags_b = np.zeros(width, dtype=np.bool_)
     pm = np.zeros(256, dtype=np.uint64)
@@ -859,8 +886,9 @@ def _name_bound_kernel(e, qa, nq, q_w, q_miss, q_len, q_prefix, tmask, texact, t
                 li = q_len[qa + i]
                 if lc > li + 1:  # the record token may also take a neighbour of query token i
                     hit_q |= ((1 << i) >> 1) | ((1 << i) << 1)
-                if li > lc + 1:  # query token i may also take a neighbour of record token j
-                    hit_c |= ((1 << j) >> 1) | ((1 << j) << 1)
+                if li > lc + 1:  # query token i may also take neighbours of record token j
+                    for k in range(1, MAX_GLUED):
+                        hit_c |= ((1 << j) >> k) | ((1 << j) << k)
     x = 0.0
     rest = 0.0
     info = 0.0

@@ -482,3 +482,15 @@ def test_gather_kernel_equals_twin(entries: list[list[str]], queries: list[list[
     assert got == ref.gather_candidates(
         queries, q_weights, [m for m, _ in split], [p for _, p in split], index_tokens,
         it.weight.tolist(), entry_ids, min_score, max_candidates, common_df)
+
+
+def test_a_name_squashed_over_three_or_four_tokens_meets_them() -> None:
+    q, c = ["SALMAN", "ISASALEHISA"], ["SALMAN", "ISA", "SALEH", "ISA"]
+    score, choice, sim, method, span = ref.name_score(q, [1.0] * 2, c, [1.0] * 4)
+    assert method[1] == K.METHOD_SQUASHED and span[1] == 3 and choice[1] == 1
+    assert score > 0.97
+    check_against_twin(q, c)
+    check_against_twin(["SONG", "JOCHOLMIN"], ["SONG", "JO", "CHOL", "MIN"])
+    # A long token is not the squash of a longer run of tokens (too many letters apart).
+    assert ref.name_score(["ISA"], [1.0], ["ISA", "SALEH", "ISA"], [1.0] * 3)[3][0] == \
+        K.METHOD_EXACT
