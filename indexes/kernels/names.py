@@ -27,7 +27,7 @@ MIN_PHONETIC_LEN = 2  # skeletons shorter than this are neither keys nor evidenc
 PREFIX_LEN = 4
 # Query tokens this long also get the key of their first GLUE_PREFIX_LEN letters (query side
 # only): squashed PAKYONG meets PAK of PAK YONG.
-GLUE_MIN_LEN = 6
+GLUE_MIN_LEN = 5  # KILSU meets KIL of KIL SU, NURAL meets NUR of NUR AL DIN
 GLUE_PREFIX_LEN = 3
 
 # Token similarity.
