@@ -37,6 +37,7 @@ from indexes.kernels.names import (
     _phonetic_keys_kernel,
     _score_pairs_kernel,
     _token_keys_kernel,
+    _exact_keys_kernel,
     _variant_pairs_kernel,
 )
 from indexes.normalize import PARTICLES, name_variants
@@ -177,6 +178,8 @@ class NameIndex:
         self._a = arrays
         self._variants: OrderedDict[str, list[list[str]]] = OrderedDict()
         self._token_strings: dict[int, str] = {}
+        # Alias variants by token (CSR offsets, their exact keys), built on first use.
+        self._partners: tuple[np.ndarray, np.ndarray] | None = None
 
     # ------------------------------------------------------------------ build
 
@@ -365,6 +368,18 @@ class NameIndex:
         tok_key_offsets = np.searchsorted(q_owner, np.arange(len(flat) + 1), side="left")
         q_miss, q_fuzzy, q_tok = self._query_token_costs(qt.weight, q_len, tok_key_offsets, lo,
                                                          hi, flat)
+        # A listed spelling also looks for its alias variants (ALEXEY for ALEKSEY: no shared
+        # key, yet the scorer takes them as one name): their exact keys join its own, after
+        # them, so each token's exact key stays first.
+        extra_keys, extra_owner = self._variant_keys(q_tok)
+        if len(extra_keys):
+            q_keys = np.concatenate([q_keys, extra_keys])
+            order = np.argsort(np.concatenate([q_owner, extra_owner]), kind="stable")
+            q_keys = q_keys[order]
+            q_owner = np.concatenate([q_owner, extra_owner])[order]
+            lo = np.searchsorted(a["keys"], q_keys, side="left")
+            hi = np.searchsorted(a["keys"], q_keys, side="right")
+            tok_key_offsets = np.searchsorted(q_owner, np.arange(len(flat) + 1), side="left")
         return _Prepared(sq_query, sq_tokens, qt, q_len, q_prefix, sq_tok_offsets,
                          tok_key_offsets, lo, hi, q_miss, q_fuzzy, q_tok)
 
@@ -438,6 +453,30 @@ class NameIndex:
         particle = q_w == PARTICLE_WEIGHT
         miss[particle] = q_w[particle] * PARTICLE_MISS
         return miss, q_fuzzy, q_tok
+
+    def _variant_keys(self, q_tok: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(exact keys of the alias variants of each listed query token, query token)."""
+        if self._partners is None:
+            pairs = self._a["variant_pairs"]
+            n = len(self._a["token_offsets"]) - 1
+            first, second = np.divmod(pairs.astype(np.int64), max(n, 1))
+            src = np.concatenate([first, second])
+            dst = np.concatenate([second, first])
+            order = np.argsort(src, kind="stable")
+            offsets = np.searchsorted(src[order], np.arange(n + 1), side="left")
+            dst = dst[order]
+            keys = _exact_keys_kernel(self._a["token_chars"], self._a["token_offsets"], dst,
+                                      _IDENTITY)
+            self._partners = (offsets, keys)
+        offsets, keys = self._partners
+        ok = np.flatnonzero(q_tok >= 0)
+        if not len(ok) or not len(keys):
+            return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
+        start, end = offsets[q_tok[ok]], offsets[q_tok[ok] + 1]
+        counts = end - start
+        owner = np.repeat(ok.astype(np.int64), counts)
+        idx = np.repeat(start - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
+        return keys[idx], owner
 
     def _token_str(self, t: int) -> str:
         found = self._token_strings.get(t)

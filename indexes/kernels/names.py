@@ -826,6 +826,16 @@ def _variant_pairs_kernel(rec_entry_offsets, rec_entries, e_tok_offsets, e_token
 
 
 @njit(**JIT)
+def _exact_keys_kernel(chars, offsets, ids, ident):
+    """The exact-spelling blocking key of each token id in ids (see _token_keys_kernel)."""
+    out = np.empty(ids.shape[0], dtype=np.uint64)
+    for k in range(ids.shape[0]):
+        t = ids[k]
+        out[k] = _hash_bytes_kernel(chars, offsets[t], offsets[t + 1], -1, ident, SEED_SPELLING)
+    return out
+
+
+@njit(**JIT)
 def _apply_variants_kernel(q_tok, t, sim, method, n_tokens, variant_pairs):
     """(sim, method) of query token id q_tok (-1: not a listed spelling) against index token
     t, raised to an alias variant when the list pairs them (see _variant_pairs_kernel)."""

@@ -391,3 +391,14 @@ def test_spellings_the_list_gives_for_one_person_are_one_name() -> None:
     methods = {p.query_token: p.method for p in got[1].pairs}
     assert methods["AHMET"] == "alias_variant"
     assert {p.query_token: p.method for p in plain[1].pairs}["AHMET"] != "alias_variant"
+
+
+def test_alias_variants_bring_candidates_no_key_would() -> None:
+    # ALEXEY and ALEKSEY share no blocking key; one listed person is known under both, so a
+    # query with either spelling must find a record listing the other.
+    names = ["MAKAROV Aleksey", "PETROV Alexey", "PETROV Aleksey"] + [
+        f"MAKAROV {g}" for g in ("Ivan", "Oleg", "Pavel", "Igor", "Boris", "Yuri")]
+    idx = NameIndex.build(names, np.asarray([0, 1, 1, 2, 3, 4, 5, 6, 7]))
+    found = {m.record_idx: m.score for m in idx.search(["MAKAROV Alexey"], min_score=0.75)[0]}
+    assert found.get(0, 0.0) > 0.9
+    assert found == {r: s for r, s in found.items() if s >= 0.75}
