@@ -33,17 +33,17 @@ import pyarrow.compute as pc
 from indexes.arrow_buffers import string_buffers
 from indexes.kernels import names as K
 from indexes.kernels.names import (
+    _exact_keys_kernel,
     _gather_candidates_kernel,
     _phonetic_keys_kernel,
     _score_pairs_kernel,
     _token_keys_kernel,
-    _exact_keys_kernel,
     _variant_pairs_kernel,
 )
 from indexes.normalize import PARTICLES, name_variants
 from indexes.phonetic import phonetic_tables
 
-FORMAT_VERSION = 3  # 2: OCR-folded keys; 3: learned transliterations, written ABD forms
+FORMAT_VERSION = 4  # 2: OCR keys; 3: ABD forms, alias variants; 4: stricter variants
 MAX_TOKENS = 12  # tokens kept per name (long Arabic chains); bounds the per-pair work
 PARTICLE_WEIGHT = 0.2
 PARTICLE_MISS = 0.25  # a particle the record lacks costs this share of its weight (AL, BIN)
@@ -196,7 +196,8 @@ class NameIndex:
         entry_len: list[int] = []
         entry_name: list[int] = []
         for i, name in enumerate(names):
-            for tokens in name_variants(name or ""):  # a null name indexes nothing
+            # A null name indexes nothing.
+            for tokens in name_variants(name or "", learned=False):
                 if tokens:
                     tokens = tokens[:MAX_TOKENS]
                     flat.extend(tokens)

@@ -270,33 +270,35 @@ def _digits_to_letters(s: str, one: str = "I") -> str:
     return _WORD_WITH_DIGIT.sub(lambda m: m.group().translate(table), s)
 
 
-def name_variants(s: str) -> list[list[str]]:
+def name_variants(s: str, learned: bool = True) -> list[list[str]]:
     """Token lists of a name: the ICAO form first, then the plain-folded form if it differs
     (MÜLLER -> [["MUELLER"], ["MULLER"]]). A 1 inside a word is OCR's I or L: both are tried
-    (A1-AULAQI -> AI AULAQI, AL AULAQI)."""
-    out = _name_variants_one(_digits_to_letters(s))
+    (A1-AULAQI -> AI AULAQI, AL AULAQI). learned: add the transliteration model's spellings
+    of native-script words (queries; a list's own native-script names are indexed by rule
+    only, since its Latin aliases already say how the list spells them)."""
+    out = _name_variants_one(_digits_to_letters(s), learned)
     if "1" in s and _WORD_WITH_DIGIT.search(s):
-        for v in _name_variants_one(_digits_to_letters(s, "L")):
+        for v in _name_variants_one(_digits_to_letters(s, "L"), learned):
             if v not in out:
                 out.append(v)
     return out
 
 
-def _name_variants_one(s: str) -> list[list[str]]:
+def _name_variants_one(s: str, learned: bool = True) -> list[list[str]]:
     if s.isascii():
         return _with_abd_forms([_drop_titles(
             [t for t in _NON_LETTERS.split(_ASCII_DROPPED.sub("", s).upper()) if t])])
-    return _with_abd_forms(_name_variants_general(s))
+    return _with_abd_forms(_name_variants_general(s, learned))
 
 
-def _name_variants_general(s: str) -> list[list[str]]:
+def _name_variants_general(s: str, learned: bool = True) -> list[list[str]]:
     words = _clean(s).split()
     variants: list[list[str]] = []
     for icao in (True, False):
         tokens = _drop_titles([t for w in words for t in _word_tokens(w, icao)])
         if tokens not in variants:
             variants.append(tokens)
-    for tokens in _learned_variants(words):
+    for tokens in _learned_variants(words) if learned else []:
         if tokens not in variants:
             variants.append(tokens)
     return variants

@@ -222,6 +222,7 @@ def alias_variants(records: list[list[list[str]]]) -> set[frozenset[str]]:
         for x, a in enumerate(tokens):
             for b in tokens[x + 1:]:
                 if (min(len(a), len(b)) < K.VARIANT_MIN_LEN or a[0] != b[0]
+                        or abs(len(a) - len(b)) > K.VARIANT_MAX_LEN_DIFF
                         or any(a in e and b in e for e in entries)):
                     continue
                 sim, method = token_similarity(a, b)

@@ -87,7 +87,8 @@ OCR_FOLD_SIM = 0.95  # the same once RN/CL/VV read as M/D/W (RNUSA / MUSA): an O
 # Alias variants: two alike tokens (VARIANT_MIN_SIM) that different names of one listed person
 # use in place of each other are two spellings of one name (ISMAIL / ISMAEL, KASIM / KASSEM),
 # not two names that look alike: they score VARIANT_SIM and are not discounted as a likeness.
-VARIANT_MIN_SIM = 0.8
+VARIANT_MIN_SIM = 0.85
+VARIANT_MAX_LEN_DIFF = 2  # SCHAFER / SCHUMACHER in two aliases are two names, not spellings
 VARIANT_SIM = 0.95
 VARIANT_MAX_TOKENS = 64  # tokens per record considered (the rare huge alias lists are skipped)
 VARIANT_MIN_LEN = 3
@@ -756,7 +757,8 @@ def _variant_pairs_kernel(rec_entry_offsets, rec_entries, e_tok_offsets, e_token
 
     Record r owns entries rec_entries[rec_entry_offsets[r]:rec_entry_offsets[r+1]]. Two of its
     tokens a != b pair when no entry of r has both (each takes the other's place), both have
-    at least VARIANT_MIN_LEN letters, they start with the same letter and their token
+    at least VARIANT_MIN_LEN letters and at most VARIANT_MAX_LEN_DIFF apart, they start with
+    the same letter and their token
     similarity (_token_sim_kernel) is at least VARIANT_MIN_SIM by spelling or sound."""
     n_rec = rec_entry_offsets.shape[0] - 1
     n_tokens = t_offsets.shape[0] - 1
@@ -808,6 +810,8 @@ def _variant_pairs_kernel(rec_entry_offsets, rec_entries, e_tok_offsets, e_token
                 b_s = t_offsets[b]
                 b_l = t_offsets[b + 1] - b_s
                 if (masks[y] & masks[z]) != 0 or b_l < VARIANT_MIN_LEN or b_l > 128:
+                    continue
+                if abs(a_l - b_l) > VARIANT_MAX_LEN_DIFF:
                     continue
                 if t_chars[a_s] != t_chars[b_s]:
                     continue

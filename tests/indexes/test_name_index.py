@@ -289,11 +289,11 @@ def exhaustive(names: list[str], records: np.ndarray, query: str
     """Reference twin over every name: best score per record, and the records reaching
     0.75 with an assignment where every matched query token shares a blocking key with its
     record token(s) (or is a short truncated last token), the ones blocking promises."""
-    entries = [c[:MAX_TOKENS] for name in names for c in name_variants(name) if c]
+    entries = [c[:MAX_TOKENS] for name in names for c in name_variants(name, learned=False) if c]
     by_record: dict[int, list[list[str]]] = {}
     for name, r in zip(names, records, strict=True):
         by_record.setdefault(int(r), []).extend(
-            c[:MAX_TOKENS] for c in name_variants(name) if c)
+            c[:MAX_TOKENS] for c in name_variants(name, learned=False) if c)
     variants = ref.alias_variants(list(by_record.values()))
     best: dict[int, float] = {}
     keyed: set[int] = set()
@@ -304,7 +304,7 @@ def exhaustive(names: list[str], records: np.ndarray, query: str
         miss, fuzzy = token_costs(q, entries)
         prefix = [0] * (len(q) - 1) + [_prefix_min_len(query, q)]
         for i, name in enumerate(names):
-            for c in name_variants(name):
+            for c in name_variants(name, learned=False):
                 c = c[:MAX_TOKENS]
                 if q and c:
                     s, choice, _, _, span = ref.name_score(q, weights(q), c, weights(c), miss,
@@ -370,7 +370,7 @@ def test_alias_variants_kernel_equals_twin() -> None:
         idx = NameIndex.build(names, np.asarray(records))
         by_record: dict[int, list[list[str]]] = {}
         for name, r in zip(names, records, strict=True):
-            by_record.setdefault(r, []).extend(c[:MAX_TOKENS] for c in name_variants(name) if c)
+            by_record.setdefault(r, []).extend(c[:MAX_TOKENS] for c in name_variants(name, learned=False) if c)
         want = ref.alias_variants(list(by_record.values()))
         a = idx._a
         n_tokens = len(a["token_offsets"]) - 1

@@ -37,3 +37,7 @@ def test_learned_spellings_join_the_name_variants() -> None:
     assert ["ZERFUSS", "NOSEKENI"] in variants
     assert name_variants("Ivan Petrov") == [["IVAN", "PETROV"]]  # Latin: no model variants
     assert len(name_variants("Ivаnov")) == 1  # a spoofed Latin word is not decoded
+
+
+def test_the_list_side_indexes_native_script_by_rule_only() -> None:
+    assert name_variants("Зерфюсс Носекени", learned=False) == [["ZERFYUSS", "NOSEKENI"]]
