@@ -41,6 +41,10 @@ def entry_hash(entry: dict) -> str:
     return hashlib.sha256(_canonical({k: v for k, v in entry.items() if k != "hash"})).hexdigest()
 
 
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
 def asked_digest(key: bytes, passenger: Passenger) -> str:
     """Keyed hash of the identifying fields of a query, in a fixed order."""
     d = passenger.document
@@ -113,7 +117,7 @@ class AuditLog:
         """`append` for a caller that already holds both locks (a purge)."""
         self._catch_up()
         entry = {"seq": self._seq + 1,
-                 "at": datetime.now(timezone.utc).isoformat(timespec="microseconds"),
+                 "at": _now().isoformat(timespec="microseconds"),
                  "who": who, "role": role, "action": action, **fields,
                  "prev": self._prev}
         entry["hash"] = entry_hash(entry)
