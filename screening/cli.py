@@ -60,6 +60,14 @@ def cmd_load(args: argparse.Namespace) -> int:
     from indexes.snapshot import build_snapshot, previous_tables
     from screening import loader
 
+    if args.delta:
+        from screening.cli_trust import load_delta
+
+        return load_delta(args)
+    if not args.kind or not args.file:
+        print("screening: load needs KIND FILE, or --delta CHANGES", file=sys.stderr)
+        return 2
+
     t0 = time.perf_counter()
     data = Path(args.data)
     print(f"reading {args.kind} records from {args.file}", file=sys.stderr)
@@ -272,9 +280,12 @@ def build_parser() -> argparse.ArgumentParser:
     sp.set_defaults(func=cmd_serve)
 
     sp = sub.add_parser("load", help="load watchlist records into a new snapshot version")
-    sp.add_argument("kind", choices=["nominal", "documents", *IMPORTERS])
-    sp.add_argument("file", help="JSONL, CSV or Parquet file; or the publisher's file "
-                    "(OFAC SDN CSV, UN consolidated XML, notices JSON)")
+    sp.add_argument("kind", nargs="?", choices=["nominal", "documents", *IMPORTERS])
+    sp.add_argument("file", nargs="?", help="JSONL, CSV or Parquet file; or the publisher's "
+                    "file (OFAC SDN CSV, UN consolidated XML, notices JSON)")
+    sp.add_argument("--delta", metavar="CHANGES", help="live changes instead of a full load: "
+                    "JSONL of {op: add|update|cancel, kind, record | record_id}; running "
+                    "servers apply them within a second, no rebuild")
     sp.add_argument("--aliases", help="OFAC alias file (alt.csv) for ofac-sdn")
     sp.add_argument("--all-entities", action="store_true",
                     help="ofac-sdn: keep entities and vessels too, not only individuals")

@@ -111,6 +111,28 @@ def cmd_rollback(args: argparse.Namespace) -> int:
     return 0
 
 
+def load_delta(args: argparse.Namespace) -> int:
+    """`screening load --delta CHANGES`: one immutable batch on the version being served."""
+    from indexes.snapshot import current_version
+    from screening.audit import open_audit
+    from screening.errors import FailedPrecondition
+    from screening.live.changes import read_changes_file, write_delta
+
+    settings = _settings(args)
+    changes = read_changes_file(Path(args.delta))
+    base = current_version(settings.data_dir)
+    if base is None:
+        raise FailedPrecondition("no version to change: run a full `screening load` first")
+    name = write_delta(settings.data_dir, base, changes)
+    open_audit(settings.audit_path).append(
+        "watchlist_change", who=_operator(), role="admin", decision="applied",
+        version=f"{base}+{name[:-6]}", record_ids=[c.record_id for c in changes],
+        ops={op: sum(c.op == op for c in changes) for op in {c.op for c in changes}})
+    print(f"wrote {len(changes)} change(s) as {base}+{name[:-6]}; running servers apply "
+          f"them within {settings.delta_poll_s:g} s")
+    return 0
+
+
 def add_commands(sub, data_arg) -> None:
     sp = sub.add_parser("certs", help="generate throwaway TLS certificates (demo, tests)")
     sp.add_argument("--out", required=True)

@@ -106,6 +106,8 @@ def start_server(settings: Settings, *, store: HitStore | None = None,
     running.set_serving(True)
     if settings.reload_interval_s:
         running.watch_for_new_versions(settings.reload_interval_s)
+    if settings.delta_poll_s:
+        service.live.watch(settings.delta_poll_s, running._stopping)
     log.info("SERVING on %s:%d, snapshot %s ready in %.1f s", settings.host, port,
              snapshot.version, time.perf_counter() - t0)
     return running

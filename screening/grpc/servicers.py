@@ -133,3 +133,11 @@ class WatchlistsServicer(pb_grpc.WatchlistsServicer):
             lists=[pb.ListCount(list=c["list"], kind=kinds[c["kind"]], records=c["records"])
                    for c in meta["lists"]],
         )
+
+    @handles_errors
+    def ApplyChanges(self, request_iterator: Iterator[pb.WatchlistChange],
+                     context) -> pb.ApplyChangesResponse:
+        changes = [convert.change_from_pb(c, n) for n, c in enumerate(request_iterator, 1)]
+        applied = self.service.apply_changes(changes)
+        return pb.ApplyChangesResponse(added=applied.added, updated=applied.updated,
+                                       cancelled=applied.cancelled, version=applied.version)
