@@ -77,6 +77,10 @@ class AuditLog:
     _seq: int = 0
     _prev: str = GENESIS
     _stamp: tuple[int, int] | None = None
+    # kept open: an append is a few syscalls, not a dozen (it runs on every check)
+    _flock: _FileLock | None = field(default=None, repr=False)
+    _file: object = field(default=None, repr=False)
+    _head: int | None = field(default=None, repr=False)
 
     @property
     def path(self) -> Path:
@@ -86,8 +90,10 @@ class AuditLog:
     def head_path(self) -> Path:
         return self.directory / "head"
 
-    def _locked(self):
-        return _FileLock(self.directory / "lock")
+    def _locked(self) -> _FileLock:
+        if self._flock is None:
+            self._flock = _FileLock(self.directory / "lock")
+        return self._flock
 
     def _catch_up(self) -> None:
         """Under the file lock: if another process (or a purge) wrote since our last
@@ -121,14 +127,32 @@ class AuditLog:
                  "who": who, "role": role, "action": action, **fields,
                  "prev": self._prev}
         entry["hash"] = entry_hash(entry)
-        line = _canonical(entry) + b"\n"
-        with open(self.path, "ab") as f:
-            f.write(line)
-        _write_head(self.head_path, entry["seq"], entry["hash"])
-        st = os.stat(self.path)
+        f = self._log_file()
+        f.write(_canonical(entry) + b"\n")
+        f.flush()
+        self._write_head(entry["seq"], entry["hash"])
+        st = os.fstat(f.fileno())
         self._seq, self._prev, self._stamp = entry["seq"], entry["hash"], (st.st_ino,
                                                                            st.st_size)
         return entry
+
+    def _log_file(self):
+        """The log opened for appending; reopened when a purge replaced the file."""
+        try:
+            ino = os.stat(self.path).st_ino
+        except FileNotFoundError:
+            ino = None
+        if self._file is None or ino != os.fstat(self._file.fileno()).st_ino:
+            if self._file is not None:
+                self._file.close()
+            self._file = open(self.path, "ab")
+        return self._file
+
+    def _write_head(self, seq: int, digest: str) -> None:
+        """Fixed-width record rewritten in place: one small write, no rename."""
+        if self._head is None:
+            self._head = os.open(self.head_path, os.O_RDWR | os.O_CREAT, 0o644)
+        os.pwrite(self._head, f"{seq:020d} {digest}\n".encode(), 0)
 
     def entries(self) -> Iterator[dict]:
         if not self.path.exists():
@@ -152,17 +176,18 @@ class AuditLog:
 
 
 class _FileLock:
+    """An exclusive `flock` across processes; the file stays open between uses. Callers
+    hold the AuditLog's thread lock first, so one thread at a time uses it."""
+
     def __init__(self, path: Path) -> None:
-        self.path = path
+        self._fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
 
     def __enter__(self) -> _FileLock:
-        self._f = open(self.path, "a")
-        fcntl.flock(self._f, fcntl.LOCK_EX)
+        fcntl.flock(self._fd, fcntl.LOCK_EX)
         return self
 
     def __exit__(self, *exc: object) -> None:
-        fcntl.flock(self._f, fcntl.LOCK_UN)
-        self._f.close()
+        fcntl.flock(self._fd, fcntl.LOCK_UN)
 
 
 def _last_line(path: Path) -> str:
@@ -173,12 +198,6 @@ def _last_line(path: Path) -> str:
         f.seek(size - block)
         lines = [x for x in f.read().splitlines() if x.strip()]
     return lines[-1].decode() if lines else ""
-
-
-def _write_head(path: Path, seq: int, digest: str) -> None:
-    tmp = path.with_name(f".head-{os.getpid()}-{threading.get_ident()}")
-    tmp.write_text(f"{seq} {digest}\n")
-    os.replace(tmp, path)
 
 
 def open_audit(directory: Path) -> AuditLog:
@@ -230,6 +249,6 @@ def verify(directory: Path) -> Verification:
     if head.exists():
         seq, digest = head.read_text().split()
         if int(seq) != prev_seq or digest != prev_hash:
-            out.problems.append(f"head names entry {seq} but the log ends at {prev_seq}: "
+            out.problems.append(f"head names entry {int(seq)} but the log ends at {prev_seq}: "
                                 "entries were removed from the end")
     return out
