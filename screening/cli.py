@@ -292,7 +292,9 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--append", action="store_true",
                     help="add to the records of this kind instead of replacing them")
     data_arg(sp)
-    sp.set_defaults(func=cmd_load)
+    from screening.cli_trust import audited_load
+
+    sp.set_defaults(func=audited_load(cmd_load))
 
     sp = sub.add_parser("datagen", help="generate a deterministic synthetic data set")
     sp.add_argument("--persons", type=int, default=100_000)

@@ -111,6 +111,27 @@ def cmd_rollback(args: argparse.Namespace) -> int:
     return 0
 
 
+def audited_load(func):
+    """`screening load` records a full load in the audit trail: who, which version."""
+    def run(args: argparse.Namespace) -> int:
+        from indexes.snapshot import current_version
+        from screening.audit import open_audit
+
+        if args.delta:
+            return func(args)  # load_delta records its own entry
+        settings = _settings(args)
+        before = current_version(settings.data_dir)
+        code = func(args)
+        after = current_version(settings.data_dir)
+        if code == 0 and after != before:
+            open_audit(settings.audit_path).append(
+                "watchlist_load", who=_operator(), role="admin", decision="loaded",
+                version=after, previous=before, kind=args.kind,
+                source=Path(args.file).name, append=bool(args.append))
+        return code
+    return run
+
+
 def load_delta(args: argparse.Namespace) -> int:
     """`screening load --delta CHANGES`: one immutable batch on the version being served."""
     from indexes.snapshot import current_version

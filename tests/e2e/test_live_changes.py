@@ -180,3 +180,20 @@ def test_admin_only(live):
                                           timeout=5)
             assert err.value.code() == grpc.StatusCode.PERMISSION_DENIED
     assert trust.kit(server.port).path.exists()
+
+
+def test_full_load_and_rollback_are_audited(tmp_path):
+    from tests.fixtures import NOMINAL, write_jsonl
+
+    src = write_jsonl(tmp_path / "n.jsonl", NOMINAL)
+    for _ in range(2):
+        run = _cli("load", "nominal", str(src), "--data", str(tmp_path))
+        assert run.returncode == 0, run.stderr
+    assert _cli("rollback", "--data", str(tmp_path)).returncode == 0
+    entries = [json.loads(x) for x in
+               (tmp_path / "audit" / "audit.jsonl").read_text().splitlines()]
+    assert [(e["action"], e["version"]) for e in entries] == [
+        ("watchlist_load", "v000001"), ("watchlist_load", "v000002"),
+        ("watchlist_rollback", "v000001")]
+    assert entries[1]["previous"] == "v000001" and entries[0]["source"] == "n.jsonl"
+    assert all(e["who"].startswith("cli:") and e["role"] == "admin" for e in entries)
