@@ -91,9 +91,18 @@ def test_add_update_and_cancel_a_document_live(live):
         new_name = c.check(Passenger(surname="KOWALCZYK", given_names="TEODOR",
                                      date_of_birth="1981-03-04"))
         assert ids(new_name) == ["N-NEW"] and new_name.decision == pb.HIT
+        # a record updated as expired stops matching like a cancelled one
+        muller = Passenger(surname="MÜLLER", given_names="ANNA LENA", date_of_birth="2004-02-29")
+        assert "N-2" in ids(c.check(muller))
+        expired = {"record_id": "N-2", "list": "interpol-yellow", "category": "missing",
+                   "names": [{"surname": "MÜLLER", "given_names": "Anna Lena"}],
+                   "dates_of_birth": ["2004-02-29"], "status": "expired"}
+        resp = admin.watchlists.ApplyChanges(iter([change(pb.WatchlistChange.UPDATE,
+                                                          record=expired)]), timeout=10)
+        assert resp.updated == 1 and "N-2" not in ids(c.check(muller))
         # the batches are immutable files, replayed by a restart
-        assert sorted(os.listdir(data / "deltas" / "v000001")) == ["d000001.jsonl",
-                                                                     "d000002.jsonl"]
+        assert sorted(os.listdir(data / "deltas" / "v000001")) == [
+            "d000001.jsonl", "d000002.jsonl", "d000003.jsonl"]
 
 
 def test_bad_change_is_invalid_argument_and_nothing_is_applied(live):
