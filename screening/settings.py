@@ -67,6 +67,8 @@ class Settings:
     audit_dir: str = ""
     # Passenger data in the hit store and the audit trail is kept this many days.
     retention_days: float = 90.0
+    # How often a server that owns the follow-up store applies it (0: only the command).
+    retention_interval_s: float = 3600.0
     # How often the server looks for live watchlist changes written by another process.
     delta_poll_s: float = 0.2
     # Live changes are folded into a new full version this long after the first pending
@@ -108,7 +110,8 @@ class Settings:
         if self.tls_client_ca and not self.tls_cert:
             raise InvalidArgument("mutual TLS needs the server's own tls_cert",
                                   field="tls_client_ca")
-        for name in ("rate_limit_per_s", "retention_days", "delta_poll_s", "compact_after_s"):
+        for name in ("rate_limit_per_s", "retention_days", "retention_interval_s",
+                     "delta_poll_s", "compact_after_s"):
             if getattr(self, name) < 0:
                 raise InvalidArgument("must not be negative", field=name)
         if self.followup_backend not in ("duckdb",):

@@ -3,10 +3,15 @@ the audit trail, and the purge itself is recorded in the trail."""
 
 from __future__ import annotations
 
+import logging
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
-from screening.audit.log import AuditLog
+from screening.audit.log import AuditLog, open_audit
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -58,4 +63,21 @@ def purge(audit: AuditLog, store, cutoff: datetime, *, who: str, dry_run: bool =
     return out
 
 
-__all__ = ["Purged", "cutoff_for", "purge"]
+def purge_periodically(store, audit_dir: Path, days: float, interval_s: float,
+                       stopping: threading.Event) -> None:
+    """In the server that owns the follow-up store (DuckDB allows one writing process, so
+    the command cannot run beside it): purge every `interval_s`, and log what went."""
+    audit = open_audit(audit_dir)
+
+    def loop() -> None:
+        while not stopping.wait(interval_s):
+            try:
+                result = purge(audit, store, cutoff_for(days), who="server:retention")
+                if result.hits or result.audit_entries:
+                    log.warning("retention: %s", result.describe())
+            except Exception:  # noqa: BLE001 - retry at the next interval
+                log.exception("retention: purge failed")
+    threading.Thread(target=loop, name="retention", daemon=True).start()
+
+
+__all__ = ["Purged", "cutoff_for", "purge", "purge_periodically"]

@@ -108,6 +108,11 @@ def start_server(settings: Settings, *, store: HitStore | None = None,
         running.watch_for_new_versions(settings.reload_interval_s)
     if settings.delta_poll_s:
         service.live.watch(settings.delta_poll_s, running._stopping)
+    if settings.retention_interval_s and store is None:  # this process owns the store
+        from screening.audit.retention import purge_periodically
+
+        purge_periodically(service.store, settings.audit_path, settings.retention_days,
+                           settings.retention_interval_s, running._stopping)
     log.info("SERVING on %s:%d, snapshot %s ready in %.1f s", settings.host, port,
              snapshot.version, time.perf_counter() - t0)
     return running

@@ -55,3 +55,28 @@ def test_served_calls_are_audited_without_personal_data(server, data_dir):
     for personal in ("KARIMOV", "MUHAMMAD", "1970-05-12", "AB1234567", "X1234567", "NOBODY"):
         assert personal not in text
     assert verify(audit_dir).ok
+
+
+def test_server_applies_retention_itself(tmp_path):
+    import time
+
+    from tests.e2e.conftest import start
+    from tests.fixtures import build_fixture_data
+
+    build_fixture_data(tmp_path)
+    # keep passenger data ~1 second, purge every 0.2 s
+    running = start(tmp_path, retention_days=1.5 / 86400, retention_interval_s=0.2)
+    try:
+        with connect(running.port, "centre-ret") as c:
+            c.check(STOLEN)
+            assert len(running.service.store.list()) == 1
+            deadline = time.monotonic() + 10
+            while running.service.store.list():
+                assert time.monotonic() < deadline, "the hit was not purged"
+                time.sleep(0.1)
+    finally:
+        running.stop(grace=1)
+    _, rows = query(tmp_path / "audit", "SELECT sum(hits_removed) FROM audit "
+                    "WHERE action = 'retention'")
+    assert rows == [(1,)]
+    assert verify(tmp_path / "audit").ok
