@@ -209,7 +209,7 @@ def test_manifest_size_limit_per_client(server):
         assert "3" in err.value.details()
 
 
-def test_deadline_is_honoured_mid_manifest(server):
+def test_deadline_is_honoured_mid_manifest(server, data_dir):
     def slow_requests():
         yield from _manifest("slow", [CLEAN])
         time.sleep(1.0)  # the deadline passes before the next batch
@@ -221,6 +221,12 @@ def test_deadline_is_honoured_mid_manifest(server):
             list(c.screening.ScreenManifest(slow_requests(), timeout=0.5))
         assert err.value.code() == grpc.StatusCode.DEADLINE_EXCEEDED
         assert time.monotonic() - t0 < 1.5
+    time.sleep(1.0)  # the late batch has reached the server by now
+    from screening.audit.query import query
+
+    _, rows = query(data_dir / "audit", "SELECT count(*) FROM audit WHERE who = "
+                    "'centre-deadline' AND action = 'manifest_batch'")
+    assert rows == [(1,)]  # the batch after the deadline was not screened
 
 
 def test_plaintext_client_cannot_talk_to_a_tls_server(server):
@@ -259,3 +265,26 @@ def test_mutual_tls_requires_a_client_certificate(data_dir):
             assert result_dict(c.check(KARIMOV))["decision"] == "HIT"
     finally:
         running.stop(grace=1)
+
+
+def test_credentials_command_issues_lists_and_revokes(tmp_path):
+    def cli(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "screening", "credentials", *args,
+                               "--file", str(tmp_path / "c.json")], capture_output=True,
+                              text=True, timeout=120)
+    issued = cli("issue", "ops-1", "--role", "operator", "--serves", "centre-a,centre-b")
+    assert issued.returncode == 0, issued.stderr
+    token = issued.stdout.strip()
+    assert token.startswith("ops-1.") and len(token) > 40
+    store = credentials.CredentialStore(tmp_path / "c.json")
+    who = store.verify(token)
+    assert (who.client_id, who.role, who.serves) == ("ops-1", "operator",
+                                                     frozenset({"centre-a", "centre-b"}))
+    listed = cli("list")
+    assert "ops-1" in listed.stdout and "active" in listed.stdout
+    assert token.split(".", 1)[1] not in listed.stdout
+    assert cli("revoke", "ops-1").returncode == 0
+    assert store.verify(token) is None
+    assert "revoked" in cli("list").stdout
+    assert cli("issue", "x", "--role", "root").returncode == 2  # argparse refuses the role
+    assert cli("revoke", "nobody").returncode == 2
