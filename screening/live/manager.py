@@ -96,6 +96,10 @@ class LiveChanges:
             if not current.overlay.deltas:
                 return None
             base, folded = current.base_version, current.overlay.deltas
+            if (delta_dir(self.data, base) / "COMPACTED").exists():
+                # folded already: by another worker (its version reaches this process
+                # through the reload watcher), or before a rollback to this base
+                return None
             new = fold(self.data, base, list(current.overlay.changes))
             with self._lock:
                 # batches that arrived while folding go on top of the new version

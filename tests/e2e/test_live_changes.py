@@ -206,3 +206,18 @@ def test_full_load_and_rollback_are_audited(tmp_path):
         ("watchlist_rollback", "v000001")]
     assert entries[1]["previous"] == "v000001" and entries[0]["source"] == "n.jsonl"
     assert all(e["who"].startswith("cli:") and e["role"] == "admin" for e in entries)
+
+
+def test_a_version_is_compacted_once(live):
+    server, data = live
+    with connect(server.port, "admin-live") as admin:
+        admin.watchlists.ApplyChanges(iter([change(pb.WatchlistChange.CANCEL, "N-1")]),
+                                      timeout=10)
+    live_before = server.service.engine
+    assert server.service.live.compact() == "v000002"
+    # another worker still on v000001 + d000001 must not fold it a second time
+    server.service.swap_engine(live_before)
+    assert server.service.live.compact() is None
+    from indexes.snapshot import list_versions
+
+    assert list_versions(data) == ["v000001", "v000002"]
