@@ -45,7 +45,7 @@ def cmd_credentials(args: argparse.Namespace) -> int:
         serves = [s for s in (args.serves or "").split(",") if s]
         token = credentials.issue(path, args.client_id, args.role, serves=serves,
                                   rate_per_s=args.rate or 0.0,
-                                  max_manifest=args.max_manifest or 0)
+                                  max_manifest=args.max_manifest or 0, mtls=args.mtls)
         print(token)
         print(f"issued {args.role} credential for {args.client_id} in {path}; the token is "
               "shown once and only its salted hash is kept", file=sys.stderr)
@@ -169,6 +169,8 @@ def add_commands(sub, data_arg) -> None:
     c.add_argument("--serves", help="operator: requesters it follows up, comma-separated, * all")
     c.add_argument("--rate", type=float, help="requests per second (default: server setting)")
     c.add_argument("--max-manifest", type=int, help="passengers per manifest")
+    c.add_argument("--mtls", action="store_true", help="a client certificate whose common "
+                   "name is CLIENT_ID also identifies it (mutual TLS)")
     c = cs.add_parser("revoke")
     c.add_argument("client_id")
     c = cs.add_parser("list")

@@ -64,7 +64,7 @@ def _write(path: Path, data: dict) -> None:
 
 
 def issue(path: Path, client_id: str, role: str, *, serves: list[str] | None = None,
-          rate_per_s: float = 0.0, max_manifest: int = 0) -> str:
+          rate_per_s: float = 0.0, max_manifest: int = 0, mtls: bool = False) -> str:
     """Create (or replace) a client's credential; returns the token, which is not stored."""
     if role not in ROLES:
         raise InvalidArgument(f"unknown role {role!r} ({', '.join(ROLES)})", field="role")
@@ -77,6 +77,8 @@ def issue(path: Path, client_id: str, role: str, *, serves: list[str] | None = N
         "role": role, "salt": salt.hex(), "hash": _digest(salt, secret),
         "serves": sorted(serves or []), "rate_per_s": rate_per_s,
         "max_manifest": max_manifest,
+        # mutual TLS: a client certificate with this common name also identifies it
+        "mtls": mtls,
         "issued_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "revoked_at": None,
     }
@@ -132,7 +134,19 @@ class CredentialStore:
             return None
         if not hmac.compare_digest(_digest(bytes.fromhex(entry["salt"]), secret), entry["hash"]):
             return None
-        return Identity(client_id=client_id, role=entry["role"],
-                        serves=frozenset(entry.get("serves") or ()),
-                        rate_per_s=float(entry.get("rate_per_s") or 0),
-                        max_manifest=int(entry.get("max_manifest") or 0))
+        return _identity(client_id, entry)
+
+    def by_certificate(self, common_name: str) -> Identity | None:
+        """The identity of a verified client certificate, if its credential allows it."""
+        self._refresh()
+        entry = self._clients.get(common_name)
+        if entry is None or entry.get("revoked_at") or not entry.get("mtls"):
+            return None
+        return _identity(common_name, entry)
+
+
+def _identity(client_id: str, entry: dict) -> Identity:
+    return Identity(client_id=client_id, role=entry["role"],
+                    serves=frozenset(entry.get("serves") or ()),
+                    rate_per_s=float(entry.get("rate_per_s") or 0),
+                    max_manifest=int(entry.get("max_manifest") or 0))

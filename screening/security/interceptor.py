@@ -46,20 +46,20 @@ class TrustInterceptor(grpc.ServerInterceptor):
         method = details.method
         if handler is None or method.startswith(OPEN_PREFIXES):
             return handler
-        # Authenticated here, from the call's metadata; the verdict travels with the call.
+        # The token is checked here, from the call's metadata; a client certificate (mutual
+        # TLS) only once the call runs, where its authentication context is visible.
         identity = self.credentials.verify(_token(details.invocation_metadata))
-        if identity is None:
-            refusal = (grpc.StatusCode.UNAUTHENTICATED, "a valid client credential is required")
-        elif not allowed(method, identity.role):
-            refusal = (grpc.StatusCode.PERMISSION_DENIED,
-                       f"role {identity.role} may not call {method.rsplit('/', 1)[-1]}")
-        else:
-            refusal = None
-        return self._wrap(handler, method, identity, refusal)
+        return self._wrap(handler, method, identity)
 
-    def _admit(self, identity: Identity, refusal, context: grpc.ServicerContext) -> AuthedContext:
-        if refusal is not None:
-            context.abort(*refusal)
+    def _admit(self, method: str, identity: Identity | None,
+               context: grpc.ServicerContext) -> AuthedContext:
+        if identity is None:
+            identity = self._from_certificate(context)
+        if identity is None:
+            context.abort(grpc.StatusCode.UNAUTHENTICATED, "a valid client credential is required")
+        if not allowed(method, identity.role):
+            context.abort(grpc.StatusCode.PERMISSION_DENIED,
+                          f"role {identity.role} may not call {method.rsplit('/', 1)[-1]}")
         if not self.limiter.allow(identity.client_id, identity.rate_per_s):
             context.abort(grpc.StatusCode.RESOURCE_EXHAUSTED,
                           "request rate limit exceeded for this client; retry later")
@@ -68,8 +68,16 @@ class TrustInterceptor(grpc.ServerInterceptor):
             context.abort(grpc.StatusCode.DEADLINE_EXCEEDED, "deadline passed before start")
         return AuthedContext(context, identity)
 
-    def _wrap(self, handler: grpc.RpcMethodHandler, method: str, identity: Identity | None,
-              refusal):
+    def _from_certificate(self, context: grpc.ServicerContext) -> Identity | None:
+        """Mutual TLS: the server verified the certificate against its client CA; its
+        common name must be a client whose credential allows certificate login."""
+        try:
+            names = context.auth_context().get("x509_common_name") or []
+        except Exception:  # noqa: BLE001 - plaintext calls have no auth context
+            return None
+        return self.credentials.by_certificate(names[0].decode()) if names else None
+
+    def _wrap(self, handler: grpc.RpcMethodHandler, method: str, identity: Identity | None):
         rule = self.policy.rule(method)
         kwargs = {"request_deserializer": handler.request_deserializer,
                   "response_serializer": handler.response_serializer}
@@ -77,26 +85,26 @@ class TrustInterceptor(grpc.ServerInterceptor):
             inner = handler.unary_unary
 
             def unary_unary(request, context):
-                ctx = self._admit(identity, refusal, context)
+                ctx = self._admit(method, identity, context)
                 return rule(request, ctx, inner)
             return grpc.unary_unary_rpc_method_handler(unary_unary, **kwargs)
         if handler.unary_stream:
             inner = handler.unary_stream
 
             def unary_stream(request, context):
-                ctx = self._admit(identity, refusal, context)
+                ctx = self._admit(method, identity, context)
                 yield from rule(request, ctx, inner)
             return grpc.unary_stream_rpc_method_handler(unary_stream, **kwargs)
         if handler.stream_unary:
             inner = handler.stream_unary
 
             def stream_unary(requests, context):
-                ctx = self._admit(identity, refusal, context)
+                ctx = self._admit(method, identity, context)
                 return rule(requests, ctx, inner)
             return grpc.stream_unary_rpc_method_handler(stream_unary, **kwargs)
         inner = handler.stream_stream
 
         def stream_stream(requests, context):
-            ctx = self._admit(identity, refusal, context)
+            ctx = self._admit(method, identity, context)
             yield from rule(requests, ctx, inner)
         return grpc.stream_stream_rpc_method_handler(stream_stream, **kwargs)

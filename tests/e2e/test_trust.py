@@ -263,6 +263,15 @@ def test_mutual_tls_requires_a_client_certificate(data_dir):
         with Client(target, token=token, ca_cert=str(tls.ca_cert), client_cert=str(cert),
                     client_key=str(key)) as c:
             assert result_dict(c.check(KARIMOV))["decision"] == "HIT"
+        # the certificate alone identifies a client only if its credential says so
+        with Client(target, token="", ca_cert=str(tls.ca_cert), client_cert=str(cert),
+                    client_key=str(key)) as c:
+            assert _code(lambda x: x.check(KARIMOV), c) == grpc.StatusCode.UNAUTHENTICATED
+            credentials.issue(trust.kit(running.port).path, "mtls-client", "partner",
+                              mtls=True)
+            resp = c.check(KARIMOV)
+            assert resp.decision == pb.HIT and not resp.matches  # a partner's view
+            assert _code(lambda x: x.list_hits(), c) == grpc.StatusCode.PERMISSION_DENIED
     finally:
         running.stop(grace=1)
 
