@@ -55,10 +55,20 @@ class LiveChanges:
     def apply(self, changes: list[Change]) -> Applied:
         """Write one batch and make it live in this process before returning."""
         with self._lock:
-            current = self.service.engine
             if changes:
-                write_delta(self.data, current.base_version, changes)
-                self._refresh(current)
+                current = self.service.engine
+                base = current.base_version
+                name = write_delta(self.data, base, changes)
+                while not self._refresh(current):
+                    now = self.service.engine
+                    if now.base_version == base and name in now.overlay.deltas:
+                        break  # already live (a reload of this base read the batch)
+                    if now.base_version != base:
+                        # a full reload swapped in another version meanwhile: the change
+                        # must hold there too, not only on the version it was sent for
+                        base = now.base_version
+                        name = write_delta(self.data, base, changes)
+                    current = now
             return Applied(sum(c.op == "add" for c in changes),
                            sum(c.op == "update" for c in changes),
                            sum(c.op == "cancel" for c in changes),
