@@ -58,6 +58,8 @@ class TrustInterceptor(grpc.ServerInterceptor):
         if identity is None:
             context.abort(grpc.StatusCode.UNAUTHENTICATED, "a valid client credential is required")
         if not allowed(method, identity.role):
+            # a known caller reaching beyond its role is worth a line in the trail
+            self.policy.refused(identity, method)
             context.abort(grpc.StatusCode.PERMISSION_DENIED,
                           f"role {identity.role} may not call {method.rsplit('/', 1)[-1]}")
         if not self.limiter.allow(identity.client_id, identity.rate_per_s):

@@ -56,6 +56,11 @@ class Policy:
         key = self.audit.key if self.audit is not None else b""
         return asked_digest(key, convert.passenger_from_pb(passenger))
 
+    def refused(self, identity, method: str) -> None:
+        if self.audit is not None:
+            self.audit.append("refused", who=identity.client_id, role=identity.role,
+                              rpc=method, decision="PERMISSION_DENIED")
+
     @staticmethod
     def _passthrough(request, context, inner: Inner):
         return inner(request, context)

@@ -75,7 +75,7 @@ def test_every_rpc_of_the_api_is_in_the_authorisation_table():
 
 
 @pytest.mark.parametrize("role", credentials.ROLES)
-def test_every_role_against_every_rpc(server, role):
+def test_every_role_against_every_rpc(server, data_dir, role):
     outcomes = {}
     with connect(server.port, f"{role}-matrix") as c:
         for method, call in CALLS.items():
@@ -85,6 +85,12 @@ def test_every_role_against_every_rpc(server, role):
     assert outcomes == expected
     denied = sum(1 for code in outcomes.values() if code == grpc.StatusCode.PERMISSION_DENIED)
     assert denied == sum(1 for m in CALLS if role not in ALLOWED[m])
+    # every refusal is in the audit trail, with the RPC it was for
+    from screening.audit.query import query
+
+    _, rows = query(data_dir / "audit", f"SELECT rpc FROM audit WHERE action = 'refused' "
+                    f"AND who = '{role}-matrix' ORDER BY seq")
+    assert [r[0] for r in rows] == [m for m in CALLS if role not in ALLOWED[m]]
 
 
 def test_every_rpc_without_or_with_a_bad_credential_is_unauthenticated(server):
