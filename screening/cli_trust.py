@@ -73,6 +73,16 @@ def cmd_audit(args: argparse.Namespace) -> int:
         print(f"{result.entries} entries checked in {directory}: "
               + ("chain intact" if result.ok else f"{len(result.problems)} problem(s)"))
         return 0 if result.ok else 1
+    if args.action == "find":
+        from screening.audit import asked_digest, open_audit
+        from screening.audit.query import find_asked
+        from screening.cli import _passenger_from_args
+
+        digest = asked_digest(open_audit(directory).key, _passenger_from_args(args))
+        rows = find_asked(directory, digest)
+        print(json.dumps(rows, default=str, ensure_ascii=False))
+        print(f"{len(rows)} check(s) asked about this passenger", file=sys.stderr)
+        return 0
     cols, rows = query(directory, args.sql)
     print(json.dumps([dict(zip(cols, r, strict=True)) for r in rows], default=str,
                      ensure_ascii=False))
@@ -184,6 +194,12 @@ def add_commands(sub, data_arg) -> None:
     a = aus.add_parser("verify", help="check every hash and link; exit 1 if tampered")
     a = aus.add_parser("query", help="SQL over the view `audit` (DuckDB)")
     a.add_argument("sql")
+    a = aus.add_parser("find", help="the checks that asked about a passenger (recomputes "
+                       "the keyed hash from the data given, exactly as it was sent)")
+    for flag in ("--ref", "--surname", "--given-names", "--full-name", "--dob", "--sex",
+                 "--nationality", "--doc-number", "--doc-country", "--doc-type", "--doc-expiry",
+                 "--mrz"):
+        a.add_argument(flag)
     for p in aus.choices.values():
         data_arg(p)
         p.add_argument("--dir", help="audit folder (default DATA/audit)")

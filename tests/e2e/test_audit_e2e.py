@@ -4,6 +4,8 @@ hash of what was asked (no personal data), the decision and the record ids."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 from screening.audit import asked_digest, open_audit, verify
 from screening.audit.query import query
@@ -55,6 +57,22 @@ def test_served_calls_are_audited_without_personal_data(server, data_dir):
     for personal in ("KARIMOV", "MUHAMMAD", "1970-05-12", "AB1234567", "X1234567", "NOBODY"):
         assert personal not in text
     assert verify(audit_dir).ok
+
+    # holding the key, the data asked about finds its checks again
+    def find(*flags: str) -> list[dict]:
+        run = subprocess.run([sys.executable, "-m", "screening", "audit", "find", "--dir",
+                              str(audit_dir), *flags], capture_output=True, text=True,
+                             timeout=120)
+        assert run.returncode == 0, run.stderr
+        return json.loads(run.stdout)
+    found = find("--surname", "KARIMOV", "--given-names", "MUHAMMAD YUSUF", "--dob",
+                 "1970-05-12", "--doc-number", "AB1234567", "--doc-country", "UZB")
+    assert [(f["who"], f["action"], f["decision"], f["record_ids"]) for f in found] == [
+        ("partner-audit", "check", "HIT", ["N-1"])]
+    found = find("--surname", "ROE", "--doc-number", "X1234567", "--doc-country", "FRA")
+    assert [(f["who"], f["action"], f["decision"]) for f in found] == [
+        ("centre-audit", "manifest_batch", "HIT")]
+    assert find("--surname", "KARIMOV") == []  # not what was asked
 
 
 def test_server_applies_retention_itself(tmp_path):

@@ -123,6 +123,9 @@ def test_trail_is_queryable_with_sql(tmp_path):
     cols, rows = query(tmp_path, "SELECT who, count(*) AS n FROM audit GROUP BY who ORDER BY who")
     assert cols == ["who", "n"]
     assert rows == [("partner-0", 3), ("partner-1", 3), ("partner-2", 3)]
+    _, rows = query(tmp_path, 'SELECT min("at") < max("at"), max("at") > now() - '
+                    "INTERVAL 1 HOUR FROM audit")
+    assert rows == [(True, True)]
 
 
 def _hit(store, i: int):
