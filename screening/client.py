@@ -103,7 +103,16 @@ class Client:
                                    client_cert=client_cert, client_key=client_key, options=[
                                        ("grpc.max_receive_message_length", 64 * 1024 * 1024)])
         # identifies the caller in loopback development mode only; ignored with credentials
-        self.metadata = (("x-client-id", client_id),)
+        self.metadata: tuple[tuple[str, str], ...] = (("x-client-id", client_id),)
+        if token and not ca_cert:
+            from screening.security.transport import is_loopback
+
+            host = target.rsplit(":", 1)[0].strip("[]")
+            if not is_loopback(host):
+                raise ValueError("a credential is sent over TLS only: give the CA "
+                                 "certificate (--ca or $SCREENING_CA_CERT)")
+            # a plaintext loopback server (development): the token as plain metadata
+            self.metadata += (("authorization", f"Bearer {token}"),)
         self.timeout = timeout
         self.screening = pb_grpc.ScreeningStub(self.channel)
         self.followup = pb_grpc.FollowUpStub(self.channel)

@@ -308,3 +308,21 @@ def test_credentials_command_issues_lists_and_revokes(tmp_path):
     assert "revoked" in cli("list").stdout
     assert cli("issue", "x", "--role", "root").returncode == 2  # argparse refuses the role
     assert cli("revoke", "nobody").returncode == 2
+
+
+def test_loopback_plaintext_server_with_credentials(data_dir):
+    from screening.grpc.server import start_server
+    from screening.settings import Settings
+
+    running = start_server(Settings(data_dir=data_dir, port=0).validate())  # no TLS
+    try:
+        kit = trust.register(running.port, running.service.settings)
+        token = kit.token("centre-plain")
+        with Client(f"127.0.0.1:{running.port}", token=token, ca_cert="") as c:
+            assert result_dict(c.check(KARIMOV))["decision"] == "HIT"
+        with Client(f"127.0.0.1:{running.port}", token="", ca_cert="") as c:
+            assert _code(lambda x: x.check(KARIMOV), c) == grpc.StatusCode.UNAUTHENTICATED
+    finally:
+        running.stop(grace=1)
+    with pytest.raises(ValueError, match="over TLS only"):
+        Client("10.0.0.1:50051", token=token, ca_cert="")
