@@ -1,4 +1,5 @@
-"""The `screening` command line: serve | load | datagen | check | screen | hits | status | demo."""
+"""The `screening` command line: serve | load | datagen | check | screen | hits | status | demo
+| certs | credentials | audit | retention | rollback."""
 
 from __future__ import annotations
 
@@ -28,8 +29,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     settings = load_settings().with_overrides(data_dir=args.data, port=args.port, host=args.host,
                                               workers=args.workers)
-    if settings.host not in ("127.0.0.1", "localhost", "::1"):
-        print("screening: note: serving on a non-loopback address without TLS", file=sys.stderr)
+    # start_server refuses a non-loopback address without TLS and credentials
     if settings.workers > 1:
         serve_cluster(settings, settings.workers)
     else:
@@ -59,6 +59,14 @@ def _import_list(args: argparse.Namespace):
 def cmd_load(args: argparse.Namespace) -> int:
     from indexes.snapshot import build_snapshot, previous_tables
     from screening import loader
+
+    if args.delta:
+        from screening.cli_trust import load_delta
+
+        return load_delta(args)
+    if not args.kind or not args.file:
+        print("screening: load needs KIND FILE, or --delta CHANGES", file=sys.stderr)
+        return 2
 
     t0 = time.perf_counter()
     data = Path(args.data)
@@ -108,6 +116,13 @@ def cmd_datagen(args: argparse.Namespace) -> int:
 # -- gRPC clients ---------------------------------------------------------------------------
 
 
+def _auth(args: argparse.Namespace) -> dict:
+    """TLS and credential options; unset ones fall back to $SCREENING_TOKEN and
+    $SCREENING_CA_CERT inside `Client`."""
+    return {"token": args.token, "ca_cert": args.ca, "client_cert": args.cert,
+            "client_key": args.key}
+
+
 def _passenger_from_args(args: argparse.Namespace):
     from screening.domain import Passenger, TravelDocument
 
@@ -125,7 +140,7 @@ def _passenger_from_args(args: argparse.Namespace):
 def cmd_check(args: argparse.Namespace) -> int:
     from screening.client import Client, dumps, result_dict
 
-    with Client(args.server) as client:
+    with Client(args.server, **_auth(args)) as client:
         resp = client.check(_passenger_from_args(args))
     out = result_dict(resp, ref=args.ref or "")
     if args.json:
@@ -155,7 +170,7 @@ def cmd_screen(args: argparse.Namespace) -> int:
         return 2
     results = [{"ref": e.field, "decision": "ERROR", "hits": [], "error": e.message}
                for e in source.errors]
-    with Client(args.server) as client:
+    with Client(args.server, **_auth(args)) as client:
         screened, summary = client.screen_all(source.flight, source.passengers,
                                               batch=args.batch)
     results.extend(result_dict(r) for r in screened)
@@ -189,7 +204,7 @@ def cmd_hits(args: argparse.Namespace) -> int:
     from screening.client import Client, dumps, item_dict
     from screening.pb import screening_pb2 as pb
 
-    with Client(args.server) as client:
+    with Client(args.server, **_auth(args)) as client:
         if args.action == "list":
             status = pb.HitStatus.Value(args.status) if args.status else 0
             items = [item_dict(i) for i in client.list_hits(status=status)]
@@ -219,7 +234,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     from screening.client import Client, dumps
     from screening.pb import screening_pb2 as pb
 
-    with Client(args.server) as client:
+    with Client(args.server, **_auth(args)) as client:
         s = client.watchlists.GetStatus(pb.GetStatusRequest(), metadata=client.metadata)
     print(dumps({
         "version": s.version, "built_at": s.built_at.ToDatetime().isoformat() + "Z",
@@ -250,6 +265,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     def server_arg(sp: argparse.ArgumentParser) -> None:
         sp.add_argument("--server", default=DEFAULT_SERVER, help="HOST:PORT of a running server")
+        sp.add_argument("--token", help="client credential (default $SCREENING_TOKEN)")
+        sp.add_argument("--ca", help="CA certificate to trust, enables TLS "
+                        "(default $SCREENING_CA_CERT)")
+        sp.add_argument("--cert", help="client certificate, for mutual TLS")
+        sp.add_argument("--key", help="client key, for mutual TLS")
 
     sp = sub.add_parser("serve", help="run the gRPC server")
     data_arg(sp)
@@ -260,16 +280,21 @@ def build_parser() -> argparse.ArgumentParser:
     sp.set_defaults(func=cmd_serve)
 
     sp = sub.add_parser("load", help="load watchlist records into a new snapshot version")
-    sp.add_argument("kind", choices=["nominal", "documents", *IMPORTERS])
-    sp.add_argument("file", help="JSONL, CSV or Parquet file; or the publisher's file "
-                    "(OFAC SDN CSV, UN consolidated XML, notices JSON)")
+    sp.add_argument("kind", nargs="?", choices=["nominal", "documents", *IMPORTERS])
+    sp.add_argument("file", nargs="?", help="JSONL, CSV or Parquet file; or the publisher's "
+                    "file (OFAC SDN CSV, UN consolidated XML, notices JSON)")
+    sp.add_argument("--delta", metavar="CHANGES", help="live changes instead of a full load: "
+                    "JSONL of {op: add|update|cancel, kind, record | record_id}; running "
+                    "servers apply them within a second, no rebuild")
     sp.add_argument("--aliases", help="OFAC alias file (alt.csv) for ofac-sdn")
     sp.add_argument("--all-entities", action="store_true",
                     help="ofac-sdn: keep entities and vessels too, not only individuals")
     sp.add_argument("--append", action="store_true",
                     help="add to the records of this kind instead of replacing them")
     data_arg(sp)
-    sp.set_defaults(func=cmd_load)
+    from screening.cli_trust import audited_load
+
+    sp.set_defaults(func=audited_load(cmd_load))
 
     sp = sub.add_parser("datagen", help="generate a deterministic synthetic data set")
     sp.add_argument("--persons", type=int, default=100_000)
@@ -329,6 +354,10 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--documents", type=int, default=1_000_000)
     sp.add_argument("--port", type=int, default=None)
     sp.set_defaults(func=cmd_demo)
+
+    from screening.cli_trust import add_commands
+
+    add_commands(sub, data_arg)
     return p
 
 

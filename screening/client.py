@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable, Iterator
 from datetime import datetime
+from pathlib import Path
 
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
@@ -69,11 +71,48 @@ def flight_from_json(d: dict) -> Flight:
                   manifest_id=d.get("manifest_id", ""))
 
 
+def channel_for(target: str, *, token: str = "", ca_cert: str | None = None,
+                client_cert: str | None = None, client_key: str | None = None,
+                options: list | None = None) -> grpc.Channel:
+    """TLS when a CA certificate is given (plus a client certificate for mutual TLS), with
+    the token sent on every call (`authorization: Bearer`); gRPC sends call credentials
+    only over TLS, so a token never travels in clear. Plaintext otherwise (loopback
+    development only; the server refuses it elsewhere)."""
+    options = options or []
+    if not ca_cert:
+        return grpc.insecure_channel(target, options=options)
+    creds = grpc.ssl_channel_credentials(
+        root_certificates=Path(ca_cert).read_bytes(),
+        private_key=Path(client_key).read_bytes() if client_key else None,
+        certificate_chain=Path(client_cert).read_bytes() if client_cert else None)
+    if token:
+        creds = grpc.composite_channel_credentials(
+            creds, grpc.access_token_call_credentials(token))
+    return grpc.secure_channel(target, creds, options=options)
+
+
 class Client:
-    def __init__(self, target: str, *, client_id: str = "cli", timeout: float = 30.0) -> None:
-        self.channel = grpc.insecure_channel(target, options=[
-            ("grpc.max_receive_message_length", 64 * 1024 * 1024)])
-        self.metadata = (("x-client-id", client_id),)
+    """`token` and `ca_cert` default to $SCREENING_TOKEN and $SCREENING_CA_CERT."""
+
+    def __init__(self, target: str, *, client_id: str = "cli", timeout: float = 30.0,
+                 token: str | None = None, ca_cert: str | None = None,
+                 client_cert: str | None = None, client_key: str | None = None) -> None:
+        token = token if token is not None else os.environ.get("SCREENING_TOKEN", "")
+        ca_cert = ca_cert if ca_cert is not None else os.environ.get("SCREENING_CA_CERT", "")
+        self.channel = channel_for(target, token=token, ca_cert=ca_cert,
+                                   client_cert=client_cert, client_key=client_key, options=[
+                                       ("grpc.max_receive_message_length", 64 * 1024 * 1024)])
+        # identifies the caller in loopback development mode only; ignored with credentials
+        self.metadata: tuple[tuple[str, str], ...] = (("x-client-id", client_id),)
+        if token and not ca_cert:
+            from screening.security.transport import is_loopback
+
+            host = target.rsplit(":", 1)[0].strip("[]")
+            if not is_loopback(host):
+                raise ValueError("a credential is sent over TLS only: give the CA "
+                                 "certificate (--ca or $SCREENING_CA_CERT)")
+            # a plaintext loopback server (development): the token as plain metadata
+            self.metadata += (("authorization", f"Bearer {token}"),)
         self.timeout = timeout
         self.screening = pb_grpc.ScreeningStub(self.channel)
         self.followup = pb_grpc.FollowUpStub(self.channel)

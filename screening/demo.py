@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -70,13 +71,40 @@ def _prepare_data(data: Path, persons: int, documents: int) -> Path:
     return source
 
 
-def _start_server(data: Path, port: int) -> subprocess.Popen:
-    _say(f"starting the server on 127.0.0.1:{port}")
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+def _trust(data: Path) -> tuple[dict[str, str], dict[str, str]]:
+    """Throwaway TLS certificates and one credential per role, fresh for every run.
+    Returns the server's environment and the tokens by client id."""
+    from screening.security import credentials
+    from screening.security.certs import generate_tls
+
+    _say("throwaway TLS certificates and one credential per role")
+    tls = generate_tls(data / "tls")
+    path = data / "credentials.json"
+    tokens = {
+        "demo-partner": credentials.issue(path, "demo-partner", "partner"),
+        "demo-centre": credentials.issue(path, "demo-centre", "centre"),
+        "demo-operator": credentials.issue(path, "demo-operator", "operator",
+                                           serves=["demo-partner", "demo-centre"]),
+        "demo-admin": credentials.issue(path, "demo-admin", "admin"),
+    }
+    for client_id in tokens:
+        print(f"  {client_id:<14} issued (only a salted hash is kept in {path})")
+    env = {"SCREENING_TLS_CERT": str(tls.server_cert), "SCREENING_TLS_KEY": str(tls.server_key),
+           "SCREENING_CA_CERT": str(tls.ca_cert)}
+    return env, tokens
+
+
+def _client(port: int, env: dict[str, str], token: str) -> Client:
+    return Client(f"127.0.0.1:{port}", token=token, ca_cert=env["SCREENING_CA_CERT"])
+
+
+def _start_server(data: Path, port: int, trust_env: dict[str, str]) -> subprocess.Popen:
+    _say(f"starting the server on 127.0.0.1:{port} (TLS, client credentials)")
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", **trust_env}
     proc = subprocess.Popen([sys.executable, "-m", "screening", "serve", "--data", str(data),
                              "--port", str(port)], env=env)
     t0 = time.perf_counter()
-    with Client(f"127.0.0.1:{port}") as client:
+    with _client(port, trust_env, "") as client:
         while not client.is_serving():
             if proc.poll() is not None:
                 raise RuntimeError(f"server exited with code {proc.returncode}")
@@ -92,7 +120,8 @@ def _start_server(data: Path, port: int) -> subprocess.Popen:
 
 
 def _show(label: str, out: dict) -> None:
-    print(f"  {label:<46} -> {out['decision']}")
+    print(f"  {label:<46} -> {out['decision']}"
+          + (f"  (check {out['check_id'][:12]})" if not out["hits"] else ""))
     for h in out["hits"][:3]:
         print(f"       {h['decision']:<15} score {h['score']:.3f}  {h['list']:<14} "
               f"{h['record_id']:<12} {h['summary']}")
@@ -120,12 +149,49 @@ def _checks(client: Client, source: Path) -> None:
             break
     clean = next(ref for ref in by_ref if ref not in planted)
     picks.append(("clean traveller", clean))
-    _say("partner checks (CheckPassenger)")
+    _say("partner checks (CheckPassenger): a decision and a check reference, no police data")
     for label, ref in picks:
         p = passenger_from_dict(by_ref[ref])
         shown = p.full_name or f"{p.surname}, {p.given_names}"
         out = result_dict(client.check(p), ref=ref)
         _show(f"{label}: {shown[:24]}", out)
+
+
+def _live_cancel(port: int, env: dict[str, str], tokens: dict[str, str],
+                 items: list[dict]) -> None:
+    """An admin cancels the record behind a person hit; the same check is clear at once."""
+    from screening.pb import screening_pb2 as pb
+
+    item = next((i for i in items if i["list"] != "sltd"), None)
+    if item is None:
+        return
+    _say(f"live change: the admin cancels record {item['record_id']} (Watchlists.ApplyChanges)")
+    with _client(port, env, tokens["demo-operator"]) as operator:
+        full = operator.followup.GetHit(pb.GetHitRequest(id=item["id"]), timeout=10)
+    with _client(port, env, tokens["demo-admin"]) as admin:
+        t0 = time.perf_counter()
+        resp = admin.watchlists.ApplyChanges(iter([pb.WatchlistChange(
+            op=pb.WatchlistChange.CANCEL, record_id=item["record_id"])]), timeout=30)
+    with _client(port, env, tokens["demo-centre"]) as centre:
+        again = centre.screening.CheckPassenger(pb.CheckPassengerRequest(
+            passenger=full.passenger), timeout=30)
+    still = [m.record_id for m in again.matches if m.record_id == item["record_id"]]
+    print(f"  now serving {resp.version}; {item['record_id']} "
+          f"{'STILL MATCHES' if still else 'no longer matches'} "
+          f"({(time.perf_counter() - t0) * 1000:.0f} ms after the change was sent)")
+
+
+def _verify_audit(data: Path) -> None:
+    from screening.audit import verify
+    from screening.audit.query import query
+
+    _say(f"audit trail ({data / 'audit' / 'audit.jsonl'}): screening audit verify")
+    _, rows = query(data / "audit", "SELECT action, count(*) FROM audit GROUP BY action "
+                    "ORDER BY action")
+    print("  " + ", ".join(f"{n} {action}" for action, n in rows))
+    result = verify(data / "audit")
+    print(f"  {result.entries} entries, " + ("chain intact" if result.ok
+                                             else f"TAMPERED: {result.problems[:3]}"))
 
 
 def run_demo(data: Path, *, persons: int = 100_000, documents: int = 1_000_000,
@@ -134,11 +200,15 @@ def run_demo(data: Path, *, persons: int = 100_000, documents: int = 1_000_000,
     t_start = time.perf_counter()
     source = _prepare_data(data, persons, documents)
     port = _free_port(port or 50051)
-    proc = _start_server(data, port)
+    # the live cancel of the previous run must not carry over into this one
+    shutil.rmtree(data / "deltas", ignore_errors=True)
+    trust_env, tokens = _trust(data)
+    proc = _start_server(data, port, trust_env)
     try:
-        with Client(f"127.0.0.1:{port}", client_id="demo-partner") as client:
-            _checks(client, source)
-            _say("screening manifest_001 (ScreenManifest stream)")
+        with _client(port, trust_env, tokens["demo-partner"]) as partner:
+            _checks(partner, source)
+        with _client(port, trust_env, tokens["demo-centre"]) as client:
+            _say("screening manifest_001 (ScreenManifest stream, as a regional centre)")
             manifest = source / "manifests" / "manifest_001.jsonl"
             flight = flight_from_json(json.loads(
                 (source / "manifests" / "manifest_001.flight.json").read_text()))
@@ -160,8 +230,9 @@ def run_demo(data: Path, *, persons: int = 100_000, documents: int = 1_000_000,
                   f"{summary.hits} HIT, {summary.possible_matches} POSSIBLE_MATCH, "
                   f"{summary.clear} CLEAR, {summary.errors} errors")
 
-            _say("follow-up queue (FollowUp.ListHits)")
-            items = [item_dict(i) for i in client.list_hits()]
+        with _client(port, trust_env, tokens["demo-operator"]) as operator:
+            _say("follow-up queue (FollowUp.ListHits, as the operator serving both callers)")
+            items = [item_dict(i) for i in operator.list_hits()]
             for i in items:
                 print(f"  #{i['position']:<4} {i['status']:<5} {i['decision']:<15} "
                       f"{i['score']:.3f} {i['list']:<14} {i['record_id']:<12} "
@@ -169,6 +240,7 @@ def run_demo(data: Path, *, persons: int = 100_000, documents: int = 1_000_000,
             doc_hits = sum(1 for i in items if i["list"] == "sltd")
             name_hits = sum(1 for i in items if i["list"] != "sltd")
             print(f"  {len(items)} items: {doc_hits} document, {name_hits} person")
+        _live_cancel(port, trust_env, tokens, items)
     finally:
         _say("stopping the server")
         proc.send_signal(signal.SIGTERM)
@@ -179,5 +251,6 @@ def run_demo(data: Path, *, persons: int = 100_000, documents: int = 1_000_000,
     if not doc_hits or not name_hits:
         print("demo FAILED: expected at least one document hit and one person hit in the queue")
         return 1
+    _verify_audit(data)
     print(f"\ndemo finished in {time.perf_counter() - t_start:.0f} s")
     return 0

@@ -61,3 +61,9 @@ class DataError(ScreeningError):
     def __str__(self) -> str:
         base = super().__str__()
         return f"{base}\n  while running SQL: {self.sql}" if self.sql else base
+
+
+class DeadlineExceeded(ScreeningError):
+    """The caller's deadline passed while the work was under way."""
+
+    code = "DEADLINE_EXCEEDED"

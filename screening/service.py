@@ -20,9 +20,11 @@ from screening.domain import (
     Passenger,
     PassengerResult,
 )
-from screening.engine import Engine
 from screening.errors import InvalidArgument, ScreeningError, Unavailable
 from screening.followup import FollowUpItem, HitStore, NewHit, idempotency_key, open_store
+from screening.live.changes import Change
+from screening.live.manager import Applied, LiveChanges, live_engine
+from screening.live.overlay import LiveEngine
 from screening.settings import Settings
 from screening.validation import validate_passenger
 
@@ -37,8 +39,9 @@ class ScreeningService:
         # A worker process gets the parent's store; a single process opens its own.
         self.store = store if store is not None else open_store(settings.data_dir,
                                                                 settings.followup_backend)
-        self._engine: Engine | None = None
+        self._engine: LiveEngine | None = None
         self._swap = threading.Lock()
+        self.live = LiveChanges(self)
 
     # -- lifecycle -----------------------------------------------------------------------
 
@@ -47,7 +50,8 @@ class ScreeningService:
         Requests in flight finish on the engine they started with."""
         snapshot = open_snapshot(self.settings.data_dir, version)
         snapshot.warmup()
-        engine = Engine(snapshot, self.settings)
+        # the version plus the live changes already made on it (screening.live)
+        engine = live_engine(self.settings, snapshot)
         with self._swap:
             self._engine = engine
         log.info("serving snapshot %s (%d records, %d names, %d documents)", snapshot.version,
@@ -57,10 +61,24 @@ class ScreeningService:
 
     def has_newer_snapshot(self) -> bool:
         newest = current_version(Path(self.settings.data_dir))
-        return newest is not None and (self._engine is None or newest != self._engine.version)
+        return newest is not None and (self._engine is None
+                                       or newest != self._engine.base_version)
+
+    def swap_engine(self, engine: LiveEngine, expected: LiveEngine | None = None) -> bool:
+        """Swap in `engine` unless another swap got there first (then the caller's view
+        is stale and it must start again)."""
+        with self._swap:
+            if expected is not None and self._engine is not expected:
+                return False
+            self._engine = engine
+            return True
+
+    def apply_changes(self, changes: list[Change]) -> Applied:
+        """Live watchlist changes (add / update / cancel), answering once they are live."""
+        return self.live.apply(changes)
 
     @property
-    def engine(self) -> Engine:
+    def engine(self) -> LiveEngine:
         engine = self._engine
         if engine is None:
             raise Unavailable("no watchlist loaded yet")

@@ -49,6 +49,41 @@ class Settings:
         default_factory=lambda: {"CLEAR": "0Z", "HIT": "1Z", "POSSIBLE_MATCH": "2Z", "ERROR": "4Z"}
     )
 
+    # -- trust: transport, identity, limits, audit, live changes --------------------------
+    # TLS server certificate and key (PEM files). Required to serve beyond loopback.
+    tls_cert: str = ""
+    tls_key: str = ""
+    # Mutual TLS: when set, clients must present a certificate signed by this CA (PEM).
+    tls_client_ca: str = ""
+    # "token": every call carries a per-client credential (metadata `authorization: Bearer`);
+    # "none": no identity, no roles, no audit - loopback development only.
+    auth: str = "token"
+    # Salted hashes of the client credentials (default DATA_DIR/credentials.json).
+    credentials_file: str = ""
+    # Requests per second per client (token bucket, one second of burst) unless the
+    # client's credential sets its own rate. 0: unlimited.
+    rate_limit_per_s: float = 500.0
+    # The audit trail folder (default DATA_DIR/audit).
+    audit_dir: str = ""
+    # Passenger data in the hit store and the audit trail is kept this many days.
+    retention_days: float = 90.0
+    # How often a server that owns the follow-up store applies it (0: only the command).
+    retention_interval_s: float = 3600.0
+    # How often the server looks for live watchlist changes written by another process.
+    delta_poll_s: float = 0.2
+    # Live changes are folded into a new full version this long after the first pending
+    # one (0: never; `screening load` or a restart does it).
+    compact_after_s: float = 60.0
+
+    @property
+    def credentials_path(self) -> Path:
+        return Path(self.credentials_file) if self.credentials_file else (
+            Path(self.data_dir) / "credentials.json")
+
+    @property
+    def audit_path(self) -> Path:
+        return Path(self.audit_dir) if self.audit_dir else Path(self.data_dir) / "audit"
+
     def validate(self) -> Settings:
         if not 0 < self.possible_match_threshold <= self.hit_threshold <= 1:
             raise InvalidArgument(
@@ -68,6 +103,17 @@ class Settings:
                 raise InvalidArgument("must be positive", field=name)
         if self.reload_interval_s < 0:
             raise InvalidArgument("must not be negative", field="reload_interval_s")
+        if self.auth not in ("token", "none"):
+            raise InvalidArgument("must be token or none", field="auth")
+        if bool(self.tls_cert) != bool(self.tls_key):
+            raise InvalidArgument("tls_cert and tls_key go together", field="tls_cert")
+        if self.tls_client_ca and not self.tls_cert:
+            raise InvalidArgument("mutual TLS needs the server's own tls_cert",
+                                  field="tls_client_ca")
+        for name in ("rate_limit_per_s", "retention_days", "retention_interval_s",
+                     "delta_poll_s", "compact_after_s"):
+            if getattr(self, name) < 0:
+                raise InvalidArgument("must not be negative", field=name)
         if self.followup_backend not in ("duckdb",):
             raise InvalidArgument("unknown backend (duckdb)", field="followup_backend")
         return self

@@ -18,6 +18,7 @@ import argparse
 import asyncio
 import json
 import multiprocessing as mp
+import os
 import sys
 import time
 from pathlib import Path
@@ -30,6 +31,19 @@ from screening.pb import screening_pb2_grpc as pb_grpc
 
 PERCENTILES = (50, 90, 99, 99.9)
 _CHANNEL_OPTIONS = [("grpc.use_local_subchannel_pool", 1)]
+# TLS and the client credential come from $SCREENING_CA_CERT and $SCREENING_TOKEN (the
+# server wants both unless it runs with SCREENING_AUTH=none on loopback). The token goes
+# as plain metadata: a call-credentials plugin would cost the generator a thread per call.
+_TOKEN = os.environ.get("SCREENING_TOKEN", "")
+_METADATA = (("authorization", f"Bearer {_TOKEN}"),) if _TOKEN else None
+
+
+def _channel(target: str) -> grpc.aio.Channel:
+    ca = os.environ.get("SCREENING_CA_CERT", "")
+    if not ca:
+        return grpc.aio.insecure_channel(target, options=_CHANNEL_OPTIONS)
+    return grpc.aio.secure_channel(target, grpc.ssl_channel_credentials(Path(ca).read_bytes()),
+                                   options=_CHANNEL_OPTIONS)
 
 
 def load_passengers(path: Path, limit: int = 100_000) -> list[pb.Passenger]:
@@ -64,7 +78,7 @@ def summarise(latencies_s: list[float], count: int, errors: int, elapsed: float)
 
 async def _check_worker(target: str, passengers: list, offset: int, stop_at: float,
                         schedule: asyncio.Queue | None, lat: list, errs: list) -> None:
-    async with grpc.aio.insecure_channel(target, options=_CHANNEL_OPTIONS) as channel:
+    async with _channel(target) as channel:
         stub = pb_grpc.ScreeningStub(channel)
         i = offset
         while True:
@@ -79,7 +93,8 @@ async def _check_worker(target: str, passengers: list, offset: int, stop_at: flo
             p = passengers[i % len(passengers)]
             i += 7919  # stride through the pool so callers do not move in step
             try:
-                await stub.CheckPassenger(pb.CheckPassengerRequest(passenger=p), timeout=30)
+                await stub.CheckPassenger(pb.CheckPassengerRequest(passenger=p), timeout=30,
+                                         metadata=_METADATA)
                 lat.append(time.perf_counter() - due)
             except grpc.aio.AioRpcError:
                 errs.append(1)
@@ -121,7 +136,7 @@ async def run_check(target: str, passengers: list, concurrency: int, duration: f
 
 async def _centre(target: str, passengers: list, size: int, batch: int, stop_at: float,
                   seed: int, per_manifest: list, per_passenger: list, errs: list) -> None:
-    async with grpc.aio.insecure_channel(target, options=_CHANNEL_OPTIONS) as channel:
+    async with _channel(target) as channel:
         stub = pb_grpc.ScreeningStub(channel)
         m = 0
         while time.perf_counter() < stop_at:
@@ -146,7 +161,7 @@ async def _centre(target: str, passengers: list, size: int, batch: int, stop_at:
 
             t0 = time.perf_counter()
             try:
-                async for resp in stub.ScreenManifest(requests(), timeout=300):
+                async for resp in stub.ScreenManifest(requests(), timeout=300, metadata=_METADATA):
                     kind = resp.WhichOneof("item")
                     done = (list(resp.results.results) if kind == "results"
                             else [resp.result] if kind == "result" else [])

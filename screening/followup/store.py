@@ -261,6 +261,21 @@ class DuckDBHitStore:
             except duckdb.Error as exc:
                 raise DataError(str(exc).splitlines()[0], sql=sql) from exc
 
+    def purge_before(self, cutoff: datetime, *, dry_run: bool = False) -> list[str]:
+        """Retention: delete items (and their history) created before `cutoff` (naive
+        UTC); returns their ids. Positions are never reused, so readers resume safely."""
+        with self._lock:
+            ids = [r[0] for r in self._con.execute(
+                "SELECT id FROM hits WHERE created_at < ? ORDER BY position", [cutoff]
+            ).fetchall()]
+            if ids and not dry_run:
+                self._con.execute("BEGIN")
+                self._con.execute("DELETE FROM hit_history WHERE hit_id IN (SELECT id FROM "
+                                  "hits WHERE created_at < ?)", [cutoff])
+                self._con.execute("DELETE FROM hits WHERE created_at < ?", [cutoff])
+                self._con.execute("COMMIT")
+        return ids
+
     def close(self) -> None:
         with self._lock:
             self._con.close()

@@ -123,3 +123,25 @@ def item_to_pb(item: FollowUpItem) -> pb.FollowUpItem:
 
 def decision_name(value: int) -> str:
     return Decision(value).name if value in Decision._value2member_map_ else "ERROR"
+
+
+_CHANGE_KINDS = {pb.NOMINAL: "nominal", pb.TRAVEL_DOCUMENT: "document",
+                 pb.RECORD_KIND_UNSPECIFIED: "nominal"}
+
+
+def change_from_pb(msg: pb.WatchlistChange, n: int):
+    """One streamed watchlist change; the record travels as JSON (the loader's shape)."""
+    import json
+
+    from screening.errors import InvalidArgument
+    from screening.live.changes import change_from_dict
+
+    where = f"change {n}: "
+    try:
+        record = json.loads(msg.record_json) if msg.record_json else None
+    except ValueError as exc:
+        raise InvalidArgument(f"{where}record_json is not JSON: {exc}",
+                              field="record_json") from exc
+    op = pb.WatchlistChange.Op.Name(msg.op).lower() if msg.op else ""
+    return change_from_dict({"op": op, "kind": _CHANGE_KINDS.get(msg.kind, ""),
+                             "record_id": msg.record_id, "record": record}, where=where)

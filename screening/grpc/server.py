@@ -17,6 +17,7 @@ from screening.followup import HitStore
 from screening.grpc.servicers import FollowUpServicer, ScreeningServicer, WatchlistsServicer
 from screening.pb import screening_pb2 as pb
 from screening.pb import screening_pb2_grpc as pb_grpc
+from screening.security import transport
 from screening.service import ScreeningService
 from screening.settings import Settings
 
@@ -66,6 +67,7 @@ def start_server(settings: Settings, *, store: HitStore | None = None,
     """Bind, start answering health checks (NOT_SERVING), load and warm the snapshot,
     then report SERVING. Returns once serving. Worker processes pass the parent's
     `store` and `reuse_port` so that several processes share one port."""
+    transport.check_exposure(settings)
     service = ScreeningService(settings, store)
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=settings.grpc_threads,
@@ -75,6 +77,7 @@ def start_server(settings: Settings, *, store: HitStore | None = None,
             ("grpc.max_send_message_length", settings.max_message_bytes),
             ("grpc.so_reuseport", 1 if reuse_port else 0),
         ],
+        interceptors=transport.interceptors(settings, service),
     )
     pb_grpc.add_ScreeningServicer_to_server(ScreeningServicer(service), server)
     pb_grpc.add_FollowUpServicer_to_server(FollowUpServicer(service), server)
@@ -84,7 +87,10 @@ def start_server(settings: Settings, *, store: HitStore | None = None,
     reflection.enable_server_reflection(
         (*SERVICE_NAMES, health_pb2.DESCRIPTOR.services_by_name["Health"].full_name,
          reflection.SERVICE_NAME), server)
-    port = server.add_insecure_port(f"{settings.host}:{settings.port}")
+    address = f"{settings.host}:{settings.port}"
+    credentials = transport.server_credentials(settings)
+    port = (server.add_secure_port(address, credentials) if credentials is not None
+            else server.add_insecure_port(address))
     if port == 0:
         raise OSError(f"cannot bind {settings.host}:{settings.port}")
     running = RunningServer(server, service, health_servicer, port)
@@ -100,6 +106,13 @@ def start_server(settings: Settings, *, store: HitStore | None = None,
     running.set_serving(True)
     if settings.reload_interval_s:
         running.watch_for_new_versions(settings.reload_interval_s)
+    if settings.delta_poll_s:
+        service.live.watch(settings.delta_poll_s, running._stopping)
+    if settings.retention_interval_s and store is None:  # this process owns the store
+        from screening.audit.retention import purge_periodically
+
+        purge_periodically(service.store, settings.audit_path, settings.retention_days,
+                           settings.retention_interval_s, running._stopping)
     log.info("SERVING on %s:%d, snapshot %s ready in %.1f s", settings.host, port,
              snapshot.version, time.perf_counter() - t0)
     return running

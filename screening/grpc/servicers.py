@@ -15,8 +15,11 @@ from screening.service import ScreeningService
 
 
 def requester_of(context: grpc.ServicerContext) -> str:
-    """Who is asking: the `x-client-id` metadata when given, else the peer address.
-    ([6/6] replaces this with authenticated identities.)"""
+    """Who is asking: the authenticated client (set by the trust interceptor); in loopback
+    development mode without credentials, the `x-client-id` metadata or the peer address."""
+    identity = getattr(context, "identity", None)
+    if identity is not None:
+        return identity.client_id
     for key, value in context.invocation_metadata() or ():
         if key == "x-client-id" and value:
             return str(value)[:128]
@@ -130,3 +133,11 @@ class WatchlistsServicer(pb_grpc.WatchlistsServicer):
             lists=[pb.ListCount(list=c["list"], kind=kinds[c["kind"]], records=c["records"])
                    for c in meta["lists"]],
         )
+
+    @handles_errors
+    def ApplyChanges(self, request_iterator: Iterator[pb.WatchlistChange],
+                     context) -> pb.ApplyChangesResponse:
+        changes = [convert.change_from_pb(c, n) for n, c in enumerate(request_iterator, 1)]
+        applied = self.service.apply_changes(changes)
+        return pb.ApplyChangesResponse(added=applied.added, updated=applied.updated,
+                                       cancelled=applied.cancelled, version=applied.version)

@@ -324,6 +324,40 @@ class StreamHitsRequest(_message.Message):
     follow: bool
     def __init__(self, after_position: _Optional[int] = ..., follow: _Optional[bool] = ...) -> None: ...
 
+class WatchlistChange(_message.Message):
+    __slots__ = ("op", "kind", "record_id", "record_json")
+    class Op(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+        __slots__ = ()
+        OP_UNSPECIFIED: _ClassVar[WatchlistChange.Op]
+        ADD: _ClassVar[WatchlistChange.Op]
+        UPDATE: _ClassVar[WatchlistChange.Op]
+        CANCEL: _ClassVar[WatchlistChange.Op]
+    OP_UNSPECIFIED: WatchlistChange.Op
+    ADD: WatchlistChange.Op
+    UPDATE: WatchlistChange.Op
+    CANCEL: WatchlistChange.Op
+    OP_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    RECORD_ID_FIELD_NUMBER: _ClassVar[int]
+    RECORD_JSON_FIELD_NUMBER: _ClassVar[int]
+    op: WatchlistChange.Op
+    kind: RecordKind
+    record_id: str
+    record_json: str
+    def __init__(self, op: _Optional[_Union[WatchlistChange.Op, str]] = ..., kind: _Optional[_Union[RecordKind, str]] = ..., record_id: _Optional[str] = ..., record_json: _Optional[str] = ...) -> None: ...
+
+class ApplyChangesResponse(_message.Message):
+    __slots__ = ("added", "updated", "cancelled", "version")
+    ADDED_FIELD_NUMBER: _ClassVar[int]
+    UPDATED_FIELD_NUMBER: _ClassVar[int]
+    CANCELLED_FIELD_NUMBER: _ClassVar[int]
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    added: int
+    updated: int
+    cancelled: int
+    version: str
+    def __init__(self, added: _Optional[int] = ..., updated: _Optional[int] = ..., cancelled: _Optional[int] = ..., version: _Optional[str] = ...) -> None: ...
+
 class GetStatusRequest(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...

@@ -376,6 +376,11 @@ class WatchlistsStub:
                 request_serializer=screening_dot_v1_dot_screening__pb2.GetStatusRequest.SerializeToString,
                 response_deserializer=screening_dot_v1_dot_screening__pb2.WatchlistStatus.FromString,
                 _registered_method=True)
+        self.ApplyChanges = channel.stream_unary(
+                '/screening.v1.Watchlists/ApplyChanges',
+                request_serializer=screening_dot_v1_dot_screening__pb2.WatchlistChange.SerializeToString,
+                response_deserializer=screening_dot_v1_dot_screening__pb2.ApplyChangesResponse.FromString,
+                _registered_method=True)
 
 
 class WatchlistsServicer:
@@ -391,6 +396,15 @@ class WatchlistsServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ApplyChanges(self, request_iterator, context):
+        """Add, update or cancel records while serving (admin only). A cancelled record stops
+        matching within a second, without a full rebuild; the reply comes once every change
+        of the stream is live.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_WatchlistsServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -398,6 +412,11 @@ def add_WatchlistsServicer_to_server(servicer, server):
                     servicer.GetStatus,
                     request_deserializer=screening_dot_v1_dot_screening__pb2.GetStatusRequest.FromString,
                     response_serializer=screening_dot_v1_dot_screening__pb2.WatchlistStatus.SerializeToString,
+            ),
+            'ApplyChanges': grpc.stream_unary_rpc_method_handler(
+                    servicer.ApplyChanges,
+                    request_deserializer=screening_dot_v1_dot_screening__pb2.WatchlistChange.FromString,
+                    response_serializer=screening_dot_v1_dot_screening__pb2.ApplyChangesResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -431,6 +450,33 @@ class Watchlists:
             '/screening.v1.Watchlists/GetStatus',
             screening_dot_v1_dot_screening__pb2.GetStatusRequest.SerializeToString,
             screening_dot_v1_dot_screening__pb2.WatchlistStatus.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ApplyChanges(request_iterator,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.stream_unary(
+            request_iterator,
+            target,
+            '/screening.v1.Watchlists/ApplyChanges',
+            screening_dot_v1_dot_screening__pb2.WatchlistChange.SerializeToString,
+            screening_dot_v1_dot_screening__pb2.ApplyChangesResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from screening.client import Client
-from screening.settings import Settings
+from tests import trust
 from tests.fixtures import build_fixture_data
 
 
@@ -19,10 +18,13 @@ def data_dir(tmp_path_factory) -> Path:
 
 
 def start(data_dir: Path, **overrides):
+    """A real server over TLS that wants client credentials (tests.trust issues them)."""
     from screening.grpc.server import start_server
 
-    settings = Settings(data_dir=data_dir, port=0, **overrides).validate()
-    return start_server(settings)
+    settings = trust.settings_for(data_dir, **overrides)
+    running = start_server(settings)
+    trust.register(running.port, settings)
+    return running
 
 
 @pytest.fixture(scope="module")
@@ -34,5 +36,6 @@ def server(data_dir):
 
 @pytest.fixture()
 def client(server):
-    with Client(f"127.0.0.1:{server.port}", client_id="test-partner") as c:
+    # a centre: sees full match details (a partner sees only decisions, see test_trust)
+    with trust.connect(server.port, "test-centre") as c:
         yield c

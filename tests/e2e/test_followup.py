@@ -9,11 +9,12 @@ import threading
 import grpc
 import pytest
 
-from screening.client import Client, result_dict
+from screening.client import result_dict
 from screening.domain import Flight, Passenger, TravelDocument
 from screening.pb import screening_pb2 as pb
 from tests.e2e.conftest import start
 from tests.fixtures import build_fixture_data
+from tests.trust import connect
 
 FLIGHT = Flight(carrier="LH", flight_number="LH400", departure_airport="FRA",
                 arrival_airport="JFK", manifest_id="LH400-2026-11-23")
@@ -34,12 +35,12 @@ def fresh_data(tmp_path):
 
 
 def screen(port: int, client_id: str = "centre-1") -> list[dict]:
-    with Client(f"127.0.0.1:{port}", client_id=client_id) as c:
+    with connect(port, client_id) as c:
         return [result_dict(r) for r in c.screen_all(FLIGHT, MANIFEST, batch=2)[0]]
 
 
 def queue(port: int) -> list[pb.FollowUpItem]:
-    with Client(f"127.0.0.1:{port}") as c:
+    with connect(port, "operator") as c:
         return c.list_hits()
 
 
@@ -74,7 +75,7 @@ def test_item_carries_passenger_flight_match_and_requester(server):
     first = screen(server.port, client_id="centre-details")
     hit_ref = next(r for r in first if r["ref"] == "3C")
     item_id = hit_ref["hits"][0]["follow_up_id"]
-    with Client(f"127.0.0.1:{server.port}") as c:
+    with connect(server.port, "operator") as c:
         item = c.followup.GetHit(pb.GetHitRequest(id=item_id), timeout=5)
     assert item.passenger.ref == "3C" and item.passenger.document.number == "X1234567"
     assert item.flight.flight_number == "LH400" and item.flight.arrival_airport == "JFK"
@@ -84,31 +85,35 @@ def test_item_carries_passenger_flight_match_and_requester(server):
 
 
 def test_workflow_and_history(server):
-    with Client(f"127.0.0.1:{server.port}") as c:
-        out = result_dict(c.check(Passenger(surname="Q", document=TravelDocument(
+    # the author of each change is the authenticated operator, whatever `by` says
+    with connect(server.port, "centre-wf") as centre:
+        out = result_dict(centre.check(Passenger(surname="Q", document=TravelDocument(
             number="998877665", issuing_country="USA"))))
-        item_id = out["hits"][0]["follow_up_id"]
-        upd = c.followup.UpdateHit
+    item_id = out["hits"][0]["follow_up_id"]
+    with connect(server.port, "operator-1") as op1, connect(server.port, "operator-2") as op2:
         with pytest.raises(grpc.RpcError) as err:
-            upd(pb.UpdateHitRequest(id=item_id, status=pb.CONFIRMED, by="op1"), timeout=5)
+            op1.followup.UpdateHit(pb.UpdateHitRequest(id=item_id, status=pb.CONFIRMED),
+                                   timeout=5)
         assert err.value.code() == grpc.StatusCode.FAILED_PRECONDITION
-        upd(pb.UpdateHitRequest(id=item_id, status=pb.ACKNOWLEDGED, by="op1",
-                                note="looking"), timeout=5)
-        item = upd(pb.UpdateHitRequest(id=item_id, status=pb.FALSE_POSITIVE, by="op2",
-                                       note="different person"), timeout=5)
-        assert item.status == pb.FALSE_POSITIVE and item.updated_by == "op2"
+        op1.followup.UpdateHit(pb.UpdateHitRequest(id=item_id, status=pb.ACKNOWLEDGED,
+                                                   note="looking", by="spoofed"), timeout=5)
+        item = op2.followup.UpdateHit(pb.UpdateHitRequest(
+            id=item_id, status=pb.FALSE_POSITIVE, note="different person"), timeout=5)
+        assert item.status == pb.FALSE_POSITIVE and item.updated_by == "operator-2"
         assert [(h.from_status, h.to_status, h.by) for h in item.history] == [
-            (pb.NEW, pb.ACKNOWLEDGED, "op1"), (pb.ACKNOWLEDGED, pb.FALSE_POSITIVE, "op2")]
+            (pb.NEW, pb.ACKNOWLEDGED, "operator-1"),
+            (pb.ACKNOWLEDGED, pb.FALSE_POSITIVE, "operator-2")]
         with pytest.raises(grpc.RpcError) as err:
-            upd(pb.UpdateHitRequest(id=item_id, status=pb.ACTION_TAKEN, by="op3"), timeout=5)
+            op1.followup.UpdateHit(pb.UpdateHitRequest(id=item_id, status=pb.ACTION_TAKEN),
+                                   timeout=5)
         assert err.value.code() == grpc.StatusCode.FAILED_PRECONDITION
         with pytest.raises(grpc.RpcError) as err:
-            c.followup.GetHit(pb.GetHitRequest(id="nope"), timeout=5)
+            op1.followup.GetHit(pb.GetHitRequest(id="nope"), timeout=5)
         assert err.value.code() == grpc.StatusCode.NOT_FOUND
 
 
 def test_stream_hits_resumes_from_a_position(server):
-    with Client(f"127.0.0.1:{server.port}") as c:
+    with connect(server.port, "operator") as c:
         screen(server.port, client_id="centre-stream")
         existing = c.list_hits()
         assert len(existing) >= 2
@@ -125,8 +130,9 @@ def test_stream_hits_resumes_from_a_position(server):
         got = []
         reader = threading.Thread(target=lambda: got.append(next(stream)))
         reader.start()
-        c.check(Passenger(surname="NEW", document=TravelDocument(number="Z00000042",
-                                                                 issuing_country="ESP")))
+        with connect(server.port, "centre-stream") as centre:
+            centre.check(Passenger(surname="NEW", document=TravelDocument(
+                number="Z00000042", issuing_country="ESP")))
         reader.join(timeout=15)
         stream.cancel()
         assert got and got[0].position > last and got[0].match.record_id == "D-42"
@@ -152,7 +158,7 @@ def test_server_swaps_in_a_newer_version_while_serving(fresh_data):
 
     server = start(fresh_data, reload_interval_s=0.2)
     try:
-        with Client(f"127.0.0.1:{server.port}") as c:
+        with connect(server.port, "centre-swap") as c:
             before = c.watchlists.GetStatus(pb.GetStatusRequest(), timeout=5).version
             extra = write_jsonl(fresh_data / "more.jsonl", DOCUMENTS + [
                 {"record_id": "D-NEW", "number": "NEW00001", "issuing_country": "GBR",

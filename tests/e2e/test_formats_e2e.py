@@ -4,19 +4,22 @@ real PAXLST manifests screened through the server, CUSRES written and read back,
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from screening.client import Client, result_dict
+from screening.client import result_dict
 from screening.domain import Passenger, TravelDocument
 from screening.formats.cusres import parse_cusres
 from screening.formats.paxlst import parse_paxlst
 from screening.passenger_io import read_manifest_file
+from tests import trust
 from tests.e2e.conftest import start
 from tests.fixtures import write_jsonl
+from tests.trust import connect
 
 PAXLST_COUNTS = {"gtas_Test1.txt": 8, "gtas_Test3.txt": 260, "gtas_airline2.edi": 10,
                  "gtas_apisMessage.txt": 2, "gtas_multiple_flight_leg_apis.txt": 2}
@@ -25,8 +28,14 @@ SPECIMEN_TD3 = ("P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\n"
 
 
 def cli(*args: str) -> subprocess.CompletedProcess:
+    """Run the command line; against a test server, with a centre's credential over TLS."""
+    env = dict(os.environ)
+    if "--server" in args:
+        port = int(args[args.index("--server") + 1].rsplit(":", 1)[1])
+        env.update(SCREENING_TOKEN=trust.kit(port).token("centre-cli"),
+                   SCREENING_CA_CERT=str(trust.tls().ca_cert))
     return subprocess.run([sys.executable, "-m", "screening", *args], capture_output=True,
-                          text=True, timeout=300, check=False)
+                          text=True, timeout=300, check=False, env=env)
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +62,7 @@ def lists_server(shared_data, tmp_path_factory):
 
 @pytest.fixture()
 def lists_client(lists_server):
-    with Client(f"127.0.0.1:{lists_server.port}", client_id="centre-e2e") as c:
+    with connect(lists_server.port, "centre-e2e") as c:
         yield c
 
 

@@ -6,18 +6,21 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from screening.client import Client, result_dict
+from screening.client import result_dict
 from screening.domain import Flight, Passenger, TravelDocument
 from screening.grpc.workers import Cluster
-from screening.settings import Settings
+from tests import trust
 from tests.fixtures import build_fixture_data
+from tests.trust import connect
 
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory):
     data = tmp_path_factory.mktemp("cluster")
     build_fixture_data(data)
-    c = Cluster(Settings(data_dir=data, port=0).validate(), workers=2)
+    settings = trust.settings_for(data)
+    c = Cluster(settings, workers=2)
+    trust.register(c.port, settings)
     yield c
     c.stop(grace=1)
 
@@ -36,7 +39,7 @@ def manifest(i: int) -> tuple[Flight, list[Passenger]]:
 def send(port: int, i: int) -> list[dict]:
     # a new channel per call: SO_REUSEPORT spreads connections, not calls
     flight, passengers = manifest(i)
-    with Client(f"127.0.0.1:{port}", client_id="centre") as c:
+    with connect(port, "centre") as c:
         return [result_dict(r) for r in c.screen_all(flight, passengers)[0]]
 
 
@@ -51,7 +54,7 @@ def test_every_hit_is_queued_exactly_once_across_workers(cluster):
         ids_by_manifest.setdefault(i, set()).update(ids)
     # re-sends returned the same items
     assert all(len(ids) == 2 for ids in ids_by_manifest.values())
-    with Client(f"127.0.0.1:{cluster.port}") as c:
+    with connect(cluster.port, "operator") as c:
         items = c.list_hits()
     assert len(items) == 40
     assert {i.id for i in items} == set().union(*ids_by_manifest.values())
@@ -63,7 +66,7 @@ def test_follow_up_errors_cross_the_process_boundary(cluster):
 
     from screening.pb import screening_pb2 as pb
 
-    with Client(f"127.0.0.1:{cluster.port}") as c:
+    with connect(cluster.port, "operator") as c:
         with pytest.raises(grpc.RpcError) as err:
             c.followup.GetHit(pb.GetHitRequest(id="missing"), timeout=5)
         assert err.value.code() == grpc.StatusCode.NOT_FOUND
