@@ -1,0 +1,112 @@
+"""Name-kernel cost per passenger against the quality benchmark's list of 1,000,000 synthetic
+persons plus the real OFAC/UN individuals (pytest-benchmark, outside the default test run):
+
+    .venv/bin/python -m bench.quality --persons 1000000      # builds the list once (cached)
+    .venv/bin/python -m pytest bench/kernels/test_names_1m_bench.py --benchmark-only
+
+Each benchmark handles one batch of BATCH passengers (listed names with one typo, listed names
+reordered, and unlisted names from the same pools); divide by BATCH for the cost per passenger.
+Steps: normalise + blocking keys (`_prepare`), candidate gathering (kernel), scoring of the
+gathered candidates (kernel), and the whole `search`.
+"""
+
+from __future__ import annotations
+
+import glob
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from indexes import name_index as N
+from indexes.kernels.names import _gather_candidates_kernel, _score_pairs_kernel
+from indexes.snapshot import open_snapshot
+
+ROOT = Path(__file__).resolve().parents[2]
+BATCH = 500
+MIN_SCORE = 0.75
+MAX_CANDIDATES = 256
+
+
+def _snapshot_dir() -> Path | None:
+    found = sorted(glob.glob(str(ROOT / "bench/data/quality/p1000000-*/snapshot")))
+    return Path(found[0]) if found else None
+
+
+@pytest.fixture(scope="module")
+def setup():
+    directory = _snapshot_dir()
+    if directory is None:
+        pytest.skip("no 1M-person list: run `python -m bench.quality --persons 1000000` first")
+    snap = open_snapshot(directory)
+    snap.warmup()
+    index = snap.name_index
+    displays = snap.names.column("display").to_pylist()
+    rnd = random.Random(5)
+    queries = []
+    for k in range(BATCH):
+        tokens = rnd.choice(displays).replace(",", " ").split()
+        if k % 3 == 0 and tokens:  # a typo
+            i = rnd.randrange(len(tokens))
+            t = tokens[i]
+            j = rnd.randrange(len(t))
+            tokens[i] = t[:j] + "X" + t[j + 1:]
+        elif k % 3 == 1:  # reordered
+            rnd.shuffle(tokens)
+        else:  # an unlisted combination from the same pools
+            other = rnd.choice(displays).replace(",", " ").split()
+            tokens = tokens[:1] + other[1:]
+        queries.append(" ".join(tokens))
+    print(f"\nlist: {snap.meta['nominal_records']:,} records, {len(index):,} names")
+    return index, queries
+
+
+def _gather(index: N.NameIndex, prep: N._Prepared):
+    a = index._a
+    return _gather_candidates_kernel(
+        prep.sq_tok_offsets, prep.tok_key_offsets, prep.qt.weight, prep.q_miss, prep.q_len,
+        prep.q_prefix, prep.lo, prep.hi, a["key_tokens"], a["token_df"], a["token_weight"],
+        a["token_offsets"], a["entry_tok_offsets"], a["entry_tokens"], a["tok_entry_offsets"],
+        a["tok_entries"], len(a["entry_name"]), MIN_SCORE, MAX_CANDIDATES, N.COMMON_DF)
+
+
+def test_prepare_per_batch(benchmark, setup) -> None:
+    index, queries = setup
+    index._variants.clear()  # normalisation is cached per distinct name: measure it cold
+    prep = benchmark(lambda: (index._variants.clear(), index._prepare(queries))[1])
+    assert prep is not None and len(prep.sq_query) >= BATCH
+
+
+def test_gather_candidates_per_batch(benchmark, setup) -> None:
+    index, queries = setup
+    prep = index._prepare(queries)
+    offsets, cands = benchmark(_gather, index, prep)
+    benchmark.extra_info["candidates_per_passenger"] = round(len(cands) / BATCH, 1)
+    assert len(cands) > 0
+
+
+def test_score_candidates_per_batch(benchmark, setup) -> None:
+    index, queries = setup
+    a = index._a
+    prep = index._prepare(queries)
+    offsets, cands = _gather(index, prep)
+    pair_sq = np.repeat(np.arange(len(prep.sq_tokens), dtype=np.int64), np.diff(offsets))
+
+    def score():
+        return _score_pairs_kernel(
+            pair_sq, cands, prep.qt.chars, prep.qt.offsets, prep.sq_tok_offsets,
+            prep.qt.weight, prep.q_miss, prep.q_fuzzy, prep.qt.phon, prep.qt.plen,
+            prep.q_prefix, a["token_chars"], a["token_offsets"], a["token_weight"],
+            a["token_phon"], a["token_plen"], a["entry_tok_offsets"], a["entry_tokens"],
+            prep.q_tok, a["variant_pairs"])
+
+    scores = benchmark(score)[0]
+    benchmark.extra_info["pairs_per_passenger"] = round(len(cands) / BATCH, 1)
+    assert (scores >= 0).all()
+
+
+def test_search_per_batch(benchmark, setup) -> None:
+    index, queries = setup
+    results = benchmark(index.search, queries, min_score=MIN_SCORE)
+    assert sum(1 for r in results if r) >= BATCH // 2
