@@ -66,7 +66,7 @@ def flight_from_json(d: dict) -> Flight:
                   departure_airport=d.get("departure_airport", ""),
                   arrival_airport=d.get("arrival_airport", ""),
                   departure_time=ts("departure_time"), arrival_time=ts("arrival_time"),
-                  manifest_id=d.get("manifest_id", ""))
+                  manifest_id=d.get("manifest_id", ""), route=tuple(d.get("route", ())))
 
 
 class Client:
