@@ -84,7 +84,7 @@ class OutboxPublisher:
                 # while down and flush them later, out of our control.
                 nc = await nats.connect(
                     self.settings.nats_url, allow_reconnect=False, connect_timeout=1,
-                    error_cb=_quiet, disconnected_cb=_quiet_event, closed_cb=_quiet_event)
+                    error_cb=_quiet, disconnected_cb=self._lost, closed_cb=self._lost)
                 js = nc.jetstream(timeout=self.settings.nats_publish_timeout_s)
                 await ensure_stream(js, self.settings)
                 self.connected.set()
@@ -105,6 +105,9 @@ class OutboxPublisher:
                     except Exception:  # noqa: BLE001 - already broken
                         pass
             await asyncio.to_thread(self._stop.wait, self.settings.nats_retry_interval_s)
+
+    async def _lost(self) -> None:
+        self.connected.clear()
 
     async def _drain(self, js) -> None:
         """Publish outbox rows in order until stopped; raise on any NATS error."""
@@ -128,10 +131,6 @@ class OutboxPublisher:
 
 async def _quiet(exc: Exception) -> None:
     log.debug("nats: %s", exc)
-
-
-async def _quiet_event() -> None:
-    log.debug("nats: connection event")
 
 
 class NatsHitStore(DuckDBHitStore):

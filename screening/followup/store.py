@@ -78,7 +78,7 @@ CREATE TABLE IF NOT EXISTS hit_history (
 ALTER TABLE hits ADD COLUMN IF NOT EXISTS priority INTEGER DEFAULT 3;
 ALTER TABLE hits ADD COLUMN IF NOT EXISTS priority_reason VARCHAR DEFAULT '';
 ALTER TABLE hits ADD COLUMN IF NOT EXISTS recipients JSON DEFAULT '[]';
-ALTER TABLE hits ADD COLUMN IF NOT EXISTS recipient_ids VARCHAR[] DEFAULT [];
+ALTER TABLE hits ADD COLUMN IF NOT EXISTS recipient_ids VARCHAR[];
 ALTER TABLE hits ADD COLUMN IF NOT EXISTS acknowledged_at TIMESTAMP;
 ALTER TABLE hits ADD COLUMN IF NOT EXISTS category VARCHAR DEFAULT '';
 ALTER TABLE hits ADD COLUMN IF NOT EXISTS route VARCHAR DEFAULT '';
@@ -175,6 +175,9 @@ class DuckDBHitStore:
         try:
             self._con = duckdb.connect(str(self.path))
             self._con.execute(_SCHEMA)
+            # Keep schema changes out of the write-ahead log: replaying some DDL after a
+            # kill -9 needs DuckDB extensions it would try to download.
+            self._con.execute("CHECKPOINT")
         except duckdb.Error as exc:
             raise DataError(f"cannot open hit store {self.path}: {exc}") from exc
         self._lock = threading.Lock()

@@ -43,8 +43,18 @@ def hits_of(results) -> dict[tuple[str, str], str]:
     return {(r.ref, m.record_id): m.follow_up_id for r in results for m in r.matches}
 
 
-def read_all(settings: Settings, durable: str, **kwargs) -> list[Delivered]:
-    return fetch_hits_sync(settings, durable, idle_s=kwargs.pop("idle_s", 0.5), **kwargs)
+def read_all(settings: Settings, durable: str, *, expect: int | None = None,
+             timeout: float = 20.0, **kwargs) -> list[Delivered]:
+    """Everything the durable consumer receives (acknowledged). With `expect`, keep
+    reading until that many arrived or `timeout` passed (a loaded machine may be slow),
+    then once more to catch any extra."""
+    got = fetch_hits_sync(settings, durable, idle_s=0.5, **kwargs)
+    deadline = time.monotonic() + timeout
+    while expect is not None and len(got) < expect and time.monotonic() < deadline:
+        got += fetch_hits_sync(settings, durable, idle_s=0.5, **kwargs)
+    if expect is not None and kwargs.get("ack", True):
+        got += fetch_hits_sync(settings, durable, idle_s=0.2, **kwargs)
+    return got
 
 
 def wait_until(predicate, timeout: float = 20.0, interval: float = 0.05) -> None:
@@ -77,12 +87,15 @@ class ServerProcess:
         from screening.grpc.workers import settings_to_env
 
         env = {**os.environ, **settings_to_env(self.settings.with_overrides(port=self.port))}
-        self.proc = subprocess.Popen([sys.executable, "-m", "screening", "serve"], env=env,
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.log = Path(self.settings.data_dir) / "server.log"
+        with open(self.log, "ab") as log:
+            self.proc = subprocess.Popen([sys.executable, "-m", "screening", "serve"], env=env,
+                                         stdout=subprocess.DEVNULL, stderr=log)
         with Client(self.target) as c:
             wait_until(lambda: c.is_serving() or self.proc.poll() is not None, timeout)
         if self.proc.poll() is not None:
-            raise RuntimeError(f"server exited with code {self.proc.returncode}")
+            tail = self.log.read_text(errors="replace")[-2000:]
+            raise RuntimeError(f"server exited with code {self.proc.returncode}:\n{tail}")
         return self
 
     def kill(self) -> None:

@@ -62,15 +62,15 @@ def test_each_recipient_receives_each_hit_once(data, nats_server):
         reported = hits_of(screen(server.port, 0))
         assert len(reported) == 5
         wait_until(lambda: drained(server))
-        ops = read_all(settings, "ops", recipient="ops")
+        ops = read_all(settings, "ops", recipient="ops", expect=5)
         # one message per hit, on the recipient's subject, carrying the whole item
         assert sorted(d.item["id"] for d in ops) == sorted(reported.values())
         assert {d.subject for d in ops} == {"screening.hits.ops.p4"}
         assert all(d.msg_id == f"{d.item['idempotency_key']}.ops" for d in ops)
         assert ops[0].item["flight"]["flight_number"] == "IB6000"
         assert {r["id"] for r in ops[0].item["recipients"]} == {"ncb-ESP", "ncb-USA", "ops"}
-        assert len(read_all(settings, "esp", recipient="ncb-ESP")) == 5
-        assert len(read_all(settings, "usa", recipient="ncb-USA")) == 5
+        assert len(read_all(settings, "esp", recipient="ncb-ESP", expect=5)) == 5
+        assert len(read_all(settings, "usa", recipient="ncb-USA", expect=5)) == 5
         assert read_all(settings, "fra", recipient="ncb-FRA") == []
 
         # the partner re-sends the manifest: same items, nothing new on the stream
@@ -88,10 +88,10 @@ def test_each_recipient_receives_each_hit_once(data, nats_server):
                                           given_names="MUHAMMAD YUSUF",
                                           date_of_birth="1970-05-12")])
         wait_until(lambda: drained(server))
-        urgent = read_all(settings, "urgent", max_priority=1)
+        urgent = read_all(settings, "urgent", max_priority=1, expect=3)
         assert sorted(d.subject for d in urgent) == [
             "screening.hits.ncb-FRA.p1", "screening.hits.ncb-USA.p1", "screening.hits.ops.p1"]
-        assert len(read_all(settings, "ops", recipient="ops")) == 1
+        assert len(read_all(settings, "ops", recipient="ops", expect=1)) == 1
     finally:
         server.stop(grace=1)
 
@@ -114,7 +114,7 @@ def test_a_republished_hit_is_dropped_by_its_message_id(data, nats_server):
     server = start(data, **overrides)
     try:
         wait_until(lambda: drained(server))
-        ops = read_all(settings, "ops", recipient="ops")
+        ops = read_all(settings, "ops", recipient="ops", expect=len(ids))
         assert sorted(d.item["id"] for d in ops) == sorted(ids)  # once each
         assert server.service.store.outbox_size() == 0
     finally:
@@ -138,7 +138,7 @@ def test_slow_consumer_does_not_slow_screening(data, nats_server):
         # screening and publishing went on: 80 new hits, 3 recipients each
         assert server.service.store.publisher.published == (5 + 80) * 3
         assert elapsed < 10, f"160 passengers took {elapsed:.1f} s"
-        assert len(read_all(settings, "ops", recipient="ops")) == 85
+        assert len(read_all(settings, "ops", recipient="ops", expect=85)) == 85
     finally:
         server.stop(grace=1)
 
@@ -170,7 +170,7 @@ def test_nats_outage_holds_hits_and_drains_in_order(data, nats_server):
         # the server keeps answering; hits wait in the outbox
         wait_until(lambda: len(sent) >= outage_start + 10 or done.is_set())
         wait_until(lambda: server.service.store.outbox_size() > 0)
-        assert not server.service.store.publisher.connected.is_set()
+        wait_until(lambda: not server.service.store.publisher.connected.is_set())
         held = server.service.store.outbox_size()
         nats_server.start()
         done.wait(30)
@@ -178,12 +178,12 @@ def test_nats_outage_holds_hits_and_drains_in_order(data, nats_server):
         assert not errors
         wait_until(lambda: drained(server), timeout=30)
         assert held > 0 and len(sent) == 60
-        ops = read_all(settings, "ops", recipient="ops")
+        ops = read_all(settings, "ops", recipient="ops", expect=len(sent))
         # sent = received, once each, in queue order
         assert len(ops) == len(sent) == len({d.item["id"] for d in ops})
         assert {d.item["id"] for d in ops} == set(sent.values())
         positions = [d.item["position"] for d in ops]
         assert positions == sorted(positions)
-        assert len(read_all(settings, "usa", recipient="ncb-USA")) == 60
+        assert len(read_all(settings, "usa", recipient="ncb-USA", expect=60)) == 60
     finally:
         server.stop(grace=1)
