@@ -193,7 +193,7 @@ async def fetch_hits(settings: Settings, durable: str, *, recipient: str = "",
         while len(out) < max_messages:
             try:
                 msgs = await sub.fetch(min(256, max_messages - len(out)), timeout=idle_s)
-            except nats.errors.TimeoutError:
+            except (nats.errors.TimeoutError, asyncio.TimeoutError):  # both occur
                 break
             for msg in msgs:
                 out.append(Delivered(msg.subject, (msg.headers or {}).get("Nats-Msg-Id", ""),
