@@ -25,7 +25,7 @@ from screening.errors import InvalidArgument, ScreeningError, Unavailable
 from screening.followup import FollowUpItem, HitStore, NewHit, idempotency_key, routing
 from screening.followup.backends import open_backend
 from screening.settings import Settings
-from screening.validation import validate_passenger
+from screening.validation import validate_passenger, validate_route
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +74,7 @@ class ScreeningService:
     def check(self, passenger: Passenger, flight: Flight, requester: str) -> PassengerResult:
         """One partner check: invalid input raises `InvalidArgument` naming the field."""
         clean = validate_passenger(passenger, max_field_length=self.settings.max_field_length)
+        validate_route(flight.route)
         result = self.engine.screen([clean])[0]
         self._persist([(clean, result)], flight, requester)
         return result
@@ -82,6 +83,7 @@ class ScreeningService:
                      requester: str) -> list[PassengerResult]:
         """Screen part of a manifest. A malformed passenger yields an error result for
         that passenger only; hits are persisted before this returns."""
+        validate_route(flight.route)
         engine = self.engine
         results: list[PassengerResult | None] = [None] * len(passengers)
         valid: list[tuple[int, Passenger]] = []

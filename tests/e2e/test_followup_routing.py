@@ -136,3 +136,28 @@ def test_time_to_acknowledge_is_measured(server, items):
             c.followup.UpdateHit(pb.UpdateHitRequest(id=item.id, status=pb.ACKNOWLEDGED,
                                                      by="x"), timeout=5)
         assert err.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+
+
+def test_a_bad_route_is_refused_naming_the_field(server):
+    bad = Flight(carrier="AF", flight_number="AF1", route=("CDG", "not an airport", "SYD"))
+    with Client(f"127.0.0.1:{server.port}") as c:
+        with pytest.raises(grpc.RpcError) as err:
+            c.screen_all(bad, PASSENGERS[:1])
+        assert err.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+        assert "flight.route[1]" in err.value.details()
+        with pytest.raises(grpc.RpcError) as err:
+            c.check(PASSENGERS[0], Flight(route=("CDG",) * 17))
+        assert err.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+        assert "flight.route" in err.value.details()
+
+
+def test_cli_lists_a_recipients_items_over_grpc(server, items, capsys):
+    from screening.cli import main
+
+    assert main(["hits", "list", "--server", f"127.0.0.1:{server.port}", "--recipient",
+                 "ncb-DEU", "--json"]) == 0
+    import json
+
+    got = json.loads(capsys.readouterr().out)
+    assert sorted(i["passenger"]["ref"] for i in got) == ["4D", "4D"]
+    assert all("ncb-DEU" in i["recipients"] for i in got)

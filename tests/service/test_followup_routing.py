@@ -97,3 +97,14 @@ def test_priority_rules_come_from_settings_and_environment():
     with pytest.raises(InvalidArgument) as err:
         load_settings({"SCREENING_FOLLOWUP_BACKEND": "kafka"})
     assert err.value.field == "followup_backend"
+
+
+def test_paxlst_legs_give_the_route_and_its_transit_bureaus(shared_data):
+    from screening.formats.paxlst import parse_paxlst
+
+    raw = (shared_data / "paxlst" / "gtas_multiple_flight_leg_apis.txt").read_bytes()
+    flight = parse_paxlst(raw).flight()
+    assert flight.route == ("MIA", "IAD", "JFK", "CDG")
+    # Miami -> Washington -> New York -> Paris: the stops are domestic, no transit bureau
+    assert routed(match(owner="ITA"), flight) == {
+        "ncb-ITA": ("record_owner",), "ncb-FRA": ("arrival",), "ops": ("operations",)}
