@@ -84,7 +84,8 @@ def test_kill_9_while_manifests_stream_loses_and_doubles_nothing(tmp_path, snaps
     total_hits = sum(len(people[::2]) for _, people in manifests)
     rng = random.Random(20261123)
     reported: dict[tuple[str, str], set[str]] = {}  # (ref, record) -> follow-up ids seen
-    kills = 0
+    responses = sum(len(people) + 1 for _, people in manifests)  # results and summaries
+    cut_short = 0
 
     def send_all(target: str, received: list[int]) -> None:
         """The partner sends every manifest, one passenger per message; every result
@@ -99,7 +100,7 @@ def test_kill_9_while_manifests_stream_loses_and_doubles_nothing(tmp_path, snaps
     for _ in range(6):
         server = ServerProcess(settings).start()
         received = [0]
-        kill_after = rng.randrange(1, 100)
+        kill_after = rng.randrange(1, responses - 5)
         failure: list[BaseException] = []
 
         def partner(target=server.target, received=received, failure=failure) -> None:
@@ -110,11 +111,12 @@ def test_kill_9_while_manifests_stream_loses_and_doubles_nothing(tmp_path, snaps
 
         thread = threading.Thread(target=partner)
         thread.start()
-        wait_until(lambda t=thread, r=received, k=kill_after: r[0] >= k or not t.is_alive())
+        wait_until(lambda t=thread, r=received, k=kill_after: r[0] >= k or not t.is_alive(),
+                   interval=0.001)
         server.kill()
         thread.join(30)
-        kills += 1
-        assert failure or received[0] == 100  # cut short, or it had just finished
+        assert failure or received[0] == responses  # cut short, or it had just finished
+        cut_short += bool(failure)
 
     # after the last restart the partner re-sends everything and the outbox drains
     server = ServerProcess(settings).start()
@@ -123,7 +125,7 @@ def test_kill_9_while_manifests_stream_loses_and_doubles_nothing(tmp_path, snaps
         ops = read_all(settings, "ops", recipient="ops", expect=total_hits)
     finally:
         server.stop()
-    assert kills == 6
+    assert cut_short >= 3  # most kills landed mid-stream
     ids = [d.item["id"] for d in ops]
     keys = [d.item["idempotency_key"] for d in ops]
     # every hit once in the queue ...
