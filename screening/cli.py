@@ -240,7 +240,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from screening.demo import run_demo
 
     return run_demo(Path(args.data), persons=args.persons, documents=args.documents,
-                    port=args.port)
+                    port=args.port, nats=args.nats)
 
 
 # -- parser ---------------------------------------------------------------------------------
@@ -337,6 +337,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--persons", type=int, default=100_000)
     sp.add_argument("--documents", type=int, default=1_000_000)
     sp.add_argument("--port", type=int, default=None)
+    sp.add_argument("--nats", action="store_true",
+                    help="also start nats-server and publish the hits to JetStream")
     sp.set_defaults(func=cmd_demo)
     return p
 
