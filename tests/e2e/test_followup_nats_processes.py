@@ -134,3 +134,23 @@ def test_kill_9_while_manifests_stream_loses_and_doubles_nothing(tmp_path, snaps
     # (a re-sent passenger gets the item it was given before the crash)
     assert all(len(item_ids) == 1 for item_ids in reported.values())
     assert set().union(*reported.values()) == set(ids)
+
+
+def test_worker_processes_share_one_outbox(tmp_path, snapshot_dir, nats_server):
+    """`serve --workers 2`: the parent owns the store and its publisher; hits screened by
+    either worker reach the stream once."""
+    from screening.grpc.workers import Cluster
+
+    data = copy_snapshot(snapshot_dir, tmp_path / "data")
+    settings = nats_settings(data, nats_server.url)
+    cluster = Cluster(settings, workers=2)
+    try:
+        reported: dict[tuple[str, str], str] = {}
+        for n in range(6):  # a new channel per manifest: connections spread over workers
+            reported.update(screen(f"127.0.0.1:{cluster.port}", n))
+        assert len(reported) == 30
+        ops = read_all(settings, "ops", recipient="ops", expect=30)
+        wait_until(lambda: cluster.store.outbox_size() == 0)
+    finally:
+        cluster.stop(grace=1)
+    assert sorted(d.item["id"] for d in ops) == sorted(reported.values())
