@@ -49,6 +49,8 @@ class Settings:
     nats_stream: str = "SCREENING_HITS"
     # Subjects are <prefix>.<recipient>.p<priority>, e.g. screening.hits.ncb-FRA.p1.
     nats_subject_prefix: str = "screening.hits"
+    # Status changes of items go to <this>.<recipient>.p<priority>, on the same stream.
+    nats_status_subject_prefix: str = "screening.status"
     # JetStream drops a message whose Nats-Msg-Id it saw within this window: long enough
     # to cover a partner re-sending a manifest the next day.
     nats_duplicate_window_s: float = 48 * 3600.0
@@ -112,9 +114,13 @@ class Settings:
         for name in ("nats_duplicate_window_s", "nats_publish_timeout_s", "nats_retry_interval_s"):
             if getattr(self, name) <= 0:
                 raise InvalidArgument("must be positive", field=name)
-        for name in ("operations_centre", "nats_stream", "nats_subject_prefix"):
+        for name in ("operations_centre", "nats_stream", "nats_subject_prefix",
+                     "nats_status_subject_prefix"):
             if not getattr(self, name) or any(c in getattr(self, name) for c in " *>"):
                 raise InvalidArgument("must be a non-empty NATS token", field=name)
+        if self.nats_status_subject_prefix == self.nats_subject_prefix:
+            raise InvalidArgument("must differ from nats_subject_prefix",
+                                  field="nats_status_subject_prefix")
         levels = {**self.priority_by_category, "": str(self.priority_default)}
         for category, level in levels.items():
             if str(level) not in ("1", "2", "3", "4"):

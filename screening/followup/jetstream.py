@@ -32,7 +32,8 @@ log = logging.getLogger(__name__)
 def stream_config(settings: Settings) -> api.StreamConfig:
     return api.StreamConfig(
         name=settings.nats_stream,
-        subjects=[f"{settings.nats_subject_prefix}.>"],
+        subjects=[f"{settings.nats_subject_prefix}.>",
+                  f"{settings.nats_status_subject_prefix}.>"],
         storage=api.StorageType.FILE,
         # Limits retention: each recipient's durable consumer tracks its own position, and
         # the stream keeps the hits for replay and audit.
@@ -138,7 +139,8 @@ class NatsHitStore(DuckDBHitStore):
 
     def __init__(self, settings: Settings) -> None:
         super().__init__(Path(settings.data_dir) / "followup.duckdb",
-                         outbox_prefix=settings.nats_subject_prefix)
+                         outbox_prefix=settings.nats_subject_prefix,
+                         status_prefix=settings.nats_status_subject_prefix)
         self.publisher = OutboxPublisher(self, settings)
         self.publisher.start()
 
@@ -154,12 +156,16 @@ def open_nats_store(settings: Settings) -> NatsHitStore:
 # -- consumers (operators, bureaus, tests) --------------------------------------------------
 
 
-def consumer_subjects(settings: Settings, recipient: str = "", max_priority: int = 0) -> list[str]:
-    """Filter subjects for one recipient (or all: "") and priorities 1..max_priority."""
+def consumer_subjects(settings: Settings, recipient: str = "", max_priority: int = 0,
+                      status_changes: bool = False) -> list[str]:
+    """Filter subjects for one recipient (or all: "") and priorities 1..max_priority:
+    new hits, or (`status_changes`) the workflow changes of their items."""
+    prefix = (settings.nats_status_subject_prefix if status_changes
+              else settings.nats_subject_prefix)
     who = recipient or "*"
     if not max_priority:
-        return [f"{settings.nats_subject_prefix}.{who}.>"]
-    return [f"{settings.nats_subject_prefix}.{who}.p{n}" for n in range(1, max_priority + 1)]
+        return [f"{prefix}.{who}.>"]
+    return [f"{prefix}.{who}.p{n}" for n in range(1, max_priority + 1)]
 
 
 @dataclass(slots=True)
@@ -172,7 +178,8 @@ class Delivered:
 
 async def fetch_hits(settings: Settings, durable: str, *, recipient: str = "",
                      max_priority: int = 0, max_messages: int = 10_000,
-                     idle_s: float = 1.0, ack: bool = True) -> list[Delivered]:
+                     idle_s: float = 1.0, ack: bool = True,
+                     status_changes: bool = False) -> list[Delivered]:
     """Pull from a durable consumer (created on first use) until `idle_s` passes with
     nothing new or `max_messages` arrived; acknowledge each unless `ack` is False.
     Durable: a consumer that comes back later resumes after what it acknowledged."""
@@ -181,7 +188,7 @@ async def fetch_hits(settings: Settings, durable: str, *, recipient: str = "",
     try:
         js = nc.jetstream(timeout=5)
         await ensure_stream(js, settings)
-        subjects = consumer_subjects(settings, recipient, max_priority)
+        subjects = consumer_subjects(settings, recipient, max_priority, status_changes)
         config = api.ConsumerConfig(
             durable_name=durable, ack_policy=api.AckPolicy.EXPLICIT,
             deliver_policy=api.DeliverPolicy.ALL, ack_wait=30,

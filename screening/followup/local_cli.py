@@ -130,8 +130,11 @@ def _consume(args: argparse.Namespace) -> int:
     settings = load_settings().with_overrides(nats_url=args.nats_url)
     durable = args.durable or (args.recipient or "all") + (
         f"-p{args.max_priority}" if args.max_priority else "")
+    if args.status_changes:
+        durable += "-status"
     for d in fetch_hits_sync(settings, durable, recipient=args.recipient or "",
-                             max_priority=args.max_priority, idle_s=args.wait):
+                             max_priority=args.max_priority, idle_s=args.wait,
+                             status_changes=args.status_changes):
         print(json.dumps({"subject": d.subject, "stream_seq": d.stream_seq, **d.item},
                          ensure_ascii=False))
     return 0
@@ -159,6 +162,8 @@ def add_arguments(hits: argparse._SubParsersAction) -> None:
     consume.add_argument("--max-priority", type=int, default=0)
     consume.add_argument("--durable", help="consumer name (default from the recipient)")
     consume.add_argument("--nats-url", help="default SCREENING_NATS_URL")
+    consume.add_argument("--status-changes", action="store_true",
+                         help="the workflow changes of the recipient's items instead of new hits")
     consume.add_argument("--wait", type=float, default=2.0,
                          help="stop after this many seconds without a new hit")
     consume.set_defaults(hits_data="")

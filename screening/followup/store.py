@@ -89,7 +89,8 @@ CREATE TABLE IF NOT EXISTS outbox (
     seq BIGINT PRIMARY KEY,
     hit_id VARCHAR NOT NULL,
     subject VARCHAR NOT NULL,
-    msg_id VARCHAR NOT NULL
+    msg_id VARCHAR NOT NULL,
+    payload VARCHAR NOT NULL  -- the item as JSON at the time of the event
 );
 """
 
@@ -163,12 +164,15 @@ class DuckDBHitStore:
     single writing process, and hits are rare enough that one writer is plenty. Every
     `add` is one committed transaction before it returns, so the caller may answer."""
 
-    def __init__(self, path: Path, *, outbox_prefix: str = "") -> None:
+    def __init__(self, path: Path, *, outbox_prefix: str = "", status_prefix: str = "") -> None:
         """With `outbox_prefix` (the NATS backend), every new hit also gets one outbox
         row per recipient, subject `<prefix>.<recipient>.p<priority>`, in the same
-        transaction; a publisher drains them (`outbox_batch`, `outbox_done`)."""
+        transaction; a publisher drains them (`outbox_batch`, `outbox_done`). With
+        `status_prefix` too, every status change is queued the same way, on
+        `<status_prefix>.<recipient>.p<priority>`, so all recipients see the workflow."""
         self.path = Path(path)
         self.outbox_prefix = outbox_prefix
+        self.status_prefix = status_prefix
         # Set whenever rows are added to the outbox, so the publisher wakes at once.
         self.outbox_signal = threading.Event()
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -248,15 +252,23 @@ class DuckDBHitStore:
         ).fetchone()[0]
         if not inserted or not self.outbox_prefix:
             return 0
+        payload = self._payload(hit_id, [])
         for r in h.recipients:
             # One message per recipient, so each consumer filters on its own subject; the
             # id is the hit's idempotency key qualified by the recipient, so a re-sent hit
             # (from this server or another) is dropped by JetStream.
             self._con.execute(
-                "INSERT INTO outbox VALUES (nextval('outbox_seq'), ?, ?, ?)",
+                "INSERT INTO outbox VALUES (nextval('outbox_seq'), ?, ?, ?, ?)",
                 [hit_id, subject_for(self.outbox_prefix, r.id, h.priority),
-                 f"{h.idempotency_key}.{r.id}"])
+                 f"{h.idempotency_key}.{r.id}", payload])
         return len(h.recipients)
+
+    def _payload(self, item_id: str, history: list[StatusChange]) -> str:
+        """The item as it stands inside the current transaction, as JSON: a message
+        tells what was true when its event happened, whenever it is published."""
+        row = self._con.execute(f"SELECT {_COLUMNS} FROM hits WHERE id = ?",
+                                [item_id]).fetchone()
+        return item_payload(self._item(row, history)).decode()
 
     def _item(self, row: tuple, history: list[StatusChange]) -> FollowUpItem:
         (id_, position, key, check_id, decision, status, passenger, flight, match, requester,
@@ -338,12 +350,33 @@ class DuckDBHitStore:
                              item_id])
                 con.execute("INSERT INTO hit_history VALUES (?, ?, ?, ?, ?, ?)",
                             [item_id, current.name, status.name, by, note, now])
+                queued = self._queue_status_change(item_id, status)
                 con.execute("COMMIT")
             except Exception:
                 con.execute("ROLLBACK")
                 raise
             row = con.execute(f"SELECT {_COLUMNS} FROM hits WHERE id = ?", [item_id]).fetchone()
-            return self._item(row, self._history(item_id))
+            item = self._item(row, self._history(item_id))
+        if queued:
+            self.outbox_signal.set()
+        return item
+
+    def _queue_status_change(self, item_id: str, status: HitStatus) -> int:
+        """Outbox rows telling every recipient of the item about its new status. Each
+        status is reached at most once (the workflow only moves forward), so the key,
+        recipient and status make a message id that JetStream can deduplicate."""
+        if not (self.outbox_prefix and self.status_prefix):
+            return 0
+        key, priority, recipient_ids = self._con.execute(
+            "SELECT idempotency_key, priority, recipient_ids FROM hits WHERE id = ?",
+            [item_id]).fetchone()
+        payload = self._payload(item_id, self._history(item_id))
+        for r in recipient_ids or []:
+            self._con.execute(
+                "INSERT INTO outbox VALUES (nextval('outbox_seq'), ?, ?, ?, ?)",
+                [item_id, subject_for(self.status_prefix, r, priority),
+                 f"{key}.{r}.{status.name}", payload])
+        return len(recipient_ids or [])
 
     def wait_for_new(self, after_position: int, timeout: float) -> bool:
         """Block until an item with a position past `after_position` exists, or timeout."""
@@ -369,10 +402,10 @@ class DuckDBHitStore:
         """The oldest unpublished messages, in order: (seq, subject, msg_id, payload)."""
         with self._lock:
             rows = self._con.execute(
-                f"SELECT o.seq, o.subject, o.msg_id, {', '.join('h.' + c for c in _COLUMNS.split(', '))} "
-                "FROM outbox o JOIN hits h ON h.id = o.hit_id ORDER BY o.seq LIMIT ?",
+                "SELECT seq, subject, msg_id, payload FROM outbox ORDER BY seq LIMIT ?",
                 [limit]).fetchall()
-            return [(int(r[0]), r[1], r[2], item_payload(self._item(r[3:], []))) for r in rows]
+        return [(int(seq), subject, msg_id, payload.encode())
+                for seq, subject, msg_id, payload in rows]
 
     def outbox_done(self, seq: int) -> None:
         """JetStream acknowledged message `seq`: it leaves the outbox."""
@@ -388,10 +421,11 @@ class DuckDBHitStore:
             self._con.close()
 
 
-def open_store(data_dir: Path, backend: str = "duckdb", *,
-               outbox_prefix: str = "") -> DuckDBHitStore:
+def open_store(data_dir: Path, backend: str = "duckdb", *, outbox_prefix: str = "",
+               status_prefix: str = "") -> DuckDBHitStore:
     """The hit store in `data_dir`. The NATS backend is this store plus an outbox (see
     `screening.followup.nats.open_nats_store`, which also starts the publisher)."""
     if backend not in ("duckdb", "nats"):
         raise InvalidArgument(f"unknown follow-up backend {backend!r}", field="followup_backend")
-    return DuckDBHitStore(Path(data_dir) / "followup.duckdb", outbox_prefix=outbox_prefix)
+    return DuckDBHitStore(Path(data_dir) / "followup.duckdb", outbox_prefix=outbox_prefix,
+                          status_prefix=status_prefix)

@@ -14,6 +14,7 @@ import pytest
 from screening.client import Client
 from screening.domain import Flight, Passenger
 from screening.followup.nats_server import NatsServer
+from screening.pb import screening_pb2 as pb
 from tests.e2e.conftest import start
 from tests.e2e.nats_support import (
     copy_snapshot,
@@ -92,6 +93,23 @@ def test_each_recipient_receives_each_hit_once(data, nats_server):
         assert sorted(d.subject for d in urgent) == [
             "screening.hits.ncb-FRA.p1", "screening.hits.ncb-USA.p1", "screening.hits.ops.p1"]
         assert len(read_all(settings, "ops", recipient="ops", expect=1)) == 1
+
+        # the workflow on one replica reaches every recipient of the item, once per change
+        item_id = next(iter(reported.values()))
+        with Client(f"127.0.0.1:{server.port}", client_id="ops-desk") as c:
+            for status in (pb.ACKNOWLEDGED, pb.CONFIRMED):
+                c.followup.UpdateHit(pb.UpdateHitRequest(id=item_id, status=status,
+                                                         note=pb.HitStatus.Name(status)),
+                                     metadata=c.metadata, timeout=5)
+        wait_until(lambda: drained(server))
+        changes = read_all(settings, "esp-status", recipient="ncb-ESP", status_changes=True,
+                           expect=2)
+        assert [(d.subject, d.item["status"], d.item["history"][-1]["by"]) for d in changes] == [
+            ("screening.status.ncb-ESP.p4", "ACKNOWLEDGED", "ops-desk"),
+            ("screening.status.ncb-ESP.p4", "CONFIRMED", "ops-desk")]
+        assert all(d.item["id"] == item_id for d in changes)
+        assert len(read_all(settings, "all-status", status_changes=True, expect=6)) == 6
+        assert read_all(settings, "esp", recipient="ncb-ESP") == []  # no new hit for it
     finally:
         server.stop(grace=1)
 
@@ -109,7 +127,8 @@ def test_a_republished_hit_is_dropped_by_its_message_id(data, nats_server):
     ids = list(reported.values())
     # put the published rows back, as if the deletes had been lost in a crash
     con.execute("INSERT INTO outbox SELECT nextval('outbox_seq'), id, "
-                "'screening.hits.ops.p4', idempotency_key || '.ops' FROM hits ORDER BY position")
+                "'screening.hits.ops.p4', idempotency_key || '.ops', "
+                "json_object('id', id) FROM hits ORDER BY position")
     con.close()
     server = start(data, **overrides)
     try:

@@ -193,3 +193,26 @@ def test_store_made_before_routing_is_upgraded_in_place(tmp_path):
     s = open_store(tmp_path)
     assert s.add([routed_hit("1A", 2, "ops")])[0].priority == 2
     s.close()
+
+
+def test_status_changes_are_queued_as_they_were(tmp_path):
+    import json
+
+    s = open_store(tmp_path, "nats", outbox_prefix="screening.hits",
+                   status_prefix="screening.status")
+    try:
+        item = s.add([routed_hit("1A", 2, "ncb-USA", "ops")])[0]
+        s.update(item.id, HitStatus.ACKNOWLEDGED, by="op1", note="seen")
+        s.update(item.id, HitStatus.FALSE_POSITIVE, by="op2", note="other man")
+        rows = s.outbox_batch()
+        # both changes queued before any publishing: each message keeps its own moment
+        got = [(subject, json.loads(payload)["status"], len(json.loads(payload)["history"]))
+               for _, subject, _, payload in rows]
+        assert got == [("screening.hits.ncb-USA.p2", "NEW", 0), ("screening.hits.ops.p2", "NEW", 0),
+                       ("screening.status.ncb-USA.p2", "ACKNOWLEDGED", 1),
+                       ("screening.status.ops.p2", "ACKNOWLEDGED", 1),
+                       ("screening.status.ncb-USA.p2", "FALSE_POSITIVE", 2),
+                       ("screening.status.ops.p2", "FALSE_POSITIVE", 2)]
+        assert rows[-1][2] == f"{item.idempotency_key}.ops.FALSE_POSITIVE"
+    finally:
+        s.close()
