@@ -161,3 +161,24 @@ def test_cli_lists_a_recipients_items_over_grpc(server, items, capsys):
     got = json.loads(capsys.readouterr().out)
     assert sorted(i["passenger"]["ref"] for i in got) == ["4D", "4D"]
     assert all("ncb-DEU" in i["recipients"] for i in got)
+
+
+def test_following_a_recipient_skips_other_recipients_new_hits(server, items):
+    import threading
+
+    last = max(i.position for i in items.values())
+    with Client(f"127.0.0.1:{server.port}") as c:
+        stream = c.followup.StreamHits(pb.StreamHitsRequest(
+            after_position=last, follow=True, recipient="ncb-ITA"), timeout=20)
+        got: list[pb.FollowUpItem] = []
+        reader = threading.Thread(target=lambda: got.append(next(stream)))
+        reader.start()
+        # a Spanish lost passport (not Italy's) first, then the Italian lost one
+        for number, country in (("Z00000099", "ESP"), ("C0B5Z12", "ITA")):
+            c.check(Passenger(surname="FOLLOW", document=TravelDocument(
+                number=number, issuing_country=country)), Flight(arrival_airport="LHR"))
+        reader.join(timeout=15)
+        stream.cancel()
+    assert len(got) == 1 and got[0].match.record_id == "D-2"
+    assert {r.id: tuple(r.roles) for r in got[0].recipients} == {
+        "ncb-ITA": ("record_owner",), "ncb-GBR": ("arrival",), "ops": ("operations",)}
