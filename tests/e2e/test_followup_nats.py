@@ -206,3 +206,21 @@ def test_nats_outage_holds_hits_and_drains_in_order(data, nats_server):
         assert len(read_all(settings, "usa", recipient="ncb-USA", expect=60)) == 60
     finally:
         server.stop(grace=1)
+
+
+def test_server_starts_and_answers_before_nats_exists(data, tmp_path):
+    """NATS is not up yet when the server starts: it serves anyway, and the hits reach
+    the stream once NATS comes."""
+    later = NatsServer(tmp_path / "late-nats")  # port chosen, nothing listening yet
+    settings = nats_settings(data, later.url)
+    server = start(data, followup_backend="nats", nats_url=later.url,
+                   nats_retry_interval_s=0.2)
+    try:
+        reported = hits_of(screen(server.port, 3))
+        assert len(reported) == 5 and server.service.store.outbox_size() == 15
+        with later:
+            wait_until(lambda: drained(server), timeout=20)
+            ops = read_all(settings, "ops", recipient="ops", expect=5)
+        assert sorted(d.item["id"] for d in ops) == sorted(reported.values())
+    finally:
+        server.stop(grace=1)
