@@ -47,6 +47,7 @@ class ScreeningService:
         Requests in flight finish on the engine they started with."""
         snapshot = open_snapshot(self.settings.data_dir, version)
         snapshot.warmup()
+        routing.warm()
         engine = Engine(snapshot, self.settings)
         with self._swap:
             self._engine = engine
