@@ -8,15 +8,13 @@ import argparse
 import csv
 import json
 import sys
-from dataclasses import asdict
-from datetime import datetime
 from pathlib import Path
 
 import duckdb
 
 from screening.domain import HitStatus
 from screening.errors import DataError
-from screening.followup.model import FollowUpItem
+from screening.followup.codec import item_dict, json_default
 from screening.followup.store import open_store
 
 # Ready-made reports for `screening hits sql --report NAME`.
@@ -45,23 +43,6 @@ def _store_path(data: str) -> Path:
     return path
 
 
-def item_summary(item: FollowUpItem) -> dict:
-    """One item as plain JSON-ready values."""
-    d = asdict(item)
-    d["decision"], d["status"] = item.decision.name, item.status.name
-    d["match"]["kind"], d["match"]["decision"] = item.match.kind.name, item.match.decision.name
-    d["seconds_to_acknowledge"] = item.seconds_to_acknowledge
-    for h in d["history"]:
-        h["from_status"], h["to_status"] = h["from_status"].name, h["to_status"].name
-    return d
-
-
-def _default(value: object) -> str:
-    if isinstance(value, datetime):
-        return value.isoformat()
-    return str(value)
-
-
 def run(args: argparse.Namespace) -> int:
     if not args.hits_data and args.action != "consume":
         from screening.settings import load_settings
@@ -78,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
                                recipient=args.recipient or "", max_priority=args.max_priority,
                                limit=1000)
             if args.json:
-                print(json.dumps([item_summary(i) for i in items], default=_default,
+                print(json.dumps([item_dict(i) for i in items], default=json_default,
                                  ensure_ascii=False))
                 return 0
             for i in items:
@@ -87,12 +68,12 @@ def run(args: argparse.Namespace) -> int:
                       f"{'-'.join(i.flight.airports()):<15} {','.join(i.recipient_ids)}")
             print(f"{len(items)} item(s)")
         elif args.action == "show":
-            print(json.dumps(item_summary(store.get(args.id)), default=_default,
+            print(json.dumps(item_dict(store.get(args.id)), default=json_default,
                              ensure_ascii=False, indent=2))
         else:
             item = store.update(args.id, HitStatus[args.status], by=args.by or "cli",
                                 note=args.note or "")
-            print(json.dumps(item_summary(item), default=_default, ensure_ascii=False))
+            print(json.dumps(item_dict(item), default=json_default, ensure_ascii=False))
     finally:
         store.close()
     return 0

@@ -6,30 +6,26 @@ import json
 import threading
 import uuid
 from dataclasses import asdict
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
 import duckdb
 
-from screening.domain import (
-    Decision,
-    Flight,
-    HitStatus,
-    Match,
-    MatchDetail,
-    Passenger,
-    RecordKind,
-    TravelDocument,
-)
+from screening.domain import Decision, HitStatus
 from screening.errors import DataError, FailedPrecondition, InvalidArgument, NotFound
-from screening.followup.model import (
-    ALLOWED_TRANSITIONS,
-    FollowUpItem,
-    NewHit,
-    Recipient,
-    StatusChange,
+from screening.followup.codec import (
+    aware,
+    dumps,
+    flight_from,
+    item_payload,
+    match_from,
+    now_utc,
+    passenger_from,
+    recipients_from,
+    subject_for,
 )
+from screening.followup.model import ALLOWED_TRANSITIONS, FollowUpItem, NewHit, StatusChange
 
 
 class HitStore(Protocol):
@@ -99,66 +95,6 @@ _COLUMNS = ("id, position, idempotency_key, check_id, decision, status, passenge
             "priority_reason, recipients, acknowledged_at")
 
 
-def _now() -> datetime:
-    # Stored as naive UTC (TIMESTAMP); read back as aware UTC by `_aware`.
-    return datetime.now(timezone.utc).replace(tzinfo=None)
-
-
-def _json_default(value: object) -> str:
-    if isinstance(value, datetime):
-        return value.isoformat()
-    raise TypeError(f"cannot serialise {type(value).__name__}")
-
-
-def _dumps(obj: object) -> str:
-    return json.dumps(asdict(obj), default=_json_default, ensure_ascii=False)
-
-
-def _passenger(d: dict) -> Passenger:
-    return Passenger(**{**d, "document": TravelDocument(**d.get("document", {}))})
-
-
-def _flight(d: dict) -> Flight:
-    for k in ("departure_time", "arrival_time"):
-        if d.get(k):
-            d[k] = datetime.fromisoformat(d[k])
-    d["route"] = tuple(d.get("route", ()))
-    return Flight(**d)
-
-
-def _match(d: dict) -> Match:
-    d["kind"] = RecordKind(d["kind"])
-    d["decision"] = Decision(d["decision"])
-    d["details"] = [MatchDetail(**x) for x in d.get("details", [])]
-    return Match(**d)
-
-
-def _aware(ts: datetime | None) -> datetime | None:
-    if ts is None:
-        return None
-    return ts if ts.tzinfo else ts.replace(tzinfo=timezone.utc)
-
-
-def _recipients(raw: str | None) -> tuple[Recipient, ...]:
-    return tuple(Recipient(r["id"], tuple(r["roles"])) for r in json.loads(raw or "[]"))
-
-
-def item_payload(item: FollowUpItem) -> bytes:
-    """The item as JSON, the body of a NATS message: readable by any consumer."""
-    d = asdict(item)
-    d["decision"] = item.decision.name
-    d["status"] = item.status.name
-    d["match"]["kind"] = item.match.kind.name
-    d["match"]["decision"] = item.match.decision.name
-    for h in d["history"]:
-        h["from_status"], h["to_status"] = h["from_status"].name, h["to_status"].name
-    return json.dumps(d, default=_json_default, ensure_ascii=False).encode()
-
-
-def subject_for(prefix: str, recipient: str, priority: int) -> str:
-    return f"{prefix}.{recipient}.p{priority}"
-
-
 class DuckDBHitStore:
     """Follow-up queue in a DuckDB file. One connection behind a lock: DuckDB allows a
     single writing process, and hits are rare enough that one writer is plenty. Every
@@ -204,7 +140,7 @@ class DuckDBHitStore:
         (the existing one when its idempotency key was seen before)."""
         if not hits:
             return []
-        now = _now()
+        now = now_utc()
         with self._lock:
             con = self._con
             con.execute("BEGIN TRANSACTION")
@@ -245,7 +181,7 @@ class DuckDBHitStore:
                WHERE NOT EXISTS (SELECT 1 FROM hits WHERE idempotency_key = ?)""",
             [hit_id, h.idempotency_key, h.check_id, h.decision.name,
              h.match.record_id, h.match.list, h.match.kind.name, h.match.score,
-             _dumps(h.passenger), _dumps(h.flight), _dumps(h.match), h.requester,
+             dumps(h.passenger), dumps(h.flight), dumps(h.match), h.requester,
              now, now, h.priority, h.priority_reason,
              json.dumps([asdict(r) for r in h.recipients]), [r.id for r in h.recipients],
              h.match.category, "-".join(airports), h.idempotency_key],
@@ -277,19 +213,19 @@ class DuckDBHitStore:
         return FollowUpItem(
             id=id_, position=int(position), idempotency_key=key, check_id=check_id,
             decision=Decision[decision], status=HitStatus[status],
-            passenger=_passenger(json.loads(passenger)), flight=_flight(json.loads(flight)),
-            match=_match(json.loads(match)), requester=requester,
-            created_at=_aware(created), updated_at=_aware(updated), updated_by=updated_by,
+            passenger=passenger_from(json.loads(passenger)), flight=flight_from(json.loads(flight)),
+            match=match_from(json.loads(match)), requester=requester,
+            created_at=aware(created), updated_at=aware(updated), updated_by=updated_by,
             note=note, history=history, priority=int(priority if priority is not None else 3),
-            priority_reason=priority_reason or "", recipients=_recipients(recipients),
-            acknowledged_at=_aware(acknowledged_at),
+            priority_reason=priority_reason or "", recipients=recipients_from(recipients),
+            acknowledged_at=aware(acknowledged_at),
         )
 
     def _history(self, item_id: str) -> list[StatusChange]:
         rows = self._con.execute(
             "SELECT from_status, to_status, changed_by, note, changed_at FROM hit_history WHERE hit_id = ? "
             "ORDER BY changed_at", [item_id]).fetchall()
-        return [StatusChange(HitStatus[a], HitStatus[b], by, note, _aware(at))
+        return [StatusChange(HitStatus[a], HitStatus[b], by, note, aware(at))
                 for a, b, by, note, at in rows]
 
     def get(self, item_id: str) -> FollowUpItem:
@@ -339,7 +275,7 @@ class DuckDBHitStore:
                 raise FailedPrecondition(
                     f"cannot go from {current.name} to {status.name} (allowed: {allowed})",
                     field="status")
-            now = _now()
+            now = now_utc()
             con = self._con
             con.execute("BEGIN TRANSACTION")
             try:
