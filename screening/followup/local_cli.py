@@ -7,7 +7,9 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import duckdb
@@ -52,7 +54,13 @@ def run(args: argparse.Namespace) -> int:
         return _sql(args)
     if args.action == "consume":
         return _consume(args)
-    store = open_store(Path(args.hits_data))
+    try:
+        store = open_store(Path(args.hits_data))
+    except DataError as exc:
+        if "lock" not in str(exc).lower():
+            raise
+        raise DataError(f"a running server holds {args.hits_data}/followup.duckdb; ask it "
+                        "with --server HOST:PORT instead of --data") from exc
     try:
         if args.action == "list":
             items = store.list(status=HitStatus[args.status] if args.status else None,
@@ -79,24 +87,46 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _connect_for_reports(path: Path, tmp: Path) -> duckdb.DuckDBPyConnection:
+    """Read-only, so a report cannot change the queue. While a server holds the file
+    (DuckDB lets one process open it), report on a copy of the file and its write-ahead
+    log taken now: the server commits each hit in one transaction, and the copy replays
+    the committed ones."""
+    try:
+        return duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as exc:
+        if "lock" not in str(exc).lower():
+            raise DataError(f"cannot open the hit store: {str(exc).splitlines()[0]}") from exc
+    for suffix in ("", ".wal"):
+        source = path.with_name(path.name + suffix)
+        if source.exists():
+            shutil.copyfile(source, tmp / (path.name + suffix))
+    print("screening: a server holds the hit store; reporting on a copy taken now",
+          file=sys.stderr)
+    try:
+        con = duckdb.connect(str(tmp / path.name))
+        con.execute("CHECKPOINT")  # replay the copied log now, then read only
+        con.close()
+        return duckdb.connect(str(tmp / path.name), read_only=True)
+    except duckdb.Error as exc:
+        raise DataError(f"cannot read a copy of the hit store: {str(exc).splitlines()[0]}; "
+                        "retry, or stop the server") from exc
+
+
 def _sql(args: argparse.Namespace) -> int:
     sql = REPORTS[args.report] if args.report else args.query
     if not sql:
         raise DataError("give a query or --report " + "|".join(REPORTS), field="query")
-    try:
-        # Read-only: reports cannot change the queue.
-        con = duckdb.connect(str(_store_path(args.hits_data)), read_only=True)
-    except duckdb.Error as exc:
-        raise DataError(f"cannot open the hit store read-only (is a server using it?): "
-                        f"{str(exc).splitlines()[0]}") from exc
-    try:
-        cur = con.execute(sql)
-        cols = [d[0] for d in cur.description or []]
-        rows = cur.fetchall()
-    except duckdb.Error as exc:
-        raise DataError(str(exc).splitlines()[0], sql=sql) from exc
-    finally:
-        con.close()
+    with tempfile.TemporaryDirectory(prefix="screening-report-") as tmp:
+        con = _connect_for_reports(_store_path(args.hits_data), Path(tmp))
+        try:
+            cur = con.execute(sql)
+            cols = [d[0] for d in cur.description or []]
+            rows = cur.fetchall()
+        except duckdb.Error as exc:
+            raise DataError(str(exc).splitlines()[0], sql=sql) from exc
+        finally:
+            con.close()
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(cols)
     writer.writerows(rows)

@@ -10,6 +10,7 @@ import pytest
 
 from screening.cli import main
 from screening.followup import open_store
+from tests.conftest import REPO
 from tests.service.test_followup_store import routed_hit
 
 
@@ -68,3 +69,32 @@ def test_sql_reports(data, capsys):
     assert code == 2 and "read-only" in err.lower()
     code, _, err = run(capsys, "hits", "sql", "--data", str(data / "nowhere"), "SELECT 1")
     assert code == 2 and "no hit store" in err
+
+
+def test_sql_reports_while_another_process_holds_the_store(data, capsys):
+    """A running server keeps the file locked; the report reads a copy, committed hits
+    included (the last one is only in the write-ahead log)."""
+    import subprocess
+    import sys
+    import textwrap
+
+    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+        import sys, time
+        from screening.followup import open_store
+        from tests.conftest import REPO
+from tests.service.test_followup_store import routed_hit
+        store = open_store({str(data)!r})
+        store.add([routed_hit("4D", 1, "ncb-GBR", "ops")])
+        print("ready", flush=True)
+        sys.stdin.read()
+        """)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=REPO)
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        code, out, err = run(capsys, "hits", "sql", "--data", str(data),
+                             "SELECT count(*) AS n FROM hits")
+        assert code == 0 and out.splitlines() == ["n", "4"] and "copy" in err
+        code, _, err = run(capsys, "hits", "list", "--data", str(data))
+        assert code == 2 and "--server" in err
+    finally:
+        holder.stdin.close()
+        holder.wait(10)
