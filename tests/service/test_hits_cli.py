@@ -81,8 +81,7 @@ def test_sql_reports_while_another_process_holds_the_store(data, capsys):
     holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
         import sys, time
         from screening.followup import open_store
-        from tests.conftest import REPO
-from tests.service.test_followup_store import routed_hit
+        from tests.service.test_followup_store import routed_hit
         store = open_store({str(data)!r})
         store.add([routed_hit("4D", 1, "ncb-GBR", "ops")])
         print("ready", flush=True)
