@@ -114,10 +114,15 @@ class Settings:
         for name in ("nats_duplicate_window_s", "nats_publish_timeout_s", "nats_retry_interval_s"):
             if getattr(self, name) <= 0:
                 raise InvalidArgument("must be positive", field=name)
-        for name in ("operations_centre", "nats_stream", "nats_subject_prefix",
-                     "nats_status_subject_prefix"):
-            if not getattr(self, name) or any(c in getattr(self, name) for c in " *>"):
-                raise InvalidArgument("must be a non-empty NATS token", field=name)
+        # Recipient ids and the stream name are single subject tokens (no dots); the
+        # subject prefixes may have several.
+        for name, banned in (("operations_centre", " *>."), ("bureau_prefix", " *>."),
+                             ("nats_stream", " *>."), ("nats_subject_prefix", " *>"),
+                             ("nats_status_subject_prefix", " *>")):
+            value = getattr(self, name)
+            if (not value and name != "bureau_prefix") or any(c in value for c in banned):
+                raise InvalidArgument(f"must be a NATS subject token without {banned!r}",
+                                      field=name)
         if self.nats_status_subject_prefix == self.nats_subject_prefix:
             raise InvalidArgument("must differ from nats_subject_prefix",
                                   field="nats_status_subject_prefix")

@@ -97,6 +97,9 @@ def test_priority_rules_come_from_settings_and_environment():
     with pytest.raises(InvalidArgument) as err:
         load_settings({"SCREENING_FOLLOWUP_BACKEND": "kafka"})
     assert err.value.field == "followup_backend"
+    with pytest.raises(InvalidArgument) as err:
+        load_settings({"SCREENING_OPERATIONS_CENTRE": "ops.centre"})  # would split subjects
+    assert err.value.field == "operations_centre"
 
 
 def test_paxlst_legs_give_the_route_and_its_transit_bureaus(shared_data):
