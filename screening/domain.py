@@ -67,6 +67,15 @@ class Flight:
     departure_time: datetime | None = None
     arrival_time: datetime | None = None
     manifest_id: str = ""
+    # Every airport in flight order on a multi-leg flight (departure first, arrival last);
+    # empty for a single leg. Transit countries' bureaus are routed a hit from it.
+    route: tuple[str, ...] = ()
+
+    def airports(self) -> tuple[str, ...]:
+        """The route, or departure and arrival when no route was given."""
+        if self.route:
+            return self.route
+        return tuple(a for a in (self.departure_airport, self.arrival_airport) if a)
 
 
 @dataclass(slots=True)
@@ -89,6 +98,10 @@ class Match:
     summary: str = ""
     details: list[MatchDetail] = field(default_factory=list)
     follow_up_id: str = ""
+    # Internal to the service (never sent to partners): the record's category (wanted,
+    # missing, sanctioned, stolen_document...) and the country whose bureau owns it.
+    category: str = ""
+    owner: str = ""
 
 
 @dataclass(slots=True)

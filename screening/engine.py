@@ -55,11 +55,13 @@ class _RecordColumns:
     sex: pa.Array
     dobs: pa.Array
     nationalities: pa.Array
+    owner: pa.Array
 
     @classmethod
     def of(cls, records: pa.Table) -> _RecordColumns:
         return cls(*(_column(records, n) for n in
-                     ("record_id", "list", "category", "sex", "dates_of_birth", "nationalities")))
+                     ("record_id", "list", "category", "sex", "dates_of_birth", "nationalities",
+                      "owner")))
 
 
 class Engine:
@@ -182,9 +184,12 @@ class Engine:
                    f" reported {status}" + (f" on {d['reported_on']}" if d["reported_on"] else "")
                    + ("" if method == "exact" else "; number matches only with look-alike "
                       "characters folded (O/0, I/1/L, S/5, B/8, Z/2)"))
+        # The bureau that reported the document owns the record; the issuing country when
+        # the list does not say.
         return Match(record_id=d["record_id"], list="sltd", kind=RecordKind.TRAVEL_DOCUMENT,
                      score=round(score, 4), decision=self.decide(score), summary=summary,
-                     details=details)
+                     details=details, category=f"{(d['status'] or 'stolen').lower()}_document",
+                     owner=d["owner"] or d["issuing_country"])
 
     # -- persons -----------------------------------------------------------------------
 
@@ -223,4 +228,6 @@ class Engine:
         summary = f"{self._rec.category[rec].as_py() or 'person'} record: " + ", ".join(parts)
         return Match(record_id=record_id, list=self._rec.list[rec].as_py() or "",
                      kind=RecordKind.NOMINAL, score=score, decision=self.decide(score),
-                     summary=summary, details=details)
+                     summary=summary, details=details,
+                     category=self._rec.category[rec].as_py() or "",
+                     owner=self._rec.owner[rec].as_py() or "")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from indexes.snapshot import Snapshot, current_version, open_snapshot
@@ -21,12 +21,13 @@ from screening.domain import (
     PassengerResult,
 )
 from screening.errors import InvalidArgument, ScreeningError, Unavailable
-from screening.followup import FollowUpItem, HitStore, NewHit, idempotency_key, open_store
+from screening.followup import FollowUpItem, HitStore, NewHit, idempotency_key, routing
+from screening.followup.backends import open_backend
 from screening.live.changes import Change
 from screening.live.manager import Applied, LiveChanges, live_engine
 from screening.live.overlay import LiveEngine
 from screening.settings import Settings
-from screening.validation import validate_passenger
+from screening.validation import validate_passenger, validate_route
 
 log = logging.getLogger(__name__)
 
@@ -37,8 +38,7 @@ class ScreeningService:
     def __init__(self, settings: Settings, store: HitStore | None = None) -> None:
         self.settings = settings
         # A worker process gets the parent's store; a single process opens its own.
-        self.store = store if store is not None else open_store(settings.data_dir,
-                                                                settings.followup_backend)
+        self.store = store if store is not None else open_backend(settings)
         self._engine: LiveEngine | None = None
         self._swap = threading.Lock()
         self.live = LiveChanges(self)
@@ -50,6 +50,7 @@ class ScreeningService:
         Requests in flight finish on the engine they started with."""
         snapshot = open_snapshot(self.settings.data_dir, version)
         snapshot.warmup()
+        routing.warm()
         # the version plus the live changes already made on it (screening.live)
         engine = live_engine(self.settings, snapshot)
         with self._swap:
@@ -92,6 +93,7 @@ class ScreeningService:
     def check(self, passenger: Passenger, flight: Flight, requester: str) -> PassengerResult:
         """One partner check: invalid input raises `InvalidArgument` naming the field."""
         clean = validate_passenger(passenger, max_field_length=self.settings.max_field_length)
+        validate_route(flight.route)
         result = self.engine.screen([clean])[0]
         self._persist([(clean, result)], flight, requester)
         return result
@@ -100,6 +102,7 @@ class ScreeningService:
                      requester: str) -> list[PassengerResult]:
         """Screen part of a manifest. A malformed passenger yields an error result for
         that passenger only; hits are persisted before this returns."""
+        validate_route(flight.route)
         engine = self.engine
         results: list[PassengerResult | None] = [None] * len(passengers)
         valid: list[tuple[int, Passenger]] = []
@@ -129,8 +132,10 @@ class ScreeningService:
                 if match.decision == Decision.CLEAR:
                     continue
                 key = idempotency_key(passenger, flight, match.record_id, requester)
+                level, reason = routing.priority(match, flight, self.settings)
                 hits.append(NewHit(key, result.check_id, match.decision, passenger, flight,
-                                   match, requester))
+                                   match, requester, priority=level, priority_reason=reason,
+                                   recipients=routing.recipients(match, flight, self.settings)))
                 owners.append(match)
         for match, item in zip(owners, self.store.add(hits), strict=True):
             match.follow_up_id = item.id
@@ -145,9 +150,10 @@ class ScreeningService:
 
     # -- follow-up -----------------------------------------------------------------------
 
-    def list_hits(self, status: HitStatus | None, after_position: int,
-                  limit: int) -> list[FollowUpItem]:
-        return self.store.list(status=status, after_position=after_position, limit=limit)
+    def list_hits(self, status: HitStatus | None, after_position: int, limit: int,
+                  recipient: str = "", max_priority: int = 0) -> list[FollowUpItem]:
+        return self.store.list(status=status, after_position=after_position, limit=limit,
+                               recipient=recipient, max_priority=max_priority)
 
     def get_hit(self, item_id: str) -> FollowUpItem:
         if not item_id:
@@ -164,21 +170,31 @@ class ScreeningService:
             raise InvalidArgument("longer than 4096 characters", field="note")
         return self.store.update(item_id, status, by=by, note=note)
 
-    def stream_hits(self, after_position: int, follow: bool,
-                    is_active: callable) -> Iterator[FollowUpItem]:
-        """Items past `after_position` in queue order; with `follow`, keep waiting for new
-        ones while `is_active()` (the client is still connected)."""
-        position = after_position
+    def stream_hits(self, after_position: int, follow: bool, is_active: Callable[[], bool],
+                    recipient: str = "", max_priority: int = 0) -> Iterator[FollowUpItem]:
+        """Items past `after_position` in queue order, optionally only those routed to
+        `recipient` and of priority <= `max_priority`; with `follow`, keep waiting for new
+        ones while `is_active()` (the client is still connected).
+
+        Positions are assigned under the store's single writer lock and committed in
+        order, so a client resuming after the last position it saw misses nothing and
+        sees nothing twice, whatever the filter."""
+        scanned = after_position
         while True:
-            batch = self.store.list(after_position=position, limit=500)
-            for item in batch:
-                position = item.position
-                yield item
+            # Every item up to `end` is committed (positions are committed in order), so
+            # once a query past `scanned` finds nothing, the stream has seen up to `end`:
+            # a filtered stream then waits for items past it instead of spinning.
+            end = self.store.end_position()
+            batch = self.store.list(after_position=scanned, limit=500, recipient=recipient,
+                                    max_priority=max_priority)
+            yield from batch
             if batch:
+                scanned = batch[-1].position
                 continue
+            scanned = max(scanned, end)
             if not follow or not is_active():
                 return
-            self.store.wait_for_new(position, timeout=0.5)
+            self.store.wait_for_new(scanned, timeout=0.5)
 
 
 __all__ = ["ScreeningService", "ScreeningError"]

@@ -41,8 +41,45 @@ class Settings:
     # How often the server looks for a newer snapshot version to swap in (0: never).
     reload_interval_s: float = 5.0
 
-    # Follow-up queue backend: "duckdb" (embedded file in data_dir).
+    # Follow-up queue backend: "duckdb" (embedded file in data_dir) or "nats": the same
+    # file, which then also holds the outbox that a background thread drains, in order,
+    # to a NATS JetStream stream shared by every server process.
     followup_backend: str = "duckdb"
+    nats_url: str = "nats://127.0.0.1:4222"
+    nats_stream: str = "SCREENING_HITS"
+    # Subjects are <prefix>.<recipient>.p<priority>, e.g. screening.hits.ncb-FRA.p1.
+    nats_subject_prefix: str = "screening.hits"
+    # Status changes of items go to <this>.<recipient>.p<priority>, on the same stream.
+    nats_status_subject_prefix: str = "screening.status"
+    # JetStream drops a message whose Nats-Msg-Id it saw within this window: long enough
+    # to cover a partner re-sending a manifest the next day.
+    nats_duplicate_window_s: float = 48 * 3600.0
+    nats_publish_timeout_s: float = 2.0
+    # Seconds between reconnection attempts while NATS is unreachable.
+    nats_retry_interval_s: float = 0.5
+
+    # Routing: who must act on a hit (see README "Follow-up"). Recipient ids are NATS
+    # subject tokens: the operations centre, and one bureau per country (ncb-FRA...).
+    operations_centre: str = "ops"
+    bureau_prefix: str = "ncb-"
+    # IATA airport -> ISO alpha-3 country, added to (or correcting) the airportsdata table.
+    airport_countries: dict[str, str] = field(default_factory=dict)
+
+    # Priority 1 (act now) .. 4 (routine). The record's category sets the base level;
+    # categories not named here get `priority_default`. A POSSIBLE_MATCH is demoted by
+    # `priority_possible_match_demotion` levels (it is less sure), and a flight whose
+    # scheduled arrival is near is promoted: one level within `priority_urgent_minutes`,
+    # two within `priority_imminent_minutes` (or once it has landed).
+    priority_by_category: dict[str, str] = field(default_factory=lambda: {
+        "wanted": "1", "threat": "1", "terrorist": "1",
+        "missing": "2", "sanctioned": "2", "stolen_blank_document": "2",
+        "stolen_document": "3", "revoked_document": "3", "invalid_document": "3",
+        "lost_document": "4",
+    })
+    priority_default: int = 3
+    priority_possible_match_demotion: int = 1
+    priority_urgent_minutes: float = 180.0
+    priority_imminent_minutes: float = 45.0
 
     # iAPI answer codes per decision (CUSRES).
     cusres_codes: dict[str, str] = field(
@@ -114,9 +151,38 @@ class Settings:
                      "delta_poll_s", "compact_after_s"):
             if getattr(self, name) < 0:
                 raise InvalidArgument("must not be negative", field=name)
-        if self.followup_backend not in ("duckdb",):
-            raise InvalidArgument("unknown backend (duckdb)", field="followup_backend")
+        if self.followup_backend not in ("duckdb", "nats"):
+            raise InvalidArgument("unknown backend (duckdb, nats)", field="followup_backend")
+        self._validate_followup()
         return self
+
+    def _validate_followup(self) -> None:
+        for name in ("nats_duplicate_window_s", "nats_publish_timeout_s", "nats_retry_interval_s"):
+            if getattr(self, name) <= 0:
+                raise InvalidArgument("must be positive", field=name)
+        # Recipient ids and the stream name are single subject tokens (no dots); the
+        # subject prefixes may have several.
+        for name, banned in (("operations_centre", " *>."), ("bureau_prefix", " *>."),
+                             ("nats_stream", " *>."), ("nats_subject_prefix", " *>"),
+                             ("nats_status_subject_prefix", " *>")):
+            value = getattr(self, name)
+            if (not value and name != "bureau_prefix") or any(c in value for c in banned):
+                raise InvalidArgument(f"must be a NATS subject token without {banned!r}",
+                                      field=name)
+        if self.nats_status_subject_prefix == self.nats_subject_prefix:
+            raise InvalidArgument("must differ from nats_subject_prefix",
+                                  field="nats_status_subject_prefix")
+        levels = {**self.priority_by_category, "": str(self.priority_default)}
+        for category, level in levels.items():
+            if str(level) not in ("1", "2", "3", "4"):
+                raise InvalidArgument(f"priority of {category or 'default'} must be 1..4",
+                                      field="priority_by_category" if category
+                                      else "priority_default")
+        if not 0 <= self.priority_imminent_minutes <= self.priority_urgent_minutes:
+            raise InvalidArgument("need 0 <= priority_imminent_minutes <= "
+                                  "priority_urgent_minutes", field="priority_imminent_minutes")
+        if not 0 <= self.priority_possible_match_demotion <= 3:
+            raise InvalidArgument("must be 0..3", field="priority_possible_match_demotion")
 
     def with_overrides(self, **overrides: Any) -> Settings:
         """Apply non-None overrides (from command-line flags) and validate again."""

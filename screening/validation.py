@@ -102,3 +102,18 @@ def validate_passenger(p: Passenger, *, max_field_length: int = 256) -> Passenge
         nationality=_country(p.nationality, "nationality"),
         document=doc,
     )
+
+
+_AIRPORT = re.compile(r"^[A-Z0-9]{3,4}$")
+MAX_ROUTE_AIRPORTS = 16
+
+
+def validate_route(route: tuple[str, ...]) -> None:
+    """A multi-leg route: IATA (or ICAO) airport codes, a bounded number of them. The
+    follow-up routing reads transit countries from it."""
+    if len(route) > MAX_ROUTE_AIRPORTS:
+        raise InvalidArgument(f"more than {MAX_ROUTE_AIRPORTS} airports", field="flight.route")
+    for i, code in enumerate(route):
+        if not _AIRPORT.match(code):
+            raise InvalidArgument(f"{code[:8]!r} is not an airport code",
+                                  field=f"flight.route[{i}]")

@@ -4,12 +4,13 @@ from screening.followup.model import (
     ALLOWED_TRANSITIONS,
     FollowUpItem,
     NewHit,
+    Recipient,
     StatusChange,
     idempotency_key,
 )
 from screening.followup.store import HitStore, open_store
 
 __all__ = [
-    "ALLOWED_TRANSITIONS", "FollowUpItem", "HitStore", "NewHit", "StatusChange",
+    "ALLOWED_TRANSITIONS", "FollowUpItem", "HitStore", "NewHit", "Recipient", "StatusChange",
     "idempotency_key", "open_store",
 ]

@@ -21,6 +21,15 @@ ALLOWED_TRANSITIONS: dict[HitStatus, frozenset[HitStatus]] = {
 }
 
 
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    """Who must act on an item (`ops`, `ncb-FRA`...) and why: record_owner, arrival,
+    transit, operations."""
+
+    id: str
+    roles: tuple[str, ...] = ()
+
+
 @dataclass(slots=True)
 class NewHit:
     """What the service hands the store for one matched record of one passenger."""
@@ -32,6 +41,10 @@ class NewHit:
     flight: Flight
     match: Match
     requester: str
+    # Set by the service from the routing and priority rules (screening.followup.routing).
+    priority: int = 3
+    priority_reason: str = ""
+    recipients: tuple[Recipient, ...] = ()
 
 
 @dataclass(slots=True)
@@ -60,6 +73,21 @@ class FollowUpItem:
     updated_by: str = ""
     note: str = ""
     history: list[StatusChange] = field(default_factory=list)
+    priority: int = 3
+    priority_reason: str = ""
+    recipients: tuple[Recipient, ...] = ()
+    # First move to ACKNOWLEDGED: how long the hit waited for a human.
+    acknowledged_at: datetime | None = None
+
+    @property
+    def seconds_to_acknowledge(self) -> float | None:
+        if self.acknowledged_at is None:
+            return None
+        return (self.acknowledged_at - self.created_at).total_seconds()
+
+    @property
+    def recipient_ids(self) -> tuple[str, ...]:
+        return tuple(r.id for r in self.recipients)
 
 
 def _passenger_identity(p: Passenger) -> str:

@@ -21,7 +21,7 @@ class _StoreManager(BaseManager):
 
 
 # Methods a worker may call; `close` stays with the owner.
-_EXPOSED = ("add", "get", "list", "update", "wait_for_new", "query")
+_EXPOSED = ("add", "get", "list", "update", "wait_for_new", "query", "end_position")
 
 
 class StoreServer:
@@ -83,14 +83,18 @@ class RemoteHitStore:
     def get(self, item_id):
         return self._proxy().get(item_id)
 
-    def list(self, *, status=None, after_position=0, limit=100):
-        return self._proxy().list(status=status, after_position=after_position, limit=limit)
+    def list(self, *, status=None, after_position=0, limit=100, recipient="", max_priority=0):
+        return self._proxy().list(status=status, after_position=after_position, limit=limit,
+                                  recipient=recipient, max_priority=max_priority)
 
     def update(self, item_id, status, *, by, note=""):
         return self._proxy().update(item_id, status, by=by, note=note)
 
     def wait_for_new(self, after_position, timeout):
         return self._proxy().wait_for_new(after_position, timeout)
+
+    def end_position(self):
+        return self._proxy().end_position()
 
     def query(self, sql):
         return self._proxy().query(sql)

@@ -6,23 +6,25 @@ import json
 import threading
 import uuid
 from dataclasses import asdict
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
 import duckdb
 
-from screening.domain import (
-    Decision,
-    Flight,
-    HitStatus,
-    Match,
-    MatchDetail,
-    Passenger,
-    RecordKind,
-    TravelDocument,
-)
+from screening.domain import Decision, HitStatus
 from screening.errors import DataError, FailedPrecondition, InvalidArgument, NotFound
+from screening.followup.codec import (
+    aware,
+    dumps,
+    flight_from,
+    item_payload,
+    match_from,
+    now_utc,
+    passenger_from,
+    recipients_from,
+    subject_for,
+)
 from screening.followup.model import ALLOWED_TRANSITIONS, FollowUpItem, NewHit, StatusChange
 
 
@@ -30,9 +32,11 @@ class HitStore(Protocol):
     def add(self, hits: list[NewHit]) -> list[FollowUpItem]: ...
     def get(self, item_id: str) -> FollowUpItem: ...
     def list(self, *, status: HitStatus | None = None, after_position: int = 0,
-             limit: int = 100) -> list[FollowUpItem]: ...
+             limit: int = 100, recipient: str = "",
+             max_priority: int = 0) -> list[FollowUpItem]: ...
     def update(self, item_id: str, status: HitStatus, *, by: str, note: str = "") -> FollowUpItem: ...
     def wait_for_new(self, after_position: int, timeout: float) -> bool: ...
+    def end_position(self) -> int: ...
     def close(self) -> None: ...
 
 
@@ -66,47 +70,29 @@ CREATE TABLE IF NOT EXISTS hit_history (
     note VARCHAR NOT NULL,
     changed_at TIMESTAMP NOT NULL
 );
+-- Routing and priority ([5/6]); added in place to stores created before them.
+ALTER TABLE hits ADD COLUMN IF NOT EXISTS priority INTEGER DEFAULT 3;
+ALTER TABLE hits ADD COLUMN IF NOT EXISTS priority_reason VARCHAR DEFAULT '';
+ALTER TABLE hits ADD COLUMN IF NOT EXISTS recipients JSON DEFAULT '[]';
+ALTER TABLE hits ADD COLUMN IF NOT EXISTS recipient_ids VARCHAR[];
+ALTER TABLE hits ADD COLUMN IF NOT EXISTS acknowledged_at TIMESTAMP;
+ALTER TABLE hits ADD COLUMN IF NOT EXISTS category VARCHAR DEFAULT '';
+ALTER TABLE hits ADD COLUMN IF NOT EXISTS route VARCHAR DEFAULT '';
+-- NATS backend: one row per (hit, recipient) still to publish, written in the same
+-- transaction as the hit, deleted once JetStream has acknowledged it.
+CREATE SEQUENCE IF NOT EXISTS outbox_seq START 1;
+CREATE TABLE IF NOT EXISTS outbox (
+    seq BIGINT PRIMARY KEY,
+    hit_id VARCHAR NOT NULL,
+    subject VARCHAR NOT NULL,
+    msg_id VARCHAR NOT NULL,
+    payload VARCHAR NOT NULL  -- the item as JSON at the time of the event
+);
 """
 
 _COLUMNS = ("id, position, idempotency_key, check_id, decision, status, passenger, flight, "
-            "match, requester, created_at, updated_at, updated_by, note")
-
-
-def _now() -> datetime:
-    # Stored as naive UTC (TIMESTAMP); read back as aware UTC by `_aware`.
-    return datetime.now(timezone.utc).replace(tzinfo=None)
-
-
-def _json_default(value: object) -> str:
-    if isinstance(value, datetime):
-        return value.isoformat()
-    raise TypeError(f"cannot serialise {type(value).__name__}")
-
-
-def _dumps(obj: object) -> str:
-    return json.dumps(asdict(obj), default=_json_default, ensure_ascii=False)
-
-
-def _passenger(d: dict) -> Passenger:
-    return Passenger(**{**d, "document": TravelDocument(**d.get("document", {}))})
-
-
-def _flight(d: dict) -> Flight:
-    for k in ("departure_time", "arrival_time"):
-        if d.get(k):
-            d[k] = datetime.fromisoformat(d[k])
-    return Flight(**d)
-
-
-def _match(d: dict) -> Match:
-    d["kind"] = RecordKind(d["kind"])
-    d["decision"] = Decision(d["decision"])
-    d["details"] = [MatchDetail(**x) for x in d.get("details", [])]
-    return Match(**d)
-
-
-def _aware(ts: datetime) -> datetime:
-    return ts if ts.tzinfo else ts.replace(tzinfo=timezone.utc)
+            "match, requester, created_at, updated_at, updated_by, note, priority, "
+            "priority_reason, recipients, acknowledged_at")
 
 
 class DuckDBHitStore:
@@ -114,12 +100,24 @@ class DuckDBHitStore:
     single writing process, and hits are rare enough that one writer is plenty. Every
     `add` is one committed transaction before it returns, so the caller may answer."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, outbox_prefix: str = "", status_prefix: str = "") -> None:
+        """With `outbox_prefix` (the NATS backend), every new hit also gets one outbox
+        row per recipient, subject `<prefix>.<recipient>.p<priority>`, in the same
+        transaction; a publisher drains them (`outbox_batch`, `outbox_done`). With
+        `status_prefix` too, every status change is queued the same way, on
+        `<status_prefix>.<recipient>.p<priority>`, so all recipients see the workflow."""
         self.path = Path(path)
+        self.outbox_prefix = outbox_prefix
+        self.status_prefix = status_prefix
+        # Set whenever rows are added to the outbox, so the publisher wakes at once.
+        self.outbox_signal = threading.Event()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self._con = duckdb.connect(str(self.path))
             self._con.execute(_SCHEMA)
+            # Keep schema changes out of the write-ahead log: replaying some DDL after a
+            # kill -9 needs DuckDB extensions it would try to download.
+            self._con.execute("CHECKPOINT")
         except duckdb.Error as exc:
             raise DataError(f"cannot open hit store {self.path}: {exc}") from exc
         self._lock = threading.Lock()
@@ -133,29 +131,23 @@ class DuckDBHitStore:
     def last_position(self) -> int:
         return self._last_position
 
+    def end_position(self) -> int:
+        """The last committed queue position (a method, so worker processes can call it)."""
+        return self._last_position
+
     def add(self, hits: list[NewHit]) -> list[FollowUpItem]:
         """Insert the hits that are new; return the stored item for every hit, in order
         (the existing one when its idempotency key was seen before)."""
         if not hits:
             return []
-        now = _now()
+        now = now_utc()
         with self._lock:
             con = self._con
             con.execute("BEGIN TRANSACTION")
             try:
+                queued = 0
                 for h in hits:
-                    con.execute(
-                        """INSERT INTO hits (id, position, idempotency_key, check_id, decision,
-                               status, record_id, list, kind, score, passenger, flight, match,
-                               requester, created_at, updated_at)
-                           SELECT ?, nextval('hit_position'), ?, ?, ?, 'NEW', ?, ?, ?, ?, ?, ?,
-                                  ?, ?, ?, ?
-                           WHERE NOT EXISTS (SELECT 1 FROM hits WHERE idempotency_key = ?)""",
-                        [uuid.uuid4().hex, h.idempotency_key, h.check_id, h.decision.name,
-                         h.match.record_id, h.match.list, h.match.kind.name, h.match.score,
-                         _dumps(h.passenger), _dumps(h.flight), _dumps(h.match), h.requester,
-                         now, now, h.idempotency_key],
-                    )
+                    queued += self._insert(h, now)
                 con.execute("COMMIT")
             except Exception:
                 con.execute("ROLLBACK")
@@ -167,29 +159,73 @@ class DuckDBHitStore:
             ).fetchall()
             newest = self._max_position()
         by_key = {r[2]: self._item(r, []) for r in rows}
+        if queued:
+            self.outbox_signal.set()
         if newest > self._last_position:
             with self._new:
                 self._last_position = newest
                 self._new.notify_all()
         return [by_key[k] for k in keys]
 
+    def _insert(self, h: NewHit, now: datetime) -> int:
+        """Insert one hit unless its key is known; returns the outbox rows queued."""
+        hit_id = uuid.uuid4().hex
+        airports = h.flight.airports()
+        inserted = self._con.execute(
+            """INSERT INTO hits (id, position, idempotency_key, check_id, decision,
+                   status, record_id, list, kind, score, passenger, flight, match,
+                   requester, created_at, updated_at, priority, priority_reason,
+                   recipients, recipient_ids, category, route)
+               SELECT ?, nextval('hit_position'), ?, ?, ?, 'NEW', ?, ?, ?, ?, ?, ?,
+                      ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
+               WHERE NOT EXISTS (SELECT 1 FROM hits WHERE idempotency_key = ?)""",
+            [hit_id, h.idempotency_key, h.check_id, h.decision.name,
+             h.match.record_id, h.match.list, h.match.kind.name, h.match.score,
+             dumps(h.passenger), dumps(h.flight), dumps(h.match), h.requester,
+             now, now, h.priority, h.priority_reason,
+             json.dumps([asdict(r) for r in h.recipients]), [r.id for r in h.recipients],
+             h.match.category, "-".join(airports), h.idempotency_key],
+        ).fetchone()[0]
+        if not inserted or not self.outbox_prefix:
+            return 0
+        payload = self._payload(hit_id, [])
+        for r in h.recipients:
+            # One message per recipient, so each consumer filters on its own subject; the
+            # id is the hit's idempotency key qualified by the recipient, so a re-sent hit
+            # (from this server or another) is dropped by JetStream.
+            self._con.execute(
+                "INSERT INTO outbox VALUES (nextval('outbox_seq'), ?, ?, ?, ?)",
+                [hit_id, subject_for(self.outbox_prefix, r.id, h.priority),
+                 f"{h.idempotency_key}.{r.id}", payload])
+        return len(h.recipients)
+
+    def _payload(self, item_id: str, history: list[StatusChange]) -> str:
+        """The item as it stands inside the current transaction, as JSON: a message
+        tells what was true when its event happened, whenever it is published."""
+        row = self._con.execute(f"SELECT {_COLUMNS} FROM hits WHERE id = ?",
+                                [item_id]).fetchone()
+        return item_payload(self._item(row, history)).decode()
+
     def _item(self, row: tuple, history: list[StatusChange]) -> FollowUpItem:
         (id_, position, key, check_id, decision, status, passenger, flight, match, requester,
-         created, updated, updated_by, note) = row
+         created, updated, updated_by, note, priority, priority_reason, recipients,
+         acknowledged_at) = row
         return FollowUpItem(
             id=id_, position=int(position), idempotency_key=key, check_id=check_id,
             decision=Decision[decision], status=HitStatus[status],
-            passenger=_passenger(json.loads(passenger)), flight=_flight(json.loads(flight)),
-            match=_match(json.loads(match)), requester=requester,
-            created_at=_aware(created), updated_at=_aware(updated), updated_by=updated_by,
-            note=note, history=history,
+            passenger=passenger_from(json.loads(passenger)), flight=flight_from(json.loads(flight)),
+            match=match_from(json.loads(match)), requester=requester,
+            created_at=aware(created), updated_at=aware(updated), updated_by=updated_by,
+            note=note, history=history, priority=int(priority if priority is not None else 3),
+            priority_reason=priority_reason or "", recipients=recipients_from(recipients),
+            acknowledged_at=aware(acknowledged_at),
         )
 
     def _history(self, item_id: str) -> list[StatusChange]:
         rows = self._con.execute(
             "SELECT from_status, to_status, changed_by, note, changed_at FROM hit_history WHERE hit_id = ? "
             "ORDER BY changed_at", [item_id]).fetchall()
-        return [StatusChange(HitStatus[a], HitStatus[b], by, note, _aware(at))
+        return [StatusChange(HitStatus[a], HitStatus[b], by, note, aware(at))
                 for a, b, by, note, at in rows]
 
     def get(self, item_id: str) -> FollowUpItem:
@@ -201,14 +237,25 @@ class DuckDBHitStore:
             return self._item(row, self._history(item_id))
 
     def list(self, *, status: HitStatus | None = None, after_position: int = 0,
-             limit: int = 100) -> list[FollowUpItem]:
+             limit: int = 100, recipient: str = "",
+             max_priority: int = 0) -> list[FollowUpItem]:
+        """Items past `after_position` in queue order; `recipient` keeps the items routed
+        to it, `max_priority` those at least that urgent (1 = most urgent; 0 = all)."""
         if not 0 < limit <= 1000:
             raise InvalidArgument("must be between 1 and 1000", field="limit")
+        if not 0 <= max_priority <= 4:
+            raise InvalidArgument("must be 0 (all) or 1..4", field="max_priority")
         sql = f"SELECT {_COLUMNS} FROM hits WHERE position > ?"
         params: list = [after_position]
         if status is not None:
             sql += " AND status = ?"
             params.append(status.name)
+        if recipient:
+            sql += " AND list_contains(recipient_ids, ?)"
+            params.append(recipient)
+        if max_priority:
+            sql += " AND priority <= ?"
+            params.append(max_priority)
         sql += " ORDER BY position LIMIT ?"
         params.append(limit)
         with self._lock:
@@ -228,20 +275,44 @@ class DuckDBHitStore:
                 raise FailedPrecondition(
                     f"cannot go from {current.name} to {status.name} (allowed: {allowed})",
                     field="status")
-            now = _now()
+            now = now_utc()
             con = self._con
             con.execute("BEGIN TRANSACTION")
             try:
-                con.execute("UPDATE hits SET status = ?, updated_at = ?, updated_by = ?, note = ? "
-                            "WHERE id = ?", [status.name, now, by, note, item_id])
+                con.execute("UPDATE hits SET status = ?, updated_at = ?, updated_by = ?, note = ?, "
+                            "acknowledged_at = CASE WHEN ? AND acknowledged_at IS NULL "
+                            "THEN ? ELSE acknowledged_at END WHERE id = ?",
+                            [status.name, now, by, note, status == HitStatus.ACKNOWLEDGED, now,
+                             item_id])
                 con.execute("INSERT INTO hit_history VALUES (?, ?, ?, ?, ?, ?)",
                             [item_id, current.name, status.name, by, note, now])
+                queued = self._queue_status_change(item_id, status)
                 con.execute("COMMIT")
             except Exception:
                 con.execute("ROLLBACK")
                 raise
             row = con.execute(f"SELECT {_COLUMNS} FROM hits WHERE id = ?", [item_id]).fetchone()
-            return self._item(row, self._history(item_id))
+            item = self._item(row, self._history(item_id))
+        if queued:
+            self.outbox_signal.set()
+        return item
+
+    def _queue_status_change(self, item_id: str, status: HitStatus) -> int:
+        """Outbox rows telling every recipient of the item about its new status. Each
+        status is reached at most once (the workflow only moves forward), so the key,
+        recipient and status make a message id that JetStream can deduplicate."""
+        if not (self.outbox_prefix and self.status_prefix):
+            return 0
+        key, priority, recipient_ids = self._con.execute(
+            "SELECT idempotency_key, priority, recipient_ids FROM hits WHERE id = ?",
+            [item_id]).fetchone()
+        payload = self._payload(item_id, self._history(item_id))
+        for r in recipient_ids or []:
+            self._con.execute(
+                "INSERT INTO outbox VALUES (nextval('outbox_seq'), ?, ?, ?, ?)",
+                [item_id, subject_for(self.status_prefix, r, priority),
+                 f"{key}.{r}.{status.name}", payload])
+        return len(recipient_ids or [])
 
     def wait_for_new(self, after_position: int, timeout: float) -> bool:
         """Block until an item with a position past `after_position` exists, or timeout."""
@@ -276,12 +347,36 @@ class DuckDBHitStore:
                 self._con.execute("COMMIT")
         return ids
 
+    # -- outbox (NATS backend) ----------------------------------------------------------
+
+    def outbox_batch(self, limit: int = 100) -> list[tuple[int, str, str, bytes]]:
+        """The oldest unpublished messages, in order: (seq, subject, msg_id, payload)."""
+        with self._lock:
+            rows = self._con.execute(
+                "SELECT seq, subject, msg_id, payload FROM outbox ORDER BY seq LIMIT ?",
+                [limit]).fetchall()
+        return [(int(seq), subject, msg_id, payload.encode())
+                for seq, subject, msg_id, payload in rows]
+
+    def outbox_done(self, seq: int) -> None:
+        """JetStream acknowledged message `seq`: it leaves the outbox."""
+        with self._lock:
+            self._con.execute("DELETE FROM outbox WHERE seq = ?", [seq])
+
+    def outbox_size(self) -> int:
+        with self._lock:
+            return int(self._con.execute("SELECT count(*) FROM outbox").fetchone()[0])
+
     def close(self) -> None:
         with self._lock:
             self._con.close()
 
 
-def open_store(data_dir: Path, backend: str = "duckdb") -> DuckDBHitStore:
-    if backend != "duckdb":
+def open_store(data_dir: Path, backend: str = "duckdb", *, outbox_prefix: str = "",
+               status_prefix: str = "") -> DuckDBHitStore:
+    """The hit store in `data_dir`. The NATS backend is this store plus an outbox (see
+    `screening.followup.nats.open_nats_store`, which also starts the publisher)."""
+    if backend not in ("duckdb", "nats"):
         raise InvalidArgument(f"unknown follow-up backend {backend!r}", field="followup_backend")
-    return DuckDBHitStore(Path(data_dir) / "followup.duckdb")
+    return DuckDBHitStore(Path(data_dir) / "followup.duckdb", outbox_prefix=outbox_prefix,
+                          status_prefix=status_prefix)

@@ -98,7 +98,19 @@ class PaxlstManifest:
             departure_time=first.departure_time,
             arrival_time=last.arrival_time,
             manifest_id=self.message_ref,
+            route=self._route(),
         )
+
+    def _route(self) -> tuple[str, ...]:
+        """Airports in order over several legs (transit stops in between); () for one leg."""
+        if len(self.flight_legs) < 2:
+            return ()
+        route: list[str] = []
+        for leg in self.flight_legs:
+            for code in (leg.departure_airport, leg.arrival_airport):
+                if code and (not route or route[-1] != code):
+                    route.append(code)
+        return tuple(route)
 
     def passengers(self) -> list[Passenger]:
         return [p.passenger for p in self.persons]

@@ -60,7 +60,7 @@ def flight_from_pb(msg: pb.Flight) -> Flight:
         carrier=msg.carrier, flight_number=msg.flight_number,
         departure_airport=msg.departure_airport, arrival_airport=msg.arrival_airport,
         departure_time=_from_ts(msg, "departure_time"), arrival_time=_from_ts(msg, "arrival_time"),
-        manifest_id=msg.manifest_id,
+        manifest_id=msg.manifest_id, route=tuple(a.strip().upper() for a in msg.route),
     )
 
 
@@ -68,7 +68,7 @@ def flight_to_pb(f: Flight) -> pb.Flight:
     return pb.Flight(
         carrier=f.carrier, flight_number=f.flight_number, departure_airport=f.departure_airport,
         arrival_airport=f.arrival_airport, departure_time=_ts(f.departure_time),
-        arrival_time=_ts(f.arrival_time), manifest_id=f.manifest_id,
+        arrival_time=_ts(f.arrival_time), manifest_id=f.manifest_id, route=list(f.route),
     )
 
 
@@ -118,6 +118,11 @@ def item_to_pb(item: FollowUpItem) -> pb.FollowUpItem:
         updated_by=item.updated_by, note=item.note,
         history=[pb.StatusChange(from_status=int(h.from_status), to_status=int(h.to_status),
                                  by=h.by, note=h.note, at=_ts(h.at)) for h in item.history],
+        priority=item.priority, priority_reason=item.priority_reason,
+        recipients=[pb.Recipient(id=r.id, roles=list(r.roles)) for r in item.recipients],
+        record_category=item.match.category, record_owner=item.match.owner,
+        acknowledged_at=_ts(item.acknowledged_at),
+        seconds_to_acknowledge=item.seconds_to_acknowledge or 0.0,
     )
 
 

@@ -94,7 +94,8 @@ class FollowUpServicer(pb_grpc.FollowUpServicer):
         if not 0 < limit <= 1000:
             raise InvalidArgument("must be between 1 and 1000", field="limit")
         items = self.service.list_hits(convert.hit_status_from_pb(request.status),
-                                       request.after_position, limit)
+                                       request.after_position, limit, request.recipient,
+                                       request.max_priority)
         next_position = items[-1].position if len(items) == limit else 0
         return pb.ListHitsResponse(items=[convert.item_to_pb(i) for i in items],
                                    next_position=next_position)
@@ -113,7 +114,8 @@ class FollowUpServicer(pb_grpc.FollowUpServicer):
     @handles_errors
     def StreamHits(self, request: pb.StreamHitsRequest, context) -> Iterator[pb.FollowUpItem]:
         for item in self.service.stream_hits(request.after_position, request.follow,
-                                             context.is_active):
+                                             context.is_active, request.recipient,
+                                             request.max_priority):
             yield convert.item_to_pb(item)
 
 

@@ -21,7 +21,7 @@ import time
 from dataclasses import fields
 from pathlib import Path
 
-from screening.followup import open_store
+from screening.followup.backends import open_backend
 from screening.followup.shared import serve_store
 from screening.settings import ENV_PREFIX, Settings
 
@@ -56,7 +56,7 @@ class Cluster:
         port = settings.port or _free_port(settings.host)
         self.settings = settings.with_overrides(port=port)
         self.port = port
-        self.store = open_store(settings.data_dir, settings.followup_backend)
+        self.store = open_backend(settings)  # the parent publishes, workers only add
         self._tmp = tempfile.mkdtemp(prefix="screening-")
         socket_path = Path(self._tmp) / "store.sock"
         authkey = os.urandom(32)

@@ -81,7 +81,7 @@ class Passenger(_message.Message):
     def __init__(self, ref: _Optional[str] = ..., surname: _Optional[str] = ..., given_names: _Optional[str] = ..., full_name: _Optional[str] = ..., date_of_birth: _Optional[str] = ..., sex: _Optional[str] = ..., nationality: _Optional[str] = ..., document: _Optional[_Union[TravelDocument, _Mapping]] = ..., mrz: _Optional[str] = ...) -> None: ...
 
 class Flight(_message.Message):
-    __slots__ = ("carrier", "flight_number", "departure_airport", "arrival_airport", "departure_time", "arrival_time", "manifest_id")
+    __slots__ = ("carrier", "flight_number", "departure_airport", "arrival_airport", "departure_time", "arrival_time", "manifest_id", "route")
     CARRIER_FIELD_NUMBER: _ClassVar[int]
     FLIGHT_NUMBER_FIELD_NUMBER: _ClassVar[int]
     DEPARTURE_AIRPORT_FIELD_NUMBER: _ClassVar[int]
@@ -89,6 +89,7 @@ class Flight(_message.Message):
     DEPARTURE_TIME_FIELD_NUMBER: _ClassVar[int]
     ARRIVAL_TIME_FIELD_NUMBER: _ClassVar[int]
     MANIFEST_ID_FIELD_NUMBER: _ClassVar[int]
+    ROUTE_FIELD_NUMBER: _ClassVar[int]
     carrier: str
     flight_number: str
     departure_airport: str
@@ -96,7 +97,8 @@ class Flight(_message.Message):
     departure_time: _timestamp_pb2.Timestamp
     arrival_time: _timestamp_pb2.Timestamp
     manifest_id: str
-    def __init__(self, carrier: _Optional[str] = ..., flight_number: _Optional[str] = ..., departure_airport: _Optional[str] = ..., arrival_airport: _Optional[str] = ..., departure_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., arrival_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., manifest_id: _Optional[str] = ...) -> None: ...
+    route: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, carrier: _Optional[str] = ..., flight_number: _Optional[str] = ..., departure_airport: _Optional[str] = ..., arrival_airport: _Optional[str] = ..., departure_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., arrival_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., manifest_id: _Optional[str] = ..., route: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class MatchDetail(_message.Message):
     __slots__ = ("field", "query_value", "record_value", "method", "similarity", "weight")
@@ -247,7 +249,7 @@ class StatusChange(_message.Message):
     def __init__(self, from_status: _Optional[_Union[HitStatus, str]] = ..., to_status: _Optional[_Union[HitStatus, str]] = ..., by: _Optional[str] = ..., note: _Optional[str] = ..., at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class FollowUpItem(_message.Message):
-    __slots__ = ("id", "position", "idempotency_key", "check_id", "decision", "status", "passenger", "flight", "match", "requester", "created_at", "updated_at", "updated_by", "note", "history")
+    __slots__ = ("id", "position", "idempotency_key", "check_id", "decision", "status", "passenger", "flight", "match", "requester", "created_at", "updated_at", "updated_by", "note", "history", "priority", "priority_reason", "recipients", "record_category", "record_owner", "acknowledged_at", "seconds_to_acknowledge")
     ID_FIELD_NUMBER: _ClassVar[int]
     POSITION_FIELD_NUMBER: _ClassVar[int]
     IDEMPOTENCY_KEY_FIELD_NUMBER: _ClassVar[int]
@@ -263,6 +265,13 @@ class FollowUpItem(_message.Message):
     UPDATED_BY_FIELD_NUMBER: _ClassVar[int]
     NOTE_FIELD_NUMBER: _ClassVar[int]
     HISTORY_FIELD_NUMBER: _ClassVar[int]
+    PRIORITY_FIELD_NUMBER: _ClassVar[int]
+    PRIORITY_REASON_FIELD_NUMBER: _ClassVar[int]
+    RECIPIENTS_FIELD_NUMBER: _ClassVar[int]
+    RECORD_CATEGORY_FIELD_NUMBER: _ClassVar[int]
+    RECORD_OWNER_FIELD_NUMBER: _ClassVar[int]
+    ACKNOWLEDGED_AT_FIELD_NUMBER: _ClassVar[int]
+    SECONDS_TO_ACKNOWLEDGE_FIELD_NUMBER: _ClassVar[int]
     id: str
     position: int
     idempotency_key: str
@@ -278,17 +287,36 @@ class FollowUpItem(_message.Message):
     updated_by: str
     note: str
     history: _containers.RepeatedCompositeFieldContainer[StatusChange]
-    def __init__(self, id: _Optional[str] = ..., position: _Optional[int] = ..., idempotency_key: _Optional[str] = ..., check_id: _Optional[str] = ..., decision: _Optional[_Union[Decision, str]] = ..., status: _Optional[_Union[HitStatus, str]] = ..., passenger: _Optional[_Union[Passenger, _Mapping]] = ..., flight: _Optional[_Union[Flight, _Mapping]] = ..., match: _Optional[_Union[Match, _Mapping]] = ..., requester: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_by: _Optional[str] = ..., note: _Optional[str] = ..., history: _Optional[_Iterable[_Union[StatusChange, _Mapping]]] = ...) -> None: ...
+    priority: int
+    priority_reason: str
+    recipients: _containers.RepeatedCompositeFieldContainer[Recipient]
+    record_category: str
+    record_owner: str
+    acknowledged_at: _timestamp_pb2.Timestamp
+    seconds_to_acknowledge: float
+    def __init__(self, id: _Optional[str] = ..., position: _Optional[int] = ..., idempotency_key: _Optional[str] = ..., check_id: _Optional[str] = ..., decision: _Optional[_Union[Decision, str]] = ..., status: _Optional[_Union[HitStatus, str]] = ..., passenger: _Optional[_Union[Passenger, _Mapping]] = ..., flight: _Optional[_Union[Flight, _Mapping]] = ..., match: _Optional[_Union[Match, _Mapping]] = ..., requester: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_by: _Optional[str] = ..., note: _Optional[str] = ..., history: _Optional[_Iterable[_Union[StatusChange, _Mapping]]] = ..., priority: _Optional[int] = ..., priority_reason: _Optional[str] = ..., recipients: _Optional[_Iterable[_Union[Recipient, _Mapping]]] = ..., record_category: _Optional[str] = ..., record_owner: _Optional[str] = ..., acknowledged_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., seconds_to_acknowledge: _Optional[float] = ...) -> None: ...
+
+class Recipient(_message.Message):
+    __slots__ = ("id", "roles")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    ROLES_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    roles: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, id: _Optional[str] = ..., roles: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class ListHitsRequest(_message.Message):
-    __slots__ = ("status", "limit", "after_position")
+    __slots__ = ("status", "limit", "after_position", "recipient", "max_priority")
     STATUS_FIELD_NUMBER: _ClassVar[int]
     LIMIT_FIELD_NUMBER: _ClassVar[int]
     AFTER_POSITION_FIELD_NUMBER: _ClassVar[int]
+    RECIPIENT_FIELD_NUMBER: _ClassVar[int]
+    MAX_PRIORITY_FIELD_NUMBER: _ClassVar[int]
     status: HitStatus
     limit: int
     after_position: int
-    def __init__(self, status: _Optional[_Union[HitStatus, str]] = ..., limit: _Optional[int] = ..., after_position: _Optional[int] = ...) -> None: ...
+    recipient: str
+    max_priority: int
+    def __init__(self, status: _Optional[_Union[HitStatus, str]] = ..., limit: _Optional[int] = ..., after_position: _Optional[int] = ..., recipient: _Optional[str] = ..., max_priority: _Optional[int] = ...) -> None: ...
 
 class ListHitsResponse(_message.Message):
     __slots__ = ("items", "next_position")
@@ -317,12 +345,16 @@ class UpdateHitRequest(_message.Message):
     def __init__(self, id: _Optional[str] = ..., status: _Optional[_Union[HitStatus, str]] = ..., note: _Optional[str] = ..., by: _Optional[str] = ...) -> None: ...
 
 class StreamHitsRequest(_message.Message):
-    __slots__ = ("after_position", "follow")
+    __slots__ = ("after_position", "follow", "recipient", "max_priority")
     AFTER_POSITION_FIELD_NUMBER: _ClassVar[int]
     FOLLOW_FIELD_NUMBER: _ClassVar[int]
+    RECIPIENT_FIELD_NUMBER: _ClassVar[int]
+    MAX_PRIORITY_FIELD_NUMBER: _ClassVar[int]
     after_position: int
     follow: bool
-    def __init__(self, after_position: _Optional[int] = ..., follow: _Optional[bool] = ...) -> None: ...
+    recipient: str
+    max_priority: int
+    def __init__(self, after_position: _Optional[int] = ..., follow: _Optional[bool] = ..., recipient: _Optional[str] = ..., max_priority: _Optional[int] = ...) -> None: ...
 
 class WatchlistChange(_message.Message):
     __slots__ = ("op", "kind", "record_id", "record_json")

@@ -116,3 +116,103 @@ def test_sql_reports(store):
     store.add([hit("1A"), hit("2B", record="N-2")])
     cols, rows = store.query("SELECT list, count(*) AS n FROM hits GROUP BY list")
     assert cols == ["list", "n"] and rows == [("interpol-red", 2)]
+
+
+def routed_hit(ref: str, priority: int, *recipients: str) -> NewHit:
+    from screening.followup import Recipient
+
+    h = hit(ref)
+    h.priority, h.priority_reason = priority, f"rule P{priority}"
+    h.recipients = tuple(Recipient(r, ("arrival",)) for r in recipients)
+    return h
+
+
+def test_routing_priority_and_filters(store):
+    store.add([routed_hit("1A", 1, "ncb-USA", "ops"), routed_hit("2B", 3, "ncb-FRA", "ops"),
+               routed_hit("3C", 2, "ncb-USA", "ncb-DEU", "ops")])
+    got = store.list(recipient="ncb-USA")
+    assert [i.passenger.ref for i in got] == ["1A", "3C"]
+    assert got[1].recipient_ids == ("ncb-USA", "ncb-DEU", "ops")
+    assert got[0].priority == 1 and got[0].priority_reason == "rule P1"
+    assert [i.passenger.ref for i in store.list(max_priority=2)] == ["1A", "3C"]
+    assert [i.passenger.ref for i in store.list(recipient="ops", max_priority=1)] == ["1A"]
+    assert [i.passenger.ref for i in store.list(recipient="ops", after_position=1)] == [
+        "2B", "3C"]
+    assert store.list(recipient="ncb-GBR") == []
+    with pytest.raises(InvalidArgument) as err:
+        store.list(max_priority=5)
+    assert err.value.field == "max_priority"
+
+
+def test_time_to_acknowledge_is_the_first_acknowledgement(store):
+    item = store.add([hit("1A")])[0]
+    assert item.acknowledged_at is None and item.seconds_to_acknowledge is None
+    acked = store.update(item.id, HitStatus.ACKNOWLEDGED, by="op1", note="seen")
+    assert acked.acknowledged_at is not None and acked.seconds_to_acknowledge >= 0
+    done = store.update(item.id, HitStatus.CONFIRMED, by="op2", note="same man")
+    assert done.acknowledged_at == acked.acknowledged_at
+    assert [(c.by, c.note) for c in done.history] == [("op1", "seen"), ("op2", "same man")]
+
+
+def test_outbox_rows_only_for_new_hits_in_order(tmp_path):
+    s = open_store(tmp_path, "nats", outbox_prefix="screening.hits")
+    try:
+        s.add([routed_hit("1A", 1, "ncb-USA", "ops"), routed_hit("2B", 3, "ops")])
+        s.add([routed_hit("1A", 1, "ncb-USA", "ops")])  # re-sent: nothing new to publish
+        assert s.outbox_signal.is_set()
+        rows = s.outbox_batch()
+        assert [(subject, msg_id.rsplit(".", 1)[1]) for _, subject, msg_id, _ in rows] == [
+            ("screening.hits.ncb-USA.p1", "ncb-USA"), ("screening.hits.ops.p1", "ops"),
+            ("screening.hits.ops.p3", "ops")]
+        assert rows[0][2] == f"{hit('1A').idempotency_key}.ncb-USA"
+        s.outbox_done(rows[0][0])
+        assert s.outbox_size() == 2 and s.outbox_batch(1)[0][0] == rows[1][0]
+    finally:
+        s.close()
+    # the plain DuckDB backend keeps no outbox
+    plain = open_store(tmp_path / "plain")
+    plain.add([routed_hit("1A", 1, "ops")])
+    assert plain.outbox_size() == 0
+    plain.close()
+
+
+def test_store_made_before_routing_is_upgraded_in_place(tmp_path):
+    import duckdb
+
+    con = duckdb.connect(str(tmp_path / "followup.duckdb"))
+    con.execute("CREATE SEQUENCE hit_position START 1")
+    con.execute("""CREATE TABLE hits (id VARCHAR PRIMARY KEY, position BIGINT NOT NULL UNIQUE,
+        idempotency_key VARCHAR NOT NULL UNIQUE, check_id VARCHAR NOT NULL,
+        decision VARCHAR NOT NULL, status VARCHAR NOT NULL, record_id VARCHAR NOT NULL,
+        list VARCHAR NOT NULL, kind VARCHAR NOT NULL, score DOUBLE NOT NULL,
+        passenger JSON NOT NULL, flight JSON NOT NULL, match JSON NOT NULL,
+        requester VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL,
+        updated_at TIMESTAMP NOT NULL, updated_by VARCHAR NOT NULL DEFAULT '',
+        note VARCHAR NOT NULL DEFAULT '')""")
+    con.close()
+    s = open_store(tmp_path)
+    assert s.add([routed_hit("1A", 2, "ops")])[0].priority == 2
+    s.close()
+
+
+def test_status_changes_are_queued_as_they_were(tmp_path):
+    import json
+
+    s = open_store(tmp_path, "nats", outbox_prefix="screening.hits",
+                   status_prefix="screening.status")
+    try:
+        item = s.add([routed_hit("1A", 2, "ncb-USA", "ops")])[0]
+        s.update(item.id, HitStatus.ACKNOWLEDGED, by="op1", note="seen")
+        s.update(item.id, HitStatus.FALSE_POSITIVE, by="op2", note="other man")
+        rows = s.outbox_batch()
+        # both changes queued before any publishing: each message keeps its own moment
+        got = [(subject, json.loads(payload)["status"], len(json.loads(payload)["history"]))
+               for _, subject, _, payload in rows]
+        assert got == [("screening.hits.ncb-USA.p2", "NEW", 0), ("screening.hits.ops.p2", "NEW", 0),
+                       ("screening.status.ncb-USA.p2", "ACKNOWLEDGED", 1),
+                       ("screening.status.ops.p2", "ACKNOWLEDGED", 1),
+                       ("screening.status.ncb-USA.p2", "FALSE_POSITIVE", 2),
+                       ("screening.status.ops.p2", "FALSE_POSITIVE", 2)]
+        assert rows[-1][2] == f"{item.idempotency_key}.ops.FALSE_POSITIVE"
+    finally:
+        s.close()
