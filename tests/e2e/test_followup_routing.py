@@ -153,7 +153,6 @@ def test_a_bad_route_is_refused_naming_the_field(server):
 
 def test_cli_lists_a_recipients_items_over_grpc(server, items, capsys):
     from screening.cli import main
-
     from tests import trust
 
     assert main(["hits", "list", "--server", f"127.0.0.1:{server.port}", "--recipient",
