@@ -37,6 +37,10 @@ MRZ_DOCUMENT_CHECK_PENALTY = 0.05
 # Names scoring at least this are namesakes: two or more records sharing the passenger's name
 # make it ambiguous, whatever the token statistics say (see evidence.COMMON_NAME_CAP).
 NAMESAKE_SCORE = 0.95
+# A listed document number: a HIT. One that differs only by look-alike characters (O/0, I/1)
+# is likelier a misreading than another document: reviewed (above POSSIBLE_MATCH), never a HIT.
+DOCUMENT_EXACT_SCORE = 0.99
+DOCUMENT_LOOK_ALIKE_SCORE = 0.91
 COMMON_RARITY = 0.5  # NameMatch.rarity below this: a common name
 
 
@@ -161,9 +165,9 @@ class Engine:
         d = {k: col[row].as_py() or "" for k, col in self._docs.items()}
         details = [
             MatchDetail("document.number", p.document.number, d["number"], method,
-                        1.0 if method == "exact" else 0.85, 0.0),
+                        1.0 if method == "exact" else DOCUMENT_LOOK_ALIKE_SCORE, 0.0),
         ]
-        score = 0.99 if method == "exact" else 0.85
+        score = DOCUMENT_EXACT_SCORE if method == "exact" else DOCUMENT_LOOK_ALIKE_SCORE
         if "document_number" in p.mrz_flags:
             # The MRZ check digit disagrees with the number read: less sure of the number.
             details.append(MatchDetail("mrz", "document_number", "", "check_digit_failed",

@@ -32,7 +32,7 @@ DOB_CONFLICT = -0.25
 SEX_CONFLICT = -0.10
 NATIONALITY_MATCH = 0.02
 DOCUMENT_ON_RECORD = 0.10
-DOCUMENT_ONLY_FLOOR = 0.93  # the passenger's document (number and country) is on a listed person's record: identifying
+DOCUMENT_ONLY_FLOOR = 0.97  # the passenger's document (number and country) is on a listed person's record: identifying, a HIT
 SEX_MATCH = 0.0
 NATIONALITY_DIFFERENT = 0.0  # nationalities change and dual nationals are common: no penalty
 # A name-only match (no agreeing date of birth, no document on record) whose matched tokens

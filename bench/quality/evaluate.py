@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from bench.quality import metrics as M
 from bench.quality.cases import Case
 from bench.quality.ours import Outcome
-from screening.evidence import COMMON_NAME_CAP
 
 
 @dataclass
@@ -55,8 +54,7 @@ def evaluate(all_cases: list[Case], out_nodob: list[Outcome], out_dob: list[Outc
         return [s.best_score for c, s in zip(all_cases, scored[mode], strict=True)
                 if c.kind == kind and c.split == split and s is not None]
 
-    t = M.calibrate(best("clean", "train", "nodob"), best("clean", "train", "dob"), floor,
-                    pm_ceiling=COMMON_NAME_CAP)
+    t = M.calibrate(best("clean", "train", "nodob"), best("clean", "train", "dob"), floor)
     rows = []
     for cls in dict.fromkeys(c.cls for c in all_cases if c.kind == "positive"):
         idx = [i for i, c in enumerate(all_cases) if c.cls == cls and c.split == "test"

@@ -68,19 +68,16 @@ class Thresholds:
 
 
 def calibrate(neg_nodob: Sequence[float], neg_dob: Sequence[float], floor: float,
-              step: float | None = 1e-4, ceiling: float = 1.0,
-              pm_ceiling: float = 1.0) -> Thresholds:
+              step: float | None = 1e-4, ceiling: float = 1.0) -> Thresholds:
     """Lowest HIT and POSSIBLE_MATCH thresholds (so the highest recall, recall being monotone in
     the threshold) that keep false alarms within FA_TARGETS both on names alone and with DOB;
-    never below `floor` (nothing under it is reported) nor above `ceiling`; POSSIBLE_MATCH
-    never above `pm_ceiling` either (the engine caps a common name's name-only score there,
-    and an exact name must always reach an operator: the targets then give way, visibly)."""
+    never below `floor` (nothing under it is reported) nor above `ceiling`."""
     def lowest(level: str) -> float:
         t = max(threshold_at_fa(neg_nodob, FA_TARGETS[level]["nodob"], step),
                 threshold_at_fa(neg_dob, FA_TARGETS[level]["dob"], step), floor)
         return min(t, ceiling)
     hit = lowest("hit")
-    return Thresholds(hit=hit, pm=min(lowest("pm"), hit, pm_ceiling))
+    return Thresholds(hit=hit, pm=min(lowest("pm"), hit))
 
 
 def recall(scored: Sequence[Scored], t: float) -> float:

@@ -17,6 +17,10 @@ from bench.quality.data import Watchlist
 from bench.quality.evaluate import Evaluation, with_thresholds
 from bench.quality.peers import PeerRun
 from bench.quality.variations import GROUPS
+from screening.evidence import COMMON_NAME_CAP
+from screening.settings import Settings
+
+DEFAULTS = Settings()  # the shipped thresholds, shown beside the calibrated ones
 
 # Recall-at-POSSIBLE_MATCH targets per class group.
 RECALL_TARGETS = {"benign": 0.99, "degraded": 0.99, "adversarial": 0.97, "cross-script": 0.95}
@@ -29,19 +33,18 @@ _ONE_EDIT = ("one edit in a token lowers its Jaro-Winkler similarity into the cr
              "name score and lands just under the calibrated POSSIBLE_MATCH; character-level "
              "ratios lose less for one edit")
 LIKELY_REASONS = {
-    "ocr": "digits inside a name split the token in normalisation (KAR1MOV -> KAR, MOV), so "
-           "character-level scorers that keep the digit as a substitution do better",
-    "squashed": "glued tokens are only matched two at a time (SQUASH_MIN); longer glued runs "
-                "lose most of their credit",
-    "mrz_truncation": "the cut last token is a prefix, scored by Jaro-Winkler only, and the "
-                      "dropped given names count as unmatched; partial ratios reward prefixes",
+    "ocr": "single-letter look-alikes are cheap edits, but a misread in a short token still "
+           "costs more than a character-level ratio charges",
+    "squashed": "a token glued from more than four listed tokens, or one that lost letters "
+                "on the way, is not read as a squash",
+    "mrz_truncation": "the cut last token is a prefix, but the dropped given names count as "
+                      "unmatched; partial ratios reward prefixes",
     "dropped_vowels": "consonant-skeleton tokens fall into the Jaro-Winkler credit ramp",
     "initials": "an initial scores INITIAL_SIM (0.9) and costs the name",
     "token_dropped": "a listed token missing from the query costs UNMATCHED_RECORD_COST; "
                      "token-set / partial scorers and nomenklatura ignore missing tokens",
     "titles": "titles/suffixes outside the TITLES/SUFFIXES sets count as unmatched tokens",
-    "particles": "an added particle is an unmatched query token (weight 0.2 but still counted); "
-                 "an attached one (ALHASSAN) is a different token",
+    "particles": "an added particle is an unmatched query token (weight 0.2 but still counted)",
     "translit": "variant spellings whose phonetic skeletons differ get Jaro-Winkler credit only",
     "keyboard": _ONE_EDIT, "transposition": _ONE_EDIT, "doubled": _ONE_EDIT,
     "phonetic": _ONE_EDIT,
@@ -195,12 +198,16 @@ def write(out: Path, ev: Evaluation, cand: CandidateRecall, peer_cases: list[Cas
           f"names only and <= 2/1,000 with DOB), searched in [name_min_score={ev.floor}, 1]. "
           "Everything below is measured on the test part with these thresholds.", "",
           "| threshold | calibrated | current default |", "|---|---|---|",
-          f"| HIT | {t.hit:.4f} | 0.92 |", f"| POSSIBLE_MATCH | {t.pm:.4f} | 0.80 |", ""]
-    dflt = with_thresholds(ev, M.Thresholds(0.92, 0.80))
+          f"| HIT | {t.hit:.4f} | {DEFAULTS.hit_threshold} |",
+          f"| POSSIBLE_MATCH | {t.pm:.4f} | {DEFAULTS.possible_match_threshold} |", ""]
+    dflt = with_thresholds(ev, M.Thresholds(DEFAULTS.hit_threshold,
+                                            DEFAULTS.possible_match_threshold))
     cal = with_thresholds(ev, t)
     L += ["| at thresholds | recall@PM | recall@HIT | FA/10k PM | FA/10k HIT | FA/10k PM DOB | "
           "FA/10k HIT DOB |", "|---|---|---|---|---|---|---|"]
-    for label, v in (("calibrated", cal), ("default 0.92/0.80", dflt)):
+    default_label = (f"default {DEFAULTS.hit_threshold}/{DEFAULTS.possible_match_threshold}"
+                     " (settings)")
+    for label, v in (("calibrated", cal), (default_label, dflt)):
         L.append(f"| {label} | {_pct(v['recall_pm'])} | {_pct(v['recall_hit'])} | "
                  f"{_rate(v['fa_pm_nodob'])} | {_rate(v['fa_hit_nodob'])} | "
                  f"{_rate(v['fa_pm_dob'])} | {_rate(v['fa_hit_dob'])} |")
@@ -405,8 +412,21 @@ def write(out: Path, ev: Evaluation, cand: CandidateRecall, peer_cases: list[Cas
         if not losses:
             L += ["Nowhere.", ""]
         for cls, (peer, v) in losses:
+            reason = LIKELY_REASONS.get(cls, "see the misses below")
+            capped = [us for c, ps, us in zip(peer_cases, peer_runs[0].scored[peer], ours_n,
+                                              strict=True)
+                      if c.cls == cls and us is not None and us.true_score is not None
+                      and us.true_score < t.pm and ps is not None
+                      and ps.true_score is not None and ps.true_score >= thr["nodob"][peer].pm]
+            if capped and sum(1 for us in capped if abs(us.true_score - COMMON_NAME_CAP) < 1e-6
+                              ) * 2 >= len(capped):
+                reason = (f"our common-name cap: a name-only match on a name the list holds "
+                          f"for several persons scores at most {COMMON_NAME_CAP} (so it is "
+                          f"never a HIT), under this list's calibrated POSSIBLE_MATCH "
+                          f"({t.pm:.4f}); the peers have no such cap, and with a date of birth "
+                          f"we find these")
             L.append(f"- **{cls}**: {peer} {_pct(v)} vs ours {_pct(series[OURS].get(cls, 0))}. "
-                     f"Likely reason: {LIKELY_REASONS.get(cls, 'see the misses below')}.")
+                     f"Likely reason: {reason}.")
             peer_t = thr["nodob"][peer].pm
             shown = 0
             for c, ps, us in zip(peer_cases, peer_runs[0].scored[peer], ours_n, strict=True):
