@@ -42,6 +42,24 @@ def _pct_row(label: str, r: dict) -> str:
             f" {r['p99_ms']:.2f} | {r['p99.9_ms']:.2f} | {r['errors']} |")
 
 
+def _profiles(tmp: Path) -> list[str]:
+    """The profiles bench.load.run took (see its `profile`), as report sections."""
+    out = []
+    for mode, title in (("check", "CheckPassenger"), ("manifest", "ScreenManifest")):
+        f = tmp / f"profile_{mode}.txt"
+        if f.exists():
+            text = f.read_text()
+            out += [f"## Profile: one server process under {title} load\n",
+                    "One worker, one gRPC thread, cProfile (command: `python -m "
+                    f"bench.load.profile_server --mode {mode} --duration 8`). First line: "
+                    "what the load generator saw meanwhile (the profiler slows the server).\n",
+                    "```", text.strip()[:12000], "```\n"]
+    f = tmp / "profile_engine.md"
+    if f.exists():
+        out.append(f.read_text().replace("## Profile", "## Profile (engine)", 1))
+    return out
+
+
 def write_report(r: dict, tmp: Path, out: Path, command: str, args: argparse.Namespace,
                  machine: str, commit: str) -> None:
     out.mkdir(parents=True, exist_ok=True)
@@ -92,4 +110,5 @@ def write_report(r: dict, tmp: Path, out: Path, command: str, args: argparse.Nam
         f" GiB. Start to SERVING (both workers): {r['start_to_serving_s']} s.\n",
         "![latency histograms](load_latency.png)\n",
     ]
+    lines += _profiles(tmp)
     (out / "load.md").write_text("\n".join(lines) + "\n")

@@ -136,6 +136,7 @@ def main() -> None:
     ap.add_argument("--centres", type=int, default=4)
     ap.add_argument("--batch", type=int, default=100, help="passengers per manifest message")
     ap.add_argument("--client-processes", type=int, default=1)
+    ap.add_argument("--no-profile", dest="profile", action="store_false")
     ap.add_argument("--out", default=str(ROOT / "bench" / "results"))
     args = ap.parse_args()
     command = (f"python -m bench.load.run --persons {args.persons} --documents "
@@ -184,6 +185,8 @@ def main() -> None:
     finally:
         stop(server)
     (tmp / "results.json").write_text(json.dumps(results, indent=1))
+    if args.profile:
+        profile(data, gen, passengers, tmp, args, log)
 
     from bench.load.report import write_report
 
@@ -191,6 +194,21 @@ def main() -> None:
     write_report(results, tmp, out, command, args, machine(), commit())
     update_summary(out / "summary.json", summary_entries(results, command))
     log(f"wrote {out / 'load.md'}")
+
+
+def profile(data: Path, gen: Path, passengers: Path, tmp: Path, args: argparse.Namespace,
+            log) -> None:
+    """Where the time goes: one server process with one gRPC thread under cProfile (so the
+    profile is of the work, not of threads waiting on each other), driven by the load
+    generator; and the in-process engine over the manifests."""
+    log("profiles")
+    env = {**os.environ, "SCREENING_GRPC_THREADS": "1"}
+    for mode in ("check", "manifest"):
+        _sh([PY, "-m", "bench.load.profile_server", "--data", str(data), "--passengers",
+             str(passengers), "--mode", mode, "--duration", "8", "--top", "30", "--out",
+             str(tmp / f"profile_{mode}.txt")], env)
+    _sh([PY, "-m", "bench.scale.profile", "--gen", str(gen), "--data", str(data), "--out",
+         str(tmp / "profile_engine.md")])
 
 
 def summary_entries(r: dict, command: str) -> list[dict]:
