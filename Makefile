@@ -9,7 +9,7 @@ PORT   ?= 50051
 BENCH_STAMP := $(VENV)/.installed-bench
 
 .PHONY: install demo test serve proto lint bench bench-quality bench-scale bench-names \
-	bench-documents bench-load clean
+	bench-documents bench-load bench-report clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -58,6 +58,11 @@ bench-documents: $(BENCH_STAMP)
 	$(BIN)/python -m bench.scale.documents --out bench/results \
 		$(if $(wildcard bench/data/load/gen-p$(LOAD_PERSONS)-d$(LOAD_DOCUMENTS)/nominal.jsonl),\
 		--nominal bench/data/load/gen-p$(LOAD_PERSONS)-d$(LOAD_DOCUMENTS)/nominal.jsonl)
+
+# bench/results/scale.md from its sections, and the README headline table from summary.json.
+bench-report: $(BENCH_STAMP)
+	$(BIN)/python -m bench.scale.report
+	$(BIN)/python -m bench.headline
 
 # Load: the real server (2 workers, TLS, tokens) against the echo floor, 1M persons.
 bench-load: $(BENCH_STAMP)
