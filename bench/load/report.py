@@ -42,6 +42,18 @@ def _pct_row(label: str, r: dict) -> str:
             f" {r['p99_ms']:.2f} | {r['p99.9_ms']:.2f} | {r['errors']} |")
 
 
+def _rates(r: dict) -> list[str]:
+    keys = sorted((k for k in r if k.startswith("server_rate_")),
+                  key=lambda k: float(k.rsplit("_", 1)[1]))
+    if not keys:
+        return []
+    out = ["### CheckPassenger at fixed offered rates (latency from the scheduled send time)\n",
+           "| offered (calls/s) | served (calls/s) | p50 (ms) | p90 (ms) | p99 (ms) | "
+           "p99.9 (ms) | errors |", "|---|---:|---:|---:|---:|---:|---:|"]
+    out += [_pct_row(k.rsplit("_", 1)[1], r[k]) for k in keys]
+    return [*out, ""]
+
+
 def _profiles(tmp: Path) -> list[str]:
     """The profiles bench.load.run took (see its `profile`), as report sections."""
     out = []
@@ -86,6 +98,7 @@ def write_report(r: dict, tmp: Path, out: Path, command: str, args: argparse.Nam
         "",
         f"Throughput: {ratio:.0%} of the floor (target at least 80%). Median latency: "
         f"{sc['p50_ms'] - ec['p50_ms']:+.2f} ms against the floor's (target within 1 ms).\n",
+        *_rates(r),
         f"## ScreenManifest, {args.centres} concurrent centres, 500-passenger manifests\n",
         "| target | passengers/s | manifests | manifest p50 (ms) | manifest p99 (ms) | "
         "passenger p50 (ms) | passenger p99 (ms) | errors |",
