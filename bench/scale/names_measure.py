@@ -170,6 +170,7 @@ def measure(gen: Path, data: Path, repeats: int, limit: int = 0) -> dict:
     index_bytes = sum(a.nbytes for a in idx._a.values())
     med = statistics.median(screen)
     return {
+        "repeats": repeats,
         "names": len(snap.names), "records": snap.records.num_rows, "entries":
         int(len(idx._a["entry_name"])), "passengers": n,
         "screen_us": med / n * 1e6, "screen_spread": max(screen) / min(screen) - 1,
