@@ -65,6 +65,20 @@ def measure(names: int, repeats: int) -> dict:
     return row
 
 
+def _missed(row: dict) -> list[str]:
+    """The planted matches the candidate step lost at the largest size, as a table."""
+    missed = row.get("recall_missed") or []
+    if not missed:
+        return []
+    out = [f"Planted matches the candidate step lost at {row['names']:,} names (exhaustive "
+           "scoring reaches the threshold, the search returns no such record; first "
+           f"{len(missed)}):\n", "| variation | query | listed as | exhaustive score |",
+           "|---|---|---|---:|"]
+    out += [f"| {m['variation']} | {m['query']} | {'; '.join(m['listed'])} | "
+            f"{m['exhaustive']} |" for m in missed]
+    return [*out, ""]
+
+
 def write_report(rows: list[dict], out: Path, command: str) -> None:
     from bench.scale.names_plot import plot
 
@@ -105,6 +119,7 @@ def write_report(rows: list[dict], out: Path, command: str) -> None:
                      f"{grow_list:,.0f}x, our cost per passenger {grow_cost:.1f}x, the peer's "
                      f"{last['peer_us'] / first['peer_us']:,.0f}x.\n")
     lines.append("![cost per passenger](scale_names.png)\n")
+    lines += _missed(last)
     (out / "scale_names.md").write_text("\n".join(lines) + "\n")
     n = last["names"]
     label = f"{n // 1_000_000}M" if n >= 1_000_000 else f"{n // 1000}k"

@@ -80,7 +80,7 @@ class _KernelClock:
 
 
 def _recall(snap: Snapshot, gen: Path, by_ref: dict[str, Passenger], settings: Settings
-            ) -> tuple[float, int]:
+            ) -> tuple[float, int, list[dict]]:
     """Share of planted persons the candidate step finds, among those exhaustive scoring of
     the true record's entries puts at or above name_min_score."""
     idx = snap.name_index
@@ -89,6 +89,8 @@ def _recall(snap: Snapshot, gen: Path, by_ref: dict[str, Passenger], settings: S
     order = np.argsort(entry_rec, kind="stable")
     sorted_rec = entry_rec[order]
     found = findable = 0
+    missed: list[dict] = []
+    display = snap.names["display"]
     for line in (gen / "truth.jsonl").read_text().splitlines():
         t = json.loads(line)
         p = by_ref.get(t["ref"])
@@ -103,8 +105,14 @@ def _recall(snap: Snapshot, gen: Path, by_ref: dict[str, Passenger], settings: S
         hits = idx.search([p.display_name()], limit=settings.name_rerank_limit,
                           min_score=settings.name_min_score,
                           max_candidates=settings.name_max_candidates)[0]
-        found += any(m.record_idx == rec for m in hits)
-    return (found / findable if findable else float("nan")), findable
+        if any(m.record_idx == rec for m in hits):
+            found += 1
+        elif len(missed) < 12:  # what the candidate step lost, for the report
+            entry_names = sorted(set(idx._a["entry_name"][order[lo:hi]].tolist()))
+            missed.append({"variation": t["variation"], "query": p.display_name(),
+                           "listed": [display[i].as_py() for i in entry_names],
+                           "exhaustive": round(float(exhaustive.max()), 3)})
+    return (found / findable if findable else float("nan")), findable, missed
 
 
 def _peer(names: list[str], queries: list[str]) -> float:
@@ -157,7 +165,7 @@ def measure(gen: Path, data: Path, repeats: int, limit: int = 0) -> dict:
             search_all()
         kernel.append(clock.seconds)
     n = len(passengers)
-    recall, recall_n = _recall(snap, gen, {p.ref: p for p in everyone}, settings)
+    recall, recall_n, missed = _recall(snap, gen, {p.ref: p for p in everyone}, settings)
 
     # The peer on the same names, as the snapshot holds them (display form), upper-cased once
     # so that no per-call processor runs; queries likewise.
@@ -178,7 +186,7 @@ def measure(gen: Path, data: Path, repeats: int, limit: int = 0) -> dict:
         "kernel_us": statistics.median(kernel) / n * 1e6,
         "peer_us": peer_s * 1e6, "peer_queries": len(peer_q),
         "index_bytes": int(index_bytes), "index_bytes_per_name": index_bytes / len(snap.names),
-        "recall": recall, "recall_n": recall_n,
+        "recall": recall, "recall_n": recall_n, "recall_missed": missed,
     }
 
 
