@@ -148,8 +148,8 @@ def main() -> None:
         rows.append(measure(n, args.nominal, args.keep))
         print(json.dumps(rows[-1]), flush=True)
         (DATA / "documents_rows.json").write_text(json.dumps(rows, indent=1))
-    out = Path(args.out)
-    write_report(rows, out, command)
+        # Rewritten after every size: a size that fails leaves the others reported.
+        write_report(rows, Path(args.out), command)
 
 
 def write_report(rows: list[dict], out: Path, command: str) -> None:
