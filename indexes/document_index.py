@@ -231,8 +231,14 @@ class DocumentIndex:
         """Every row sharing the query's folded hash bits, verified one by one."""
         q_hash = _hashes([query], [q_country])[0]
         keys = self._arrays["keys"]
-        high = ~self._row_mask
-        rows = sorted(int(k & self._row_mask) for k in keys[(keys & high) == (q_hash[0] & high)])
+        # Keys are sorted and carry the hash bits above the row bits, so the rows sharing the
+        # query's hash bits are one contiguous run: two binary searches, not a pass over the
+        # whole list. At 128M documents (37 hash bits) false candidates are no longer rare, and
+        # that pass made misses 141,128 lookups/s/core against 8,168,582 at 16M.
+        target = q_hash[0] & ~self._row_mask
+        lo = int(np.searchsorted(keys, target, side="left"))
+        hi = int(np.searchsorted(keys, target | self._row_mask, side="right"))
+        rows = sorted(int(k & self._row_mask) for k in keys[lo:hi])
         for kind in (True, False):
             for row in rows:
                 if self._row_matches(row, query, q_country, kind):

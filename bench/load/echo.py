@@ -15,6 +15,7 @@ import sys
 import threading
 import uuid
 from concurrent import futures
+from pathlib import Path
 
 import grpc
 
@@ -54,7 +55,14 @@ def _serve_one(host: str, port: int, threads: int) -> None:
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=threads),
                          options=[("grpc.so_reuseport", 1)])
     pb_grpc.add_ScreeningServicer_to_server(EchoScreening(), server)
-    server.add_insecure_port(f"{host}:{port}")
+    # TLS like the real server when $SCREENING_TLS_CERT/KEY are set: the floor must pay the
+    # same transport costs (handshake, record encryption) or the comparison flatters it.
+    cert, key = os.environ.get("SCREENING_TLS_CERT", ""), os.environ.get("SCREENING_TLS_KEY", "")
+    if cert and key:
+        creds = grpc.ssl_server_credentials([(Path(key).read_bytes(), Path(cert).read_bytes())])
+        server.add_secure_port(f"{host}:{port}", creds)
+    else:
+        server.add_insecure_port(f"{host}:{port}")
     server.start()
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -65,10 +73,12 @@ def _serve_one(host: str, port: int, threads: int) -> None:
     os._exit(0)
 
 
-def start_echo(host: str, port: int, workers: int, threads: int = 32) -> list[subprocess.Popen]:
+def start_echo(host: str, port: int, workers: int, threads: int = 32,
+               env: dict[str, str] | None = None) -> list[subprocess.Popen]:
     procs = [subprocess.Popen([sys.executable, "-m", "bench.load.echo", "--worker", "--host", host,
                                "--port", str(port), "--threads", str(threads)],
-                              stdout=subprocess.PIPE, text=True) for _ in range(workers)]
+                              stdout=subprocess.PIPE, text=True, env=env)
+             for _ in range(workers)]
     for p in procs:
         line = p.stdout.readline()
         if not line.startswith(READY):

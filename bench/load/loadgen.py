@@ -219,16 +219,24 @@ def run(args: argparse.Namespace) -> dict:
         lat = [x for part in parts for x in part[1]]
         out = summarise(lat, len(lat), sum(part[2] for part in parts), elapsed)
         out.update(mode="check", concurrency=args.concurrency, rate=args.rate)
+        _save_latencies(args.latencies, lat)
         return out
     manifests = [x for part in parts for x in part[1]]
     passengers = [x for part in parts for x in part[2]]
     errors = sum(part[3] for part in parts)
+    _save_latencies(args.latencies, passengers)
     out = {"mode": "manifest", "centres": args.centres, "manifest_size": args.manifest_size,
            "manifests": len(manifests), "errors": errors,
            "passengers_per_s": round(len(passengers) / elapsed, 1),
            "manifest_latency": summarise(manifests, len(manifests), errors, elapsed),
            "passenger_latency": summarise(passengers, len(passengers), errors, elapsed)}
     return out
+
+
+def _save_latencies(path: str | None, seconds: list[float]) -> None:
+    """Raw latencies (s) as .npy, for histograms drawn by the caller."""
+    if path:
+        np.save(path, np.asarray(seconds, dtype=np.float64))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -243,6 +251,7 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument("--centres", type=int, default=4)
     ap.add_argument("--manifest-size", type=int, default=500)
     ap.add_argument("--batch", type=int, default=100)
+    ap.add_argument("--latencies", help="also save every latency (s) to this .npy file")
     return ap
 
 
