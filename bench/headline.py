@@ -51,7 +51,9 @@ def render(summary: list[dict]) -> str:
         value = f"{v:,}" if isinstance(v, int) or abs(v) >= 100 else f"{v:g}"
         lines.append(f"| {label} | {value} {e['unit']} | {target} | `{e['command']}` |")
     lines += ["", "Reports with the machine, the commit, the noise and the profiles: "
-              "[bench/results/](bench/results/) (`load.md`, `scale.md`).", "", END]
+              "[bench/results/](bench/results/) (`load.md`, `scale.md`); which targets are "
+              "missed, where the time goes and what would close the gap: "
+              "[bench/results/targets.md](bench/results/targets.md).", "", END]
     return "\n".join(lines)
 
 

@@ -121,7 +121,7 @@ def write_report(rows: list[dict], out: Path, command: str) -> None:
     lines.append("![cost per passenger](scale_names.png)\n")
     lines += _missed(last)
     (out / "scale_names.md").write_text("\n".join(lines) + "\n")
-    n = last["names"]
+    n = last.get("target", last["names"])  # the size asked for: 10M, not 9,989,808 names
     label = f"{n // 1_000_000}M" if n >= 1_000_000 else f"{n // 1000}k"
     update_summary(out / "summary.json", [
         {"name": f"names_{label}_screen_us_per_passenger", "value": round(last["screen_us"], 1),
