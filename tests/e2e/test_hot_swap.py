@@ -78,17 +78,22 @@ async def _drive(channels, auth, data) -> tuple:
     stubs = [pb_grpc.ScreeningStub(c) for c in channels]
     stub = stubs[0]
     if True:
-        health = health_pb2_grpc.HealthStub(channels[0])
+        # Each channel is one connection, and SO_REUSEPORT hands each connection to one
+        # worker: every channel must see SERVING (a worker answers NOT_SERVING while it
+        # loads), not just the first one.
         deadline = time.monotonic() + 300
-        while True:
-            try:
-                status = (await health.Check(health_pb2.HealthCheckRequest(), timeout=2)).status
-                if status == health_pb2.HealthCheckResponse.SERVING:
-                    break
-            except grpc.RpcError:
-                pass
-            assert time.monotonic() < deadline, "server did not start"
-            await asyncio.sleep(0.2)
+        for channel in channels:
+            health = health_pb2_grpc.HealthStub(channel)
+            while True:
+                try:
+                    status = (await health.Check(health_pb2.HealthCheckRequest(),
+                                                 timeout=2)).status
+                    if status == health_pb2.HealthCheckResponse.SERVING:
+                        break
+                except grpc.RpcError:
+                    pass
+                assert time.monotonic() < deadline, "server did not start"
+                await asyncio.sleep(0.2)
         for each in stubs:
             await each.CheckPassenger(request, timeout=10, metadata=auth)
 
