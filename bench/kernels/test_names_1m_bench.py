@@ -19,8 +19,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from indexes import name_index as N
-from indexes.kernels.names import _gather_candidates_kernel, _score_pairs_kernel
 from indexes.snapshot import open_snapshot
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -62,15 +60,6 @@ def setup():
     return index, queries
 
 
-def _gather(index: N.NameIndex, prep: N._Prepared):
-    a = index._a
-    return _gather_candidates_kernel(
-        prep.sq_tok_offsets, prep.tok_key_offsets, prep.qt.weight, prep.q_miss, prep.q_len,
-        prep.q_prefix, prep.lo, prep.hi, a["key_tokens"], a["token_df"], a["token_weight"],
-        a["token_offsets"], a["entry_tok_offsets"], a["entry_tokens"], a["tok_entry_offsets"],
-        a["tok_entries"], len(a["entry_name"]), MIN_SCORE, MAX_CANDIDATES, N.COMMON_DF)
-
-
 def test_prepare_per_batch(benchmark, setup) -> None:
     index, queries = setup
     index._variants.clear()  # normalisation is cached per distinct name: measure it cold
@@ -81,27 +70,17 @@ def test_prepare_per_batch(benchmark, setup) -> None:
 def test_gather_candidates_per_batch(benchmark, setup) -> None:
     index, queries = setup
     prep = index._prepare(queries)
-    offsets, cands = benchmark(_gather, index, prep)
+    offsets, cands = benchmark(index._gather, prep, MIN_SCORE, MAX_CANDIDATES)
     benchmark.extra_info["candidates_per_passenger"] = round(len(cands) / BATCH, 1)
     assert len(cands) > 0
 
 
 def test_score_candidates_per_batch(benchmark, setup) -> None:
     index, queries = setup
-    a = index._a
     prep = index._prepare(queries)
-    offsets, cands = _gather(index, prep)
+    offsets, cands = index._gather(prep, MIN_SCORE, MAX_CANDIDATES)
     pair_sq = np.repeat(np.arange(len(prep.sq_tokens), dtype=np.int64), np.diff(offsets))
-
-    def score():
-        return _score_pairs_kernel(
-            pair_sq, cands, prep.qt.chars, prep.qt.offsets, prep.sq_tok_offsets,
-            prep.qt.weight, prep.q_miss, prep.q_fuzzy, prep.qt.phon, prep.qt.plen,
-            prep.q_prefix, a["token_chars"], a["token_offsets"], a["token_weight"],
-            a["token_phon"], a["token_plen"], a["entry_tok_offsets"], a["entry_tokens"],
-            prep.q_tok, a["variant_pairs"])
-
-    scores = benchmark(score)[0]
+    scores = benchmark(index._score, prep, pair_sq, cands)[0]
     benchmark.extra_info["pairs_per_passenger"] = round(len(cands) / BATCH, 1)
     assert (scores >= 0).all()
 
