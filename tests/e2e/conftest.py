@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from screening.followup.nats_server import NatsServer
 from tests import trust
 from tests.fixtures import build_fixture_data
 
@@ -39,3 +40,18 @@ def client(server):
     # a centre: sees full match details (a partner sees only decisions, see test_trust)
     with trust.connect(server.port, "test-centre") as c:
         yield c
+
+
+@pytest.fixture(scope="module")
+def snapshot_dir(tmp_path_factory) -> Path:
+    """A snapshot folder that servers copy into their own data folders (tests with NATS)."""
+    path = tmp_path_factory.mktemp("snapshot")
+    build_fixture_data(path)
+    return path
+
+
+@pytest.fixture()
+def nats_server(tmp_path):
+    """A real nats-server with JetStream on a free loopback port, storage in tmp."""
+    with NatsServer(tmp_path / "nats") as ns:
+        yield ns

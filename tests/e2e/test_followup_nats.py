@@ -24,26 +24,12 @@ from tests.e2e.nats_support import (
     read_all,
     wait_until,
 )
-from tests.fixtures import build_fixture_data
 
 
 def start(data: Path, **overrides):
     """The follow-up semantics are under test here, not the trust layer (test_trust): the
     loopback development mode, plaintext without credentials."""
     return start_tls(data, **{**overrides, "auth": "none", "tls_cert": "", "tls_key": ""})
-
-
-@pytest.fixture(scope="module")
-def snapshot_dir(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("snapshot")
-    build_fixture_data(path)
-    return path
-
-
-@pytest.fixture()
-def nats_server(tmp_path):
-    with NatsServer(tmp_path / "nats") as ns:
-        yield ns
 
 
 @pytest.fixture()

@@ -5,14 +5,11 @@ from __future__ import annotations
 
 import random
 import threading
-from pathlib import Path
 
 import grpc
-import pytest
 
 from screening.client import Client, manifest_results
 from screening.followup import open_store
-from screening.followup.nats_server import NatsServer
 from tests.e2e.nats_support import (
     ServerProcess,
     copy_snapshot,
@@ -22,20 +19,6 @@ from tests.e2e.nats_support import (
     read_all,
     wait_until,
 )
-from tests.fixtures import build_fixture_data
-
-
-@pytest.fixture(scope="module")
-def snapshot_dir(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("snapshot")
-    build_fixture_data(path)
-    return path
-
-
-@pytest.fixture()
-def nats_server(tmp_path):
-    with NatsServer(tmp_path / "nats") as ns:
-        yield ns
 
 
 def screen(target: str, n: int, size: int = 10) -> dict[tuple[str, str], str]:
