@@ -307,8 +307,8 @@ def _name_variants_general(s: str, learned: bool = True) -> list[list[str]]:
 def _is_native_letter(ch: str) -> bool:
     """A letter of a script the transliteration model knows (Arabic, Cyrillic, Han)."""
     o = ord(ch)
-    return _is_arabic(ch) or 0x0400 <= o <= 0x04FF or (_is_syllabic_cjk(ch) and o < 0xAC00
-                                                        or o >= 0xD7B0)
+    hangul = 0xAC00 <= o <= 0xD7AF  # syllabic, but the model was not trained on Korean
+    return _is_arabic(ch) or 0x0400 <= o <= 0x04FF or (_is_syllabic_cjk(ch) and not hangul)
 
 
 def _learned_variants(words: list[str]) -> list[list[str]]:
