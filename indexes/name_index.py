@@ -6,7 +6,8 @@ Layout (all numpy, CSR = offsets + values, saved as .npy and memory-mapped on op
 - tokens: unique token strings (chars + offsets), document frequency (entries containing it),
   weight (particles low), phonetic key.
 - keys: sorted uint64 blocking keys (exact, one-deletion, 4-letter prefix, phonetic) with their
-  token ids, and token -> entries postings.
+  token ids, and token -> entries postings that carry each entry's tokens inline (the score
+  bound reads them where the walk finds the entry, not from its row elsewhere in memory).
 Search: query token keys -> searchsorted -> matched tokens -> entries (common query tokens left
 out of the walk) -> upper bound of each entry's score from which tokens its keys hit, only
 entries that can reach min_score, at most MAX_SCORED by shared information -> batch scoring
@@ -35,6 +36,7 @@ from indexes.kernels import names as K
 from indexes.kernels.names import (
     _exact_keys_kernel,
     _gather_candidates_kernel,
+    _inline_postings_kernel,
     _phonetic_keys_kernel,
     _score_pairs_kernel,
     _token_keys_kernel,
@@ -43,7 +45,8 @@ from indexes.kernels.names import (
 from indexes.normalize import PARTICLES, name_variants
 from indexes.phonetic import phonetic_tables
 
-FORMAT_VERSION = 4  # 2: OCR keys; 3: ABD forms, alias variants; 4: stricter variants
+FORMAT_VERSION = 5  # 2: OCR keys; 3: ABD forms, alias variants; 4: stricter variants;
+# 5: postings carry their entry's tokens
 MAX_TOKENS = 12  # tokens kept per name (long Arabic chains); bounds the per-pair work
 PARTICLE_WEIGHT = 0.2
 PARTICLE_MISS = 0.25  # a particle the record lacks costs this share of its weight (AL, BIN)
@@ -82,7 +85,7 @@ _PARTICLE_SET = pa.array(sorted(PARTICLES), type=pa.large_string())
 _ARRAYS = (
     "token_chars", "token_offsets", "token_df", "token_weight", "token_phon", "token_plen",
     "entry_tok_offsets", "entry_tokens", "entry_name", "name_record", "keys", "key_tokens",
-    "tok_entry_offsets", "tok_entries", "variant_pairs",
+    "tok_post_offsets", "tok_post", "variant_pairs",
 )
 
 
@@ -180,6 +183,8 @@ class NameIndex:
         self._token_strings: dict[int, str] = {}
         # Alias variants by token (CSR offsets, their exact keys), built on first use.
         self._partners: tuple[np.ndarray, np.ndarray] | None = None
+        # Entries by record (CSR offsets, entry ids), built on first use (match_record).
+        self._by_record: tuple[np.ndarray, np.ndarray] | None = None
 
     # ------------------------------------------------------------------ build
 
@@ -219,6 +224,8 @@ class NameIndex:
         pair_entry = (pair % max(n_entries, 1)).astype(np.int32)
         tok_entry_offsets, tok_entries = _csr_from_groups(pair_token, pair_entry, n_tokens)
         token_df = np.diff(tok_entry_offsets).astype(np.int32)
+        tok_post_offsets, tok_post = _inline_postings_kernel(tok_entry_offsets, tok_entries,
+                                                             entry_tok_offsets, entry_tokens)
 
         keys, key_owner = _token_keys_kernel(table.chars, table.offsets, table.phon, table.plen,
                                              _IDENTITY, False)
@@ -233,7 +240,7 @@ class NameIndex:
             entry_tok_offsets=entry_tok_offsets, entry_tokens=entry_tokens,
             entry_name=np.asarray(entry_name, dtype=np.int64), name_record=record_idx,
             keys=keys[keep], key_tokens=key_owner[keep].astype(np.int32),
-            tok_entry_offsets=tok_entry_offsets, tok_entries=tok_entries,
+            tok_post_offsets=tok_post_offsets, tok_post=tok_post,
         )
         arrays["variant_pairs"] = _alias_variants(arrays)
         return cls(arrays)
@@ -266,6 +273,7 @@ class NameIndex:
     def warmup(self) -> None:
         """Compile (or load from cache) every kernel for this index's array types."""
         self.search(["JOHN SMITH", "M KARIMOV-ALI"], min_score=0.0)
+        self.match_record("JOHN SMITH", 0)
 
     # ------------------------------------------------------------------ search
 
@@ -311,18 +319,45 @@ class NameIndex:
         best = best[np.lexsort((record[best], -scores[best], pair_q[best]))]
         rank = np.arange(len(best)) - np.searchsorted(pair_q[best], pair_q[best], side="left")
         best = best[rank < limit]
-        n_entries = len(a["entry_name"])
         for p in best:  # at most limit * len(queries) results: explanations only for these
-            s = int(pair_sq[p])
-            n_q = len(sq_tokens[s])
-            pairs, info = self._explain(sq_tokens[s], int(cands[p]), choice[p, :n_q].tolist(),
-                                        sim[p, :n_q].tolist(), method[p, :n_q].tolist(),
-                                        span[p, :n_q].tolist())
-            results[int(pair_q[p])].append(NameMatch(
-                name_idx=int(name[p]), record_idx=int(record[p]), score=float(scores[p]),
-                pairs=pairs, information=round(info, 3),
-                rarity=round(1.0 / (1.0 + n_entries * 2.0 ** -info), 4)))
+            results[int(pair_q[p])].append(self._match(
+                sq_tokens[int(pair_sq[p])], int(cands[p]), float(scores[p]), choice[p],
+                sim[p], method[p], span[p]))
         return results
+
+    def match_record(self, query: str, record_idx: int) -> NameMatch | None:
+        """The best match of `query` among the names of one record, whatever its score (no
+        blocking, no floor): the name of a person the passenger is tied to otherwise (a
+        document on their record) is always weighed. None: the query has no name tokens, or
+        the record no indexed name."""
+        if self._by_record is None:
+            self._by_record = _record_entries(self._a)
+        offsets, entries = self._by_record
+        if not 0 <= record_idx < len(offsets) - 1:
+            return None
+        entries = entries[offsets[record_idx]:offsets[record_idx + 1]]
+        prep = self._prepare([query])
+        if prep is None or not len(entries):
+            return None
+        n_sq = len(prep.sq_tokens)
+        pair_sq = np.repeat(np.arange(n_sq, dtype=np.int64), len(entries))
+        pair_e = np.tile(entries, n_sq)
+        scores, choice, sim, method, span = self._score(prep, pair_sq, pair_e)
+        p = int(np.argmax(scores))  # ties: the first spelling, the first entry
+        return self._match(prep.sq_tokens[int(pair_sq[p])], int(pair_e[p]), float(scores[p]),
+                           choice[p], sim[p], method[p], span[p])
+
+    def _match(self, q_tokens: list[str], entry: int, score: float, choice: np.ndarray,
+               sim: np.ndarray, method: np.ndarray, span: np.ndarray) -> NameMatch:
+        """A scored (subquery, entry) pair as a NameMatch with its explanation."""
+        a = self._a
+        n_q = len(q_tokens)
+        pairs, info = self._explain(q_tokens, entry, choice[:n_q].tolist(), sim[:n_q].tolist(),
+                                    method[:n_q].tolist(), span[:n_q].tolist())
+        name = int(a["entry_name"][entry])
+        return NameMatch(name_idx=name, record_idx=int(a["name_record"][name]), score=score,
+                         pairs=pairs, information=round(info, 3),
+                         rarity=round(1.0 / (1.0 + len(a["entry_name"]) * 2.0 ** -info), 4))
 
     def _gather(self, prep: _Prepared, min_score: float, max_candidates: int
                 ) -> tuple[np.ndarray, np.ndarray]:
@@ -331,9 +366,8 @@ class NameIndex:
         return _gather_candidates_kernel(
             prep.sq_tok_offsets, prep.tok_key_offsets, prep.qt.weight, prep.q_miss, prep.q_len,
             prep.q_prefix, prep.lo, prep.hi, a["key_tokens"], a["token_df"], a["token_weight"],
-            a["token_offsets"], a["entry_tok_offsets"], a["entry_tokens"],
-            a["tok_entry_offsets"], a["tok_entries"], len(a["entry_name"]), float(min_score),
-            max_candidates, COMMON_DF)
+            a["token_offsets"], a["tok_post_offsets"], a["tok_post"], len(a["entry_name"]),
+            float(min_score), max_candidates, COMMON_DF)
 
     def _score(self, prep: _Prepared, pair_sq: np.ndarray, entries: np.ndarray) -> tuple:
         """(scores, choice, sim, method, span) of (subquery, entry) pairs: _score_pairs_kernel."""
@@ -521,14 +555,18 @@ class NameIndex:
         return tuple(pairs), info
 
 
+def _record_entries(a: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Entries of each record as CSR (offsets by record index, entry ids ascending)."""
+    entry_record = np.asarray(a["name_record"], dtype=np.int64)[a["entry_name"]]
+    n_records = int(entry_record.max()) + 1 if len(entry_record) else 0
+    return _csr_from_groups(entry_record, np.arange(len(entry_record), dtype=np.int64),
+                            n_records)
+
+
 def _alias_variants(a: dict[str, np.ndarray]) -> np.ndarray:
     """Token pairs that different names of one record use for each other (AHMED / AHMET in
     two aliases of one person): see names._variant_pairs_kernel."""
-    entry_record = np.asarray(a["name_record"], dtype=np.int64)[a["entry_name"]]
-    n_records = int(entry_record.max()) + 1 if len(entry_record) else 0
-    rec_entries = np.argsort(entry_record, kind="stable").astype(np.int64)
-    rec_entry_offsets = np.zeros(n_records + 1, dtype=np.int64)
-    np.cumsum(np.bincount(entry_record, minlength=n_records), out=rec_entry_offsets[1:])
+    rec_entry_offsets, rec_entries = _record_entries(a)
     return _variant_pairs_kernel(rec_entry_offsets, rec_entries, a["entry_tok_offsets"],
                                  a["entry_tokens"], a["token_chars"], a["token_offsets"],
                                  a["token_phon"], a["token_plen"])

@@ -44,6 +44,16 @@ DOCUMENT_LOOK_ALIKE_SCORE = 0.91
 COMMON_RARITY = 0.5  # NameMatch.rarity below this: a common name
 
 
+def name_floor(settings: Settings) -> float:
+    """Lowest name score worth searching for: below it a name match ends CLEAR even with
+    every other piece of evidence agreeing (a document on record is looked up on its own), so
+    searching lower only costs time. Never below settings.name_min_score; the 1e-4 margin
+    covers the rounding of final scores to 4 decimals."""
+    reachable = ((settings.possible_match_threshold - evidence.MAX_EVIDENCE_GAIN)
+                 / evidence.NAME_WEIGHT - 1e-4)
+    return max(settings.name_min_score, reachable)
+
+
 def _column(table: pa.Table, name: str) -> pa.Array:
     col = table[name]
     return col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
@@ -83,6 +93,7 @@ class Engine:
         # Dates of birth, sex and nationalities encoded once for the evidence kernel.
         self._evidence = evidence.RecordEvidence.of(self._rec.dobs, self._rec.sex,
                                                     self._rec.nationalities)
+        self.name_floor = name_floor(settings)
 
     @property
     def version(self) -> str:
@@ -108,7 +119,7 @@ class Engine:
         name_results = self.snapshot.name_index.search(
             [queries[i] for i in named],
             limit=max(self.settings.max_matches, self.settings.name_rerank_limit),
-            min_score=self.settings.name_min_score,
+            min_score=self.name_floor,
             max_candidates=self.settings.name_max_candidates,
         ) if named else []
         names_by_passenger = dict(zip(named, name_results, strict=True))
@@ -123,7 +134,10 @@ class Engine:
             doc_record = int(self._person_doc_rec[doc_row].as_py()) if doc_row >= 0 else -1
             by_record: dict[int, object] = {m.record_idx: m for m in names_by_passenger.get(i, [])}
             if doc_record >= 0 and doc_record not in by_record:
-                by_record[doc_record] = None
+                # The passenger's document is on this person's record: weigh the name too,
+                # however far below the search floor it scores.
+                by_record[doc_record] = self.snapshot.name_index.match_record(queries[i],
+                                                                              doc_record)
             items = []
             for rec, nm in by_record.items():
                 items.append((len(pair_q), nm, doc_row if rec == doc_record else -1))

@@ -34,6 +34,10 @@ NATIONALITY_MATCH = 0.02
 DOCUMENT_ON_RECORD = 0.10
 DOCUMENT_ONLY_FLOOR = 0.97  # the passenger's document (number and country) is on a listed person's record: identifying, a HIT
 SEX_MATCH = 0.0
+# The most the evidence besides the name and a document can add: a name scoring below
+# (possible_match_threshold - MAX_EVIDENCE_GAIN) / NAME_WEIGHT ends CLEAR whatever the date of
+# birth, sex and nationality say (Engine searches names from there).
+MAX_EVIDENCE_GAIN = DOB_EXACT + max(SEX_MATCH, 0.0) + NATIONALITY_MATCH
 NATIONALITY_DIFFERENT = 0.0  # nationalities change and dual nationals are common: no penalty
 # A name-only match (no agreeing date of birth, no document on record) whose matched tokens
 # carry little information (common names: MUHAMMAD ALI, JOHN SMITH, WANG WEI; see

@@ -855,11 +855,12 @@ def _apply_variants_kernel(q_tok, t, sim, method, n_tokens, variant_pairs):
 
 
 @njit(**JIT)
-def _name_bound_kernel(e, qa, nq, q_w, q_miss, q_len, q_prefix, tmask, texact, t_idf, t_w,
-                       t_offsets, e_tok_offsets, e_tokens, best_idf):
-    """Upper bound of the name score of entry e against subquery tokens qa:qa+nq, from which
-    query tokens hit which of its tokens through blocking keys (tmask[t]: bit i set when query
-    token qa+i shares a key with index token t).
+def _name_bound_kernel(tokens, base, n_c, nq, q_w, q_miss, open_q, tmask, texact, t_idf, t_w,
+                       t_near_q, t_glue, best_idf):
+    """Upper bound of the name score of an entry (token ids tokens[base:base + n_c])
+    against a subquery of nq tokens (q_w, q_miss:
+    its slices), from which query tokens hit which of the entry's tokens through blocking keys
+    (tmask[t]: bit i set when query token i shares a key with index token t).
 
     A query token that hits none of the entry's tokens is taken as unmatched (blocking's own
     assumption: a likeness that shares no key is not searched for), except next to a hit where
@@ -869,51 +870,51 @@ def _name_bound_kernel(e, qa, nq, q_w, q_miss, q_len, q_prefix, tmask, texact, t
     score <= X / (X + q_miss of the query tokens outside P + UNMATCHED_RECORD_COST * weight of
     the record tokens outside R), X = (w(P) + w(R)) / 2 (x / (x + m) grows with x).
     A truncated query token shorter than PREFIX_LEN (allowed by q_prefix) or an initial has no
-    key in common with the token it starts: it is in P and every record token in R.
+    key in common with the token it starts: it is in P (open_q, its bits) and every record
+    token in R.
+    Per hit index token, the caller precomputes (see _hit_neighbours_kernel) t_near_q[t], the
+    query neighbours it may take (it is longer than a query token hitting it by 2+ letters),
+    and t_glue[t], whether a query token hitting it is longer by 2+ letters (then that query
+    token may take MAX_GLUED - 1 record neighbours on each side too): the per-entry work is
+    then a few bit operations per token (this bound runs for every entry blocking reaches).
 
     Returns (bound, information shared): per query token, the largest idf (t_idf) of the
     entry's tokens it hits, times FUZZY_INFO_SHARE unless spelled the same (texact bit),
     summed. best_idf: float scratch of at least nq."""
     # Bit sets as int64: at most MAX_TOKENS (12) query and record tokens each.
-    base = e_tok_offsets[e]
-    n_c = e_tok_offsets[e + 1] - base
-    hit_q = 0
-    hit_c = 0
+    hit_q = open_q
+    hit_c = -1 if open_q != 0 else 0
     for i in range(nq):
         best_idf[i] = 0.0
-        if 0 < q_prefix[qa + i] <= q_len[qa + i] < PREFIX_LEN or q_len[qa + i] == 1:
-            hit_q |= 1 << i
-            hit_c = -1
     for j in range(n_c):
-        t = e_tokens[base + j]
+        t = tokens[base + j]
         m = tmask[t]
         if m == 0:
             continue
-        hit_q |= m
-        hit_c |= 1 << j
-        lc = t_offsets[t + 1] - t_offsets[t]
+        hit_q |= m | t_near_q[t]
+        bit = np.int64(1) << j
+        hit_c |= bit
+        if t_glue[t]:
+            for k in range(1, MAX_GLUED):
+                hit_c |= (bit >> k) | (bit << k)
+        idf = t_idf[t]
+        ex = texact[t]
         for i in range(nq):
             if (m >> i) & 1:
-                v = t_idf[t] if (texact[t] >> i) & 1 else t_idf[t] * FUZZY_INFO_SHARE
+                v = idf if (ex >> i) & 1 else idf * FUZZY_INFO_SHARE
                 if v > best_idf[i]:
                     best_idf[i] = v
-                li = q_len[qa + i]
-                if lc > li + 1:  # the record token may also take a neighbour of query token i
-                    hit_q |= ((1 << i) >> 1) | ((1 << i) << 1)
-                if li > lc + 1:  # query token i may also take neighbours of record token j
-                    for k in range(1, MAX_GLUED):
-                        hit_c |= ((1 << j) >> k) | ((1 << j) << k)
     x = 0.0
     rest = 0.0
     info = 0.0
     for i in range(nq):
         info += best_idf[i]
         if (hit_q >> i) & 1:
-            x += q_w[qa + i]
+            x += q_w[i]
         else:
-            rest += q_miss[qa + i]
+            rest += q_miss[i]
     for j in range(n_c):
-        w = t_w[e_tokens[base + j]]
+        w = t_w[tokens[base + j]]
         if (hit_c >> j) & 1:
             x += w
         else:
@@ -925,11 +926,40 @@ def _name_bound_kernel(e, qa, nq, q_w, q_miss, q_len, q_prefix, tmask, texact, t
 
 
 @njit(**JIT)
+def _inline_postings_kernel(tok_entry_offsets, tok_entries, e_tok_offsets, e_tokens):
+    """Postings that carry their entry's tokens, as CSR (offsets by token, int32 words): for
+    token t, per entry listing it (in tok_entries order) the entry id, its token count n and
+    its n token ids. Gathering reads the tokens of each entry it reaches right where it found
+    the entry, instead of jumping to the entry's row (on a million-name list, a cache miss per
+    entry reached: most of the gathering time). Costs (2 + tokens) words per posting."""
+    n_t = tok_entry_offsets.shape[0] - 1
+    offsets = np.zeros(n_t + 1, dtype=np.int64)
+    for t in range(n_t):
+        size = 0
+        for p in range(tok_entry_offsets[t], tok_entry_offsets[t + 1]):
+            e = tok_entries[p]
+            size += 2 + e_tok_offsets[e + 1] - e_tok_offsets[e]
+        offsets[t + 1] = offsets[t] + size
+    out = np.empty(offsets[n_t], dtype=np.int32)
+    for t in range(n_t):
+        w = offsets[t]
+        for p in range(tok_entry_offsets[t], tok_entry_offsets[t + 1]):
+            e = tok_entries[p]
+            lo = e_tok_offsets[e]
+            n = e_tok_offsets[e + 1] - lo
+            out[w] = e
+            out[w + 1] = n
+            for j in range(n):
+                out[w + 2 + j] = e_tokens[lo + j]
+            w += 2 + n
+    return offsets, out
+
+
+@njit(**JIT)
 def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, q_miss, q_len, q_prefix,
                               lo, hi,
-                              key_tokens, token_df, t_w, t_offsets, e_tok_offsets, e_tokens,
-                              tok_entry_offsets, tok_entries, n_entries, min_score,
-                              max_candidates, common_df):
+                              key_tokens, token_df, t_w, t_offsets, tok_post_offsets, tok_post,
+                              n_entries, min_score, max_candidates, common_df):
     """Candidate entries per subquery, as CSR (offsets, entries).
 
     Subquery s owns query tokens sq_tok_offsets[s]:sq_tok_offsets[s+1] (at most 64); query
@@ -961,9 +991,13 @@ def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, q_miss, q_le
     tok_mark = np.zeros(n_tokens, dtype=np.bool_)
     tmask = np.zeros(n_tokens, dtype=np.int64)  # bit i: query token i matches (i < 63)
     texact = np.zeros(n_tokens, dtype=np.int64)  # bit i: ... and is spelled the same
+    t_near_q = np.zeros(n_tokens, dtype=np.int64)  # see _name_bound_kernel
+    t_glue = np.zeros(n_tokens, dtype=np.bool_)
     t_idf = np.zeros(n_tokens, dtype=np.float64)
     entry_mark = np.zeros(n_entries, dtype=np.bool_)
     touched = np.empty(n_entries, dtype=np.int64)
+    t_start = np.empty(n_entries, dtype=np.int64)  # of each touched entry's tokens in tok_post
+    t_count = np.empty(n_entries, dtype=np.int64)
     kept = np.empty(n_entries, dtype=np.int64)
     kept_info = np.empty(n_entries, dtype=np.float64)
     kept_bound = np.empty(n_entries, dtype=np.float64)
@@ -1017,12 +1051,14 @@ def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, q_miss, q_le
         rest = 0.0
         a_skip = 0.0
         n_matching = 0
+        open_q = 0
         for qi in range(nq):
             li = q_len[qa + qi]
             if li == 1 or 0 < q_prefix[qa + qi] <= li < PREFIX_LEN:
                 # An initial or a short truncated token meets its record token through no key:
                 # it never brings candidates, and may always match (score bound).
                 skipped[qi] = True
+                open_q |= np.int64(1) << qi
                 a_skip += (q_w[qa + qi] + 1.0) * 0.5
             else:
                 rest += q_miss[qa + qi]
@@ -1045,6 +1081,22 @@ def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, q_miss, q_le
             a_skip = a_new
             rest = rest_new
             skipped[qi] = True
+        # Per hit index token, the neighbours it lets match (for the score bound).
+        for f in range(n_masked):
+            t = masked[f]
+            m = tmask[t]
+            lc = t_offsets[t + 1] - t_offsets[t]
+            near = np.int64(0)
+            for qi in range(nq):
+                if (m >> qi) & 1:
+                    li = q_len[qa + qi]
+                    if lc > li + 1:  # the record token may also take a query neighbour
+                        near |= (np.int64(1) << qi >> 1) | (np.int64(1) << qi << 1)
+                    if li > lc + 1:  # the query token may also take record neighbours
+                        t_glue[t] = True
+            t_near_q[t] = near
+        sq_w = q_w[qa:qa + nq]
+        sq_miss = q_miss[qa:qa + nq]
         # Entries listing an index token matched by a kept query token.
         n_touched = 0
         bit_kept = 0
@@ -1054,19 +1106,26 @@ def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, q_miss, q_le
         for f in range(n_masked):
             t = masked[f]
             if tmask[t] & bit_kept:
-                for p in range(tok_entry_offsets[t], tok_entry_offsets[t + 1]):
-                    e = tok_entries[p]
+                p = tok_post_offsets[t]
+                end = tok_post_offsets[t + 1]
+                while p < end:
+                    e = tok_post[p]
+                    n = tok_post[p + 1]
                     if not entry_mark[e]:
                         entry_mark[e] = True
                         touched[n_touched] = e
+                        t_start[n_touched] = p + 2
+                        t_count[n_touched] = n
                         n_touched += 1
-        # Only entries that can still reach min_score are worth scoring.
+                    p += 2 + n
+        # Only entries that can still reach min_score are worth scoring (their tokens are
+        # read from the postings, next to where the walk found them).
         n_kept = 0
         for f in range(n_touched):
             e = touched[f]
             entry_mark[e] = False
-            b, info = _name_bound_kernel(e, qa, nq, q_w, q_miss, q_len, q_prefix, tmask, texact,
-                                         t_idf, t_w, t_offsets, e_tok_offsets, e_tokens,
+            b, info = _name_bound_kernel(tok_post, t_start[f], t_count[f], nq, sq_w, sq_miss,
+                                         open_q, tmask, texact, t_idf, t_w, t_near_q, t_glue,
                                          best_idf)
             if b >= threshold:
                 kept[n_kept] = e
@@ -1094,5 +1153,7 @@ def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, q_miss, q_le
         for f in range(n_masked):
             tmask[masked[f]] = 0
             texact[masked[f]] = 0
+            t_near_q[masked[f]] = 0
+            t_glue[masked[f]] = False
         offsets[s + 1] = n_out
     return offsets, out[:n_out]

@@ -1,0 +1,95 @@
+"""The engine searches names from the lowest score that can still end above CLEAR: the same
+decisions and scores as searching from name_min_score, for less work."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from indexes.snapshot import open_snapshot
+from screening import evidence
+from screening.domain import Decision, Passenger, TravelDocument
+from screening.engine import Engine, name_floor
+from screening.settings import Settings
+from tests.fixtures import NOMINAL, build_fixture_data
+
+
+@pytest.fixture(scope="module")
+def snapshot(tmp_path_factory):
+    path = tmp_path_factory.mktemp("floor")
+    build_fixture_data(path)
+    return open_snapshot(path)
+
+
+def _mutations(name: str, rnd: random.Random) -> list[str]:
+    """Near and far versions of a listed name: typos, dropped and swapped tokens."""
+    tokens = name.split()
+    out = [name, " ".join(reversed(tokens)), tokens[-1]]
+    for _ in range(4):
+        t = list(name)
+        for _ in range(rnd.randint(1, 3)):
+            i = rnd.randrange(len(t))
+            t[i] = rnd.choice("AEIOUXKQ")
+        out.append("".join(t))
+    return out
+
+
+def _passengers() -> list[Passenger]:
+    rnd = random.Random(7)
+    out = []
+    for rec in NOMINAL[:40]:
+        for n in rec["names"]:
+            name = n.get("full_name") or f"{n['surname']} {n['given_names']}"
+            for k, variant in enumerate(_mutations(name, rnd)):
+                dob = rec["dates_of_birth"][0] if k % 2 == 0 else ""
+                out.append(Passenger(ref=f"p{len(out)}", full_name=variant, date_of_birth=dob,
+                                     sex=rec["sex"] if k % 3 == 0 else "",
+                                     nationality=rec["nationalities"][0] if k % 2 else ""))
+    return out
+
+
+def _summary(results) -> list[tuple]:
+    return [(r.decision, [(m.record_id, m.score, m.decision) for m in r.matches])
+            for r in results]
+
+
+def test_the_floor_is_where_the_best_evidence_still_reaches_possible_match() -> None:
+    s = Settings()
+    floor = name_floor(s)
+    best = evidence.NAME_WEIGHT * floor + evidence.MAX_EVIDENCE_GAIN
+    assert s.name_min_score < floor and best == pytest.approx(s.possible_match_threshold,
+                                                             abs=2e-4)
+    # Never below the configured floor (the quality benchmark reports down to it).
+    low = s.with_overrides(possible_match_threshold=s.name_min_score)
+    assert name_floor(low) == low.name_min_score
+
+
+def test_searching_from_the_floor_changes_no_decision_or_score(snapshot) -> None:
+    engine = Engine(snapshot, Settings())
+    full = Engine(snapshot, Settings())
+    full.name_floor = full.settings.name_min_score
+    passengers = _passengers()
+    got, want = engine.screen(passengers), full.screen(passengers)
+    assert _summary(got) == _summary(want)
+    # The comparison has teeth: matches of every decision, and names scoring between the
+    # reporting floor and the search floor exist (searched by `full` only, then cleared).
+    decisions = {m.decision for r in want for m in r.matches}
+    assert {Decision.HIT, Decision.POSSIBLE_MATCH} <= decisions
+    names = [p.full_name for p in passengers]
+    below = [m for ms in snapshot.name_index.search(names, min_score=0.75) for m in ms
+             if m.score < engine.name_floor]
+    assert below
+
+
+def test_a_document_on_record_weighs_the_name_however_low_it_scores(snapshot) -> None:
+    engine = Engine(snapshot, Settings())
+    doc = TravelDocument(number="AB1234567", issuing_country="UZB", type="P")
+    [far] = engine.screen([Passenger(ref="a", full_name="KARIMOVA Zulfiya", document=doc)])
+    [match] = [m for m in far.matches if m.record_id == "N-1"]
+    assert match.decision == Decision.HIT
+    assert any(d.field == "document.number" and d.method == "on_record" for d in match.details)
+    assert any(d.field == "name" for d in match.details)  # the name is explained, not dropped
+    assert snapshot.name_index.match_record("KARIMOVA Zulfiya", 0) is not None
+    assert snapshot.name_index.match_record("", 0) is None
+    assert snapshot.name_index.match_record("KARIMOV", 10**9) is None
