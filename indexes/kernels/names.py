@@ -993,6 +993,7 @@ def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, q_miss, q_le
     texact = np.zeros(n_tokens, dtype=np.int64)  # bit i: ... and is spelled the same
     t_near_q = np.zeros(n_tokens, dtype=np.int64)  # see _name_bound_kernel
     t_glue = np.zeros(n_tokens, dtype=np.bool_)
+    t_alone = np.zeros(n_tokens, dtype=np.bool_)  # hit alone, it cannot reach min_score
     t_idf = np.zeros(n_tokens, dtype=np.float64)
     entry_mark = np.zeros(n_entries, dtype=np.bool_)
     touched = np.empty(n_entries, dtype=np.int64)
@@ -1095,6 +1096,21 @@ def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, q_miss, q_le
                     if li > lc + 1:  # the query token may also take record neighbours
                         t_glue[t] = True
             t_near_q[t] = near
+            # The bound of an entry whose only hit is this token, at one place: no more than
+            # with no other record token (those only add to the rest). When it falls short,
+            # such entries are passed over in the walk without their bound (most entries a
+            # common token reaches: MARIA in MARIA GARCIA reaches every other MARIA).
+            if open_q == 0 and not t_glue[t]:
+                hq = m | near
+                x = t_w[t]
+                rest_t = 0.0
+                for qi in range(nq):
+                    if (hq >> qi) & 1:
+                        x += q_w[qa + qi]
+                    else:
+                        rest_t += q_miss[qa + qi]
+                x *= 0.5
+                t_alone[t] = x + rest_t <= 0.0 or x / (x + rest_t) < threshold
         sq_w = q_w[qa:qa + nq]
         sq_miss = q_miss[qa:qa + nq]
         # Entries listing an index token matched by a kept query token.
@@ -1108,9 +1124,18 @@ def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, q_miss, q_le
             if tmask[t] & bit_kept:
                 p = tok_post_offsets[t]
                 end = tok_post_offsets[t + 1]
+                alone = t_alone[t]
                 while p < end:
                     e = tok_post[p]
                     n = tok_post[p + 1]
+                    if alone:
+                        hits = 0
+                        for j in range(n):
+                            if tmask[tok_post[p + 2 + j]] != 0:
+                                hits += 1
+                        if hits == 1:  # t alone, once: short of min_score (see t_alone)
+                            p += 2 + n
+                            continue
                     if not entry_mark[e]:
                         entry_mark[e] = True
                         touched[n_touched] = e
@@ -1155,5 +1180,6 @@ def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, q_miss, q_le
             texact[masked[f]] = 0
             t_near_q[masked[f]] = 0
             t_glue[masked[f]] = False
+            t_alone[masked[f]] = False
         offsets[s + 1] = n_out
     return offsets, out[:n_out]
