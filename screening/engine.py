@@ -94,6 +94,9 @@ class Engine:
         self._evidence = evidence.RecordEvidence.of(self._rec.dobs, self._rec.sex,
                                                     self._rec.nationalities)
         self.name_floor = name_floor(settings)
+        # A person match's score is at most its name's share plus the evidence's (the cap only
+        # lowers it); 1e-4 below the threshold covers the rounding of scores to 4 decimals.
+        self.clear_below = settings.possible_match_threshold - 1e-4
 
     @property
     def version(self) -> str:
@@ -158,6 +161,9 @@ class Engine:
             namesakes = sum(1 for m in names_by_passenger.get(i, [])
                             if m.score >= NAMESAKE_SCORE)
             for k, nm, doc_row in per_passenger[i]:
+                if doc_row < 0 and (evidence.NAME_WEIGHT * nm.score + batch.weight[k]
+                                    < self.clear_below):
+                    continue  # CLEAR even before the common-name cap: no need to explain it
                 matches.append(self._person_match(p, pair_rec[k], nm, doc_row, batch, k,
                                                   namesakes))
             matches = [m for m in matches if m.decision != Decision.CLEAR]

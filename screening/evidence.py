@@ -110,6 +110,7 @@ class RecordEvidence:
     nat_offsets: np.ndarray
     nats: np.ndarray
     nat_codes: dict[str, int]
+    nat_names: list[str]  # code -> nationality
 
     @classmethod
     def of(cls, dates_of_birth: pa.Array, sex: pa.Array, nationalities: pa.Array
@@ -123,10 +124,11 @@ class RecordEvidence:
         nats = pc.fill_null(nationalities, pa.scalar([], nationalities.type))
         nat_offsets = np.asarray(nats.offsets, dtype=np.int64) - int(nats.offsets[0].as_py())
         encoded = pc.fill_null(nats.flatten().cast(pa.string()), "").dictionary_encode()
-        nat_codes = {v: i for i, v in enumerate(encoded.dictionary.to_pylist())}
+        nat_names = encoded.dictionary.to_pylist()
+        nat_codes = {v: i for i, v in enumerate(nat_names)}
         return cls(dob_offsets, encode_dates(flat), flat, sex_codes.astype(np.int8),
                    nat_offsets, encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64),
-                   nat_codes)
+                   nat_codes, nat_names)
 
     def nationality_code(self, nationality: str) -> int:
         """Code of a passenger nationality; one no record has gets a code no record holds."""
@@ -179,8 +181,7 @@ def details(batch: EvidenceBatch, p: int, rec: RecordEvidence, record: int, q_do
             out.append(MatchDetail("nationality", q_nat, q_nat, "exact", 1.0,
                                    float(NAT_WEIGHTS[n])))
         else:
-            names = {v: k for k, v in rec.nat_codes.items()}
-            listed = ",".join(names[int(c)] for c in rec.nats[lo:hi])
+            listed = ",".join(rec.nat_names[int(c)] for c in rec.nats[lo:hi])
             out.append(MatchDetail("nationality", q_nat, listed, "different", 0.0,
                                    float(NAT_WEIGHTS[n])))
     return out

@@ -1,5 +1,6 @@
-"""The engine searches names from the lowest score that can still end above CLEAR: the same
-decisions and scores as searching from name_min_score, for less work."""
+"""The engine searches names from the lowest score that can still end above CLEAR, and explains
+only the matches that can end above it: the same decisions and scores as searching from
+name_min_score and explaining everything, for less work."""
 
 from __future__ import annotations
 
@@ -65,10 +66,11 @@ def test_the_floor_is_where_the_best_evidence_still_reaches_possible_match() -> 
     assert name_floor(low) == low.name_min_score
 
 
-def test_searching_from_the_floor_changes_no_decision_or_score(snapshot) -> None:
+def test_searching_from_the_floor_and_explaining_less_change_no_decision_or_score(snapshot) -> None:
     engine = Engine(snapshot, Settings())
     full = Engine(snapshot, Settings())
     full.name_floor = full.settings.name_min_score
+    full.clear_below = float("-inf")
     passengers = _passengers()
     got, want = engine.screen(passengers), full.screen(passengers)
     assert _summary(got) == _summary(want)
