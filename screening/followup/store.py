@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Protocol
 
 import duckdb
+import pyarrow as pa
 
 from screening.domain import Decision, HitStatus
 from screening.errors import DataError, FailedPrecondition, InvalidArgument, NotFound
@@ -145,9 +146,7 @@ class DuckDBHitStore:
             con = self._con
             con.execute("BEGIN TRANSACTION")
             try:
-                queued = 0
-                for h in hits:
-                    queued += self._insert(h, now)
+                queued = self._insert(hits, now)
                 con.execute("COMMIT")
             except Exception:
                 con.execute("ROLLBACK")
@@ -167,37 +166,72 @@ class DuckDBHitStore:
                 self._new.notify_all()
         return [by_key[k] for k in keys]
 
-    def _insert(self, h: NewHit, now: datetime) -> int:
-        """Insert one hit unless its key is known; returns the outbox rows queued."""
-        hit_id = uuid.uuid4().hex
-        airports = h.flight.airports()
-        inserted = self._con.execute(
-            """INSERT INTO hits (id, position, idempotency_key, check_id, decision,
-                   status, record_id, list, kind, score, passenger, flight, match,
-                   requester, created_at, updated_at, priority, priority_reason,
-                   recipients, recipient_ids, category, route)
-               SELECT ?, nextval('hit_position'), ?, ?, ?, 'NEW', ?, ?, ?, ?, ?, ?,
-                      ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
-               WHERE NOT EXISTS (SELECT 1 FROM hits WHERE idempotency_key = ?)""",
-            [hit_id, h.idempotency_key, h.check_id, h.decision.name,
-             h.match.record_id, h.match.list, h.match.kind.name, h.match.score,
-             dumps(h.passenger), dumps(h.flight), dumps(h.match), h.requester,
-             now, now, h.priority, h.priority_reason,
-             json.dumps([asdict(r) for r in h.recipients]), [r.id for r in h.recipients],
-             h.match.category, "-".join(airports), h.idempotency_key],
-        ).fetchone()[0]
-        if not inserted or not self.outbox_prefix:
+    def _insert(self, hits: list[NewHit], now: datetime) -> int:
+        """Insert the hits whose key is not known yet (the first of repeats within `hits`), in
+        order, in one statement over an Arrow table (a statement per hit cost about 1.5 ms:
+        a manifest with a few dozen hits waited tens of milliseconds); returns the outbox rows
+        queued."""
+        keys = [h.idempotency_key for h in hits]
+        known = {r[0] for r in self._con.execute(
+            f"SELECT idempotency_key FROM hits WHERE idempotency_key IN "
+            f"({', '.join('?' * len(keys))})", keys).fetchall()}
+        new: list[NewHit] = []
+        for h in hits:
+            if h.idempotency_key not in known:
+                known.add(h.idempotency_key)
+                new.append(h)
+        if not new:
             return 0
-        payload = self._payload(hit_id, [])
-        for r in h.recipients:
-            # One message per recipient, so each consumer filters on its own subject; the
-            # id is the hit's idempotency key qualified by the recipient, so a re-sent hit
-            # (from this server or another) is dropped by JetStream.
+        ids = [uuid.uuid4().hex for _ in new]
+        # Positions drawn from the sequence first, so that they follow the order of `hits`.
+        positions = [r[0] for r in self._con.execute(
+            "SELECT nextval('hit_position') FROM range(?)", [len(new)]).fetchall()]
+        rows = pa.table({
+            "id": ids, "position": pa.array(sorted(positions), pa.int64()),
+            "idempotency_key": [h.idempotency_key for h in new],
+            "check_id": [h.check_id for h in new], "decision": [h.decision.name for h in new],
+            "record_id": [h.match.record_id for h in new], "list": [h.match.list for h in new],
+            "kind": [h.match.kind.name for h in new],
+            "score": pa.array([h.match.score for h in new], pa.float64()),
+            "passenger": [dumps(h.passenger) for h in new],
+            "flight": [dumps(h.flight) for h in new], "match": [dumps(h.match) for h in new],
+            "requester": [h.requester for h in new],
+            "priority": pa.array([h.priority for h in new], pa.int32()),
+            "priority_reason": [h.priority_reason for h in new],
+            "recipients": [json.dumps([asdict(r) for r in h.recipients]) for h in new],
+            "recipient_ids": pa.array([[r.id for r in h.recipients] for h in new],
+                                      pa.list_(pa.string())),
+            "category": [h.match.category for h in new],
+            "route": ["-".join(h.flight.airports()) for h in new],
+        })
+        self._con.register("new_hits", rows)
+        try:
             self._con.execute(
-                "INSERT INTO outbox VALUES (nextval('outbox_seq'), ?, ?, ?, ?)",
-                [hit_id, subject_for(self.outbox_prefix, r.id, h.priority),
-                 f"{h.idempotency_key}.{r.id}", payload])
-        return len(h.recipients)
+                """INSERT INTO hits (id, position, idempotency_key, check_id, decision,
+                       status, record_id, list, kind, score, passenger, flight, match,
+                       requester, created_at, updated_at, priority, priority_reason,
+                       recipients, recipient_ids, category, route)
+                   SELECT id, position, idempotency_key, check_id, decision, 'NEW', record_id,
+                          list, kind, score, passenger, flight, match, requester, $now, $now,
+                          priority, priority_reason, recipients, recipient_ids, category, route
+                   FROM new_hits""", {"now": now})
+        finally:
+            self._con.unregister("new_hits")
+        if not self.outbox_prefix:
+            return 0
+        queued = 0
+        for hit_id, h in zip(ids, new, strict=True):
+            payload = self._payload(hit_id, [])
+            for r in h.recipients:
+                # One message per recipient, so each consumer filters on its own subject; the
+                # id is the hit's idempotency key qualified by the recipient, so a re-sent hit
+                # (from this server or another) is dropped by JetStream.
+                self._con.execute(
+                    "INSERT INTO outbox VALUES (nextval('outbox_seq'), ?, ?, ?, ?)",
+                    [hit_id, subject_for(self.outbox_prefix, r.id, h.priority),
+                     f"{h.idempotency_key}.{r.id}", payload])
+            queued += len(h.recipients)
+        return queued
 
     def _payload(self, item_id: str, history: list[StatusChange]) -> str:
         """The item as it stands inside the current transaction, as JSON: a message
