@@ -416,6 +416,13 @@ class NameIndex:
         # key, yet the scorer takes them as one name): their exact keys join its own, after
         # them, so each token's exact key stays first.
         extra_keys, extra_owner = self._variant_keys(q_tok)
+        # A name split in two (HAO RAN for HAORAN) meets the listed one-word spelling through
+        # the key of the two tokens written together, owned by the first: its hit then lets
+        # the second match too (see _name_bound_kernel), where no key of either alone did.
+        split_keys, split_owner = _split_keys(sq_tokens, sq_tok_offsets)
+        if len(split_keys):
+            extra_keys = np.concatenate([extra_keys, split_keys])
+            extra_owner = np.concatenate([extra_owner, split_owner])
         if len(extra_keys):
             order = np.argsort(np.concatenate([q_owner, extra_owner]), kind="stable")
             lo = np.concatenate([lo, np.searchsorted(a["keys"], extra_keys, side="left")])[order]
@@ -553,6 +560,22 @@ class NameIndex:
             if weight[t] >= TOKEN_WEIGHT:  # particles carry no identity
                 info += math.log2((n_entries + 1) / (int(df[t]) + 1))
         return tuple(pairs), info
+
+
+def _split_keys(sq_tokens: list[list[str]], sq_tok_offsets: np.ndarray
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """(exact key of every two adjacent query tokens written together, flat index of the
+    first of them)."""
+    joined = [a + b for tokens in sq_tokens for a, b in zip(tokens, tokens[1:])]
+    if not joined:
+        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
+    owner = np.concatenate([np.arange(o, o + len(t) - 1, dtype=np.int64)
+                            for t, o in zip(sq_tokens, sq_tok_offsets[:-1].tolist())])
+    chars, offsets = string_buffers(pa.array(joined, type=pa.large_string()))
+    # Writable copies: the same Numba types as the index's own arrays (one compiled kernel).
+    keys = _exact_keys_kernel(np.array(chars), np.array(offsets, dtype=np.int64),
+                              np.arange(len(joined), dtype=np.int64), _IDENTITY)
+    return keys, owner
 
 
 def _record_entries(a: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:

@@ -402,3 +402,13 @@ def test_alias_variants_bring_candidates_no_key_would() -> None:
     found = {m.record_idx: m.score for m in idx.search(["MAKAROV Alexey"], min_score=0.75)[0]}
     assert found.get(0, 0.0) > 0.9
     assert found == {r: s for r, s in found.items() if s >= 0.75}
+
+
+def test_a_name_split_in_two_meets_its_one_word_spelling() -> None:
+    # HAO and RAN share no key with HAORAN (too short for prefix keys of their own), and FAN
+    # alone cannot reach min_score: only the key of HAO+RAN written together brings it.
+    names = ["FAN Haoran", "FAN Bing"] + [f"FAN X{i}ZZ" for i in range(30)]
+    idx = NameIndex.build(names, np.arange(len(names)))
+    [match] = idx.search(["FAN Hao Ran"], min_score=0.75)[0][:1]
+    assert match.record_idx == 0 and match.score > 0.95
+    assert [p.method for p in match.pairs][:2] == ["exact", "squashed"]
