@@ -566,11 +566,11 @@ def _split_keys(sq_tokens: list[list[str]], sq_tok_offsets: np.ndarray
                 ) -> tuple[np.ndarray, np.ndarray]:
     """(exact key of every two adjacent query tokens written together, flat index of the
     first of them)."""
-    joined = [a + b for tokens in sq_tokens for a, b in zip(tokens, tokens[1:])]
+    joined = [a + b for tokens in sq_tokens for a, b in zip(tokens, tokens[1:], strict=False)]
     if not joined:
         return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
     owner = np.concatenate([np.arange(o, o + len(t) - 1, dtype=np.int64)
-                            for t, o in zip(sq_tokens, sq_tok_offsets[:-1].tolist())])
+                            for t, o in zip(sq_tokens, sq_tok_offsets[:-1].tolist(), strict=True)])
     chars, offsets = string_buffers(pa.array(joined, type=pa.large_string()))
     # Writable copies: the same Numba types as the index's own arrays (one compiled kernel).
     keys = _exact_keys_kernel(np.array(chars), np.array(offsets, dtype=np.int64),

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from indexes.snapshot import Snapshot, current_version, open_snapshot
+from screening.check_batcher import CheckBatcher
 from screening.domain import (
     Decision,
     Flight,
@@ -42,6 +43,9 @@ class ScreeningService:
         self._engine: LiveEngine | None = None
         self._swap = threading.Lock()
         self.live = LiveChanges(self)
+        # Partner checks arriving together are screened together (see CheckBatcher).
+        self._checks: CheckBatcher[tuple[Passenger, Flight, str], PassengerResult] = (
+            CheckBatcher(self._check_batch, max_batch=settings.check_batch))
 
     # -- lifecycle -----------------------------------------------------------------------
 
@@ -86,6 +90,7 @@ class ScreeningService:
         return engine
 
     def close(self) -> None:
+        self._checks.close()
         self.store.close()
 
     # -- screening -----------------------------------------------------------------------
@@ -94,9 +99,15 @@ class ScreeningService:
         """One partner check: invalid input raises `InvalidArgument` naming the field."""
         clean = validate_passenger(passenger, max_field_length=self.settings.max_field_length)
         validate_route(flight.route)
-        result = self.engine.screen([clean])[0]
-        self._persist([(clean, result)], flight, requester)
-        return result
+        return self._checks.submit((clean, flight, requester))
+
+    def _check_batch(self, checks: list[tuple[Passenger, Flight, str]]) -> list[PassengerResult]:
+        """Validated checks screened in one engine call; their hits persisted in one store
+        call before any caller is answered."""
+        results = self.engine.screen([p for p, _, _ in checks])
+        self._persist([(p, r, flight, requester)
+                       for (p, flight, requester), r in zip(checks, results, strict=True)])
+        return results
 
     def screen_batch(self, passengers: list[Passenger], flight: Flight,
                      requester: str) -> list[PassengerResult]:
@@ -118,16 +129,16 @@ class ScreeningService:
         screened = engine.screen([p for _, p in valid])
         for (i, _), result in zip(valid, screened, strict=True):
             results[i] = result
-        self._persist([(p, r) for (_, p), r in zip(valid, screened, strict=True)], flight,
-                      requester)
+        self._persist([(p, r, flight, requester)
+                       for (_, p), r in zip(valid, screened, strict=True)])
         return [r for r in results if r is not None]
 
-    def _persist(self, screened: list[tuple[Passenger, PassengerResult]], flight: Flight,
-                 requester: str) -> None:
-        """Write one follow-up item per reported match, committed before we answer."""
+    def _persist(self, screened: list[tuple[Passenger, PassengerResult, Flight, str]]) -> None:
+        """Write one follow-up item per reported match (passenger, result, flight,
+        requester), committed before we answer."""
         hits: list[NewHit] = []
         owners = []
-        for passenger, result in screened:
+        for passenger, result, flight, requester in screened:
             for match in result.matches:
                 if match.decision == Decision.CLEAR:
                     continue

@@ -19,6 +19,8 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 50051
     grpc_threads: int = 32
+    # Partner checks arriving together are screened as one batch of at most this many.
+    check_batch: int = 64
     # Server processes sharing the port (SO_REUSEPORT) and the memory-mapped snapshot.
     workers: int = 1
 
@@ -138,7 +140,8 @@ class Settings:
             )
         if not 0 <= self.port < 65536:
             raise InvalidArgument("port out of range", field="port")
-        for name in ("workers", "grpc_threads", "max_field_length", "max_manifest_passengers",
+        for name in ("workers", "grpc_threads", "check_batch", "max_field_length",
+                     "max_manifest_passengers",
                      "name_max_candidates", "max_matches", "name_rerank_limit",
                      "max_message_bytes"):
             if getattr(self, name) <= 0:
