@@ -32,10 +32,14 @@ ROWS = (
     ("names_10M_peer_over_ours", "rapidfuzz brute force / ours, 10M names", "≥ 100x"),
     ("names_10M_candidate_recall", "candidate recall vs exhaustive (planted), 10M names",
      "≥ 0.995"),
+    ("names_10M_candidate_recall_at_engine_floor",
+     "same, from the engine's search floor (name 0.8722), 10M names", "≥ 0.995"),
     ("names_1M_screen_us_per_passenger", "full screening per passenger, 1M names", ""),
     ("names_1M_peer_over_ours", "rapidfuzz brute force / ours, 1M names", "≥ 100x"),
     ("names_1M_candidate_recall", "candidate recall vs exhaustive (planted), 1M names",
      "≥ 0.995"),
+    ("names_1M_candidate_recall_at_engine_floor",
+     "same, from the engine's search floor (name 0.8722), 1M names", "≥ 0.995"),
     ("name_index_bytes_per_name", "name index, bytes per name", ""),
 )
 

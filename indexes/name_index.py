@@ -278,13 +278,19 @@ class NameIndex:
     # ------------------------------------------------------------------ search
 
     def search(self, queries: Sequence[str], *, limit: int = 10, min_score: float = 0.75,
-               max_candidates: int = 2000) -> list[list[NameMatch]]:
+               max_candidates: int = 2000, crowded: list[bool] | None = None
+               ) -> list[list[NameMatch]]:
         """Per query, at most `limit` matches with score >= min_score, best first, one per
         record (its best-scoring name). At most min(max_candidates, MAX_SCORED) entries per
-        query spelling are scored (see _gather_candidates_kernel)."""
+        query spelling are scored (see _gather_candidates_kernel). With `crowded` (a list),
+        it receives per query whether matches may have been left out for lack of room: the
+        candidate cut dropped entries, or `limit` matches were found (a crowd of namesakes:
+        the caller may look for the person another way, e.g. by date of birth)."""
         if limit < 1 or max_candidates < 1:
             raise ValueError("limit and max_candidates must be positive")
         results: list[list[NameMatch]] = [[] for _ in queries]
+        if crowded is not None:
+            crowded[:] = [False] * len(queries)
         if not len(queries) or len(self) == 0:
             return results
         a = self._a
@@ -294,7 +300,7 @@ class NameIndex:
         if prep is None:
             return results
         sq_query, sq_tokens = prep.sq_query, prep.sq_tokens
-        cand_offsets, cands = self._gather(prep, min_score, max_candidates)
+        cand_offsets, cands, reached = self._gather(prep, min_score, max_candidates)
         # Score in (subquery, entry) order: the scorer then walks the index arrays forward
         # instead of jumping around (about 15% faster than the rarest-first gather order).
         n_entries = max(1, len(a["entry_name"]))
@@ -323,6 +329,11 @@ class NameIndex:
             results[int(pair_q[p])].append(self._match(
                 sq_tokens[int(pair_sq[p])], int(cands[p]), float(scores[p]), choice[p],
                 sim[p], method[p], span[p]))
+        if crowded is not None:
+            for s in np.flatnonzero(reached > max_candidates).tolist():
+                crowded[sq_query[s]] = True
+            for q, found in enumerate(results):
+                crowded[q] = crowded[q] or len(found) >= limit
         return results
 
     def match_record(self, query: str, record_idx: int) -> NameMatch | None:
@@ -330,22 +341,43 @@ class NameIndex:
         blocking, no floor): the name of a person the passenger is tied to otherwise (a
         document on their record) is always weighed. None: the query has no name tokens, or
         the record no indexed name."""
+        return self.match_records(query, [record_idx], min_score=0.0).get(record_idx)
+
+    def match_records(self, query: str, records: Sequence[int], *, min_score: float = 0.0
+                      ) -> dict[int, NameMatch]:
+        """Per record of `records` (record indexes), the best match of `query` among its
+        names scoring at least min_score, without blocking: names of persons found another
+        way (a document on their record, the same date of birth). Unknown records and
+        records whose names all score lower are left out."""
         if self._by_record is None:
             self._by_record = _record_entries(self._a)
-        offsets, entries = self._by_record
-        if not 0 <= record_idx < len(offsets) - 1:
-            return None
-        entries = entries[offsets[record_idx]:offsets[record_idx + 1]]
+        offsets, by_record = self._by_record
+        recs = np.asarray(records, dtype=np.int64)
+        recs = recs[(recs >= 0) & (recs < len(offsets) - 1)]
+        if not len(recs):
+            return {}
+        counts = offsets[recs + 1] - offsets[recs]
+        starts = np.repeat(offsets[recs] - np.cumsum(counts) + counts, counts)
+        entries = by_record[starts + np.arange(counts.sum())]
         prep = self._prepare([query])
         if prep is None or not len(entries):
-            return None
+            return {}
         n_sq = len(prep.sq_tokens)
         pair_sq = np.repeat(np.arange(n_sq, dtype=np.int64), len(entries))
         pair_e = np.tile(entries, n_sq)
         scores, choice, sim, method, span = self._score(prep, pair_sq, pair_e)
-        p = int(np.argmax(scores))  # ties: the first spelling, the first entry
-        return self._match(prep.sq_tokens[int(pair_sq[p])], int(pair_e[p]), float(scores[p]),
-                           choice[p], sim[p], method[p], span[p])
+        record = np.asarray(self._a["name_record"])[np.asarray(self._a["entry_name"])[pair_e]]
+        out: dict[int, NameMatch] = {}
+        # Best pair per record; ties: the first spelling, the first entry (stable order).
+        order = np.lexsort((np.arange(len(scores)), -scores, record))
+        first = np.ones(len(order), dtype=bool)
+        first[1:] = record[order][1:] != record[order][:-1]
+        for p in order[first]:
+            if scores[p] >= min_score:
+                out[int(record[p])] = self._match(
+                    prep.sq_tokens[int(pair_sq[p])], int(pair_e[p]), float(scores[p]),
+                    choice[p], sim[p], method[p], span[p])
+        return out
 
     def _match(self, q_tokens: list[str], entry: int, score: float, choice: np.ndarray,
                sim: np.ndarray, method: np.ndarray, span: np.ndarray) -> NameMatch:
@@ -360,8 +392,9 @@ class NameIndex:
                          rarity=round(1.0 / (1.0 + len(a["entry_name"]) * 2.0 ** -info), 4))
 
     def _gather(self, prep: _Prepared, min_score: float, max_candidates: int
-                ) -> tuple[np.ndarray, np.ndarray]:
-        """Candidate entries per subquery (CSR offsets, entries): _gather_candidates_kernel."""
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Candidate entries per subquery (CSR offsets, entries) and the entries each reached
+        before the cut: _gather_candidates_kernel."""
         a = self._a
         return _gather_candidates_kernel(
             prep.sq_tok_offsets, prep.tok_key_offsets, prep.qt.weight, prep.q_miss, prep.q_len,

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
+from indexes.name_index import NameMatch
 from indexes.snapshot import Snapshot
 from screening import evidence
 from screening.domain import (
@@ -52,6 +53,39 @@ def name_floor(settings: Settings) -> float:
     reachable = ((settings.possible_match_threshold - evidence.MAX_EVIDENCE_GAIN)
                  / evidence.NAME_WEIGHT - 1e-4)
     return max(settings.name_min_score, reachable)
+
+
+@dataclass
+class _BirthDates:
+    """Records by full date of birth (day and month known): a second way to find a person
+    when the name alone is crowded with namesakes."""
+
+    dates: np.ndarray  # yyyymmdd, ascending
+    records: np.ndarray
+
+    @classmethod
+    def of(cls, ev: evidence.RecordEvidence) -> _BirthDates:
+        owner = np.repeat(np.arange(len(ev.dob_offsets) - 1, dtype=np.int64),
+                          np.diff(ev.dob_offsets))
+        full = (ev.dobs > 0) & (ev.dobs % 100 > 0) & (ev.dobs // 100 % 100 > 0)
+        order = np.argsort(ev.dobs[full], kind="stable")
+        return cls(ev.dobs[full][order], owner[full][order])
+
+    def born_on(self, date: int) -> np.ndarray:
+        """Records born on `date` (yyyymmdd), or with its day and month swapped; none for a
+        partial or unusable date."""
+        day, month = date % 100, date // 100 % 100
+        if date <= 0 or day == 0 or month == 0:
+            return np.zeros(0, dtype=np.int64)
+        dates = [date]
+        if day != month and day <= 12:
+            dates.append(date - day - month * 100 + month + day * 100)
+        found = [self._on(d) for d in dates]
+        return np.unique(np.concatenate(found))
+
+    def _on(self, date: int) -> np.ndarray:
+        lo, hi = np.searchsorted(self.dates, [date, date + 1])
+        return self.records[lo:hi]
 
 
 def _column(table: pa.Table, name: str) -> pa.Array:
@@ -94,6 +128,7 @@ class Engine:
         self._evidence = evidence.RecordEvidence.of(self._rec.dobs, self._rec.sex,
                                                     self._rec.nationalities)
         self.name_floor = name_floor(settings)
+        self._births = _BirthDates.of(self._evidence)
         # A person match's score is at most its name's share plus the evidence's (the cap only
         # lowers it); 1e-4 below the threshold covers the rounding of scores to 4 decimals.
         self.clear_below = settings.possible_match_threshold - 1e-4
@@ -118,14 +153,7 @@ class Engine:
         exact, confusable = self.snapshot.document_index.lookup(numbers, countries)
         on_record, _ = self.snapshot.person_document_index.lookup(numbers, countries)
         queries = [p.display_name() for p in passengers]
-        named = [i for i, q in enumerate(queries) if q.strip()]
-        name_results = self.snapshot.name_index.search(
-            [queries[i] for i in named],
-            limit=max(self.settings.max_matches, self.settings.name_rerank_limit),
-            min_score=self.name_floor,
-            max_candidates=self.settings.name_max_candidates,
-        ) if named else []
-        names_by_passenger = dict(zip(named, name_results, strict=True))
+        names_by_passenger, persons = self._person_candidates(passengers, queries, on_record)
 
         # Every (passenger, record) pair to weigh: name matches and documents on record; the
         # evidence of all of them comes from one kernel call.
@@ -135,12 +163,7 @@ class Engine:
         for i in range(len(passengers)):
             doc_row = int(on_record[i])
             doc_record = int(self._person_doc_rec[doc_row].as_py()) if doc_row >= 0 else -1
-            by_record: dict[int, object] = {m.record_idx: m for m in names_by_passenger.get(i, [])}
-            if doc_record >= 0 and doc_record not in by_record:
-                # The passenger's document is on this person's record: weigh the name too,
-                # however far below the search floor it scores.
-                by_record[doc_record] = self.snapshot.name_index.match_record(queries[i],
-                                                                              doc_record)
+            by_record = persons[i]
             items = []
             for rec, nm in by_record.items():
                 items.append((len(pair_q), nm, doc_row if rec == doc_record else -1))
@@ -175,6 +198,56 @@ class Engine:
                 snapshot_version=self.version,
             ))
         return results
+
+    def person_candidates(self, passengers: list[Passenger]) -> list[dict[int, NameMatch]]:
+        """Per passenger, the listed persons the engine weighs (record index -> name match):
+        the candidate step on its own, for measuring its recall."""
+        numbers = [p.document.number for p in passengers]
+        countries = [p.document.issuing_country for p in passengers]
+        on_record, _ = self.snapshot.person_document_index.lookup(numbers, countries)
+        return self._person_candidates(passengers, [p.display_name() for p in passengers],
+                                       on_record)[1]
+
+    def _person_candidates(self, passengers: list[Passenger], queries: list[str],
+                           on_record: np.ndarray
+                           ) -> tuple[dict[int, list[NameMatch]], list[dict[int, NameMatch]]]:
+        """(name search results by passenger, persons to weigh per passenger: record index ->
+        name match). Persons come from three places:
+        - the name search, from the name floor;
+        - the person whose record lists the passenger's document, whatever the name scores;
+        - when the name search was crowded (namesakes filled it, or its candidate cut dropped
+          some: on a list of millions, hundreds of TURAY CHIBUIKE), the persons born on the
+          passenger's date of birth (or with day and month swapped) whose name reaches the
+          floor: the one born that day must not be lost among its namesakes."""
+        index = self.snapshot.name_index
+        named = [i for i, q in enumerate(queries) if q.strip()]
+        crowded: list[bool] = []
+        name_results = index.search(
+            [queries[i] for i in named],
+            limit=max(self.settings.max_matches, self.settings.name_rerank_limit),
+            min_score=self.name_floor,
+            max_candidates=self.settings.name_max_candidates,
+            crowded=crowded,
+        ) if named else []
+        names_by_passenger = dict(zip(named, name_results, strict=True))
+        crowded_by_passenger = dict(zip(named, crowded, strict=True))
+        persons: list[dict[int, NameMatch]] = []
+        for i, p in enumerate(passengers):
+            by_record = {m.record_idx: m for m in names_by_passenger.get(i, [])}
+            if crowded_by_passenger.get(i) and p.date_of_birth:
+                born = self._births.born_on(evidence.encode_date(p.date_of_birth))
+                born = [r for r in born.tolist() if r not in by_record]
+                if born:
+                    by_record.update(index.match_records(queries[i], born,
+                                                         min_score=self.name_floor))
+            doc_row = int(on_record[i])
+            doc_record = int(self._person_doc_rec[doc_row].as_py()) if doc_row >= 0 else -1
+            if doc_record >= 0 and doc_record not in by_record:
+                # The passenger's document is on this person's record: weigh the name too,
+                # however far below the search floor it scores.
+                by_record[doc_record] = index.match_record(queries[i], doc_record)
+            persons.append(by_record)
+        return names_by_passenger, persons
 
     # -- documents ---------------------------------------------------------------------
 

@@ -79,16 +79,20 @@ class _KernelClock:
             setattr(name_index_module, n, fn)
 
 
-def _recall(snap: Snapshot, gen: Path, by_ref: dict[str, Passenger], settings: Settings
-            ) -> tuple[float, int, list[dict]]:
-    """Share of planted persons the candidate step finds, among those exhaustive scoring of
-    the true record's entries puts at or above name_min_score."""
+def _recall(snap: Snapshot, gen: Path, by_ref: dict[str, Passenger], settings: Settings,
+            engine: Engine) -> tuple[float, int, list[dict], float, int]:
+    """Share of planted persons the name search finds, among those exhaustive scoring of the
+    true record's entries puts at or above name_min_score; then the share the engine's
+    candidate step (Engine.person_candidates: the name search from the engine's floor, then
+    the date of birth when namesakes crowd it) finds among those scoring at least that
+    floor."""
+    floor = engine.name_floor
     idx = snap.name_index
     rec_of_id = {rid: i for i, rid in enumerate(snap.records["record_id"].to_pylist())}
     entry_rec = idx.entry_records()
     order = np.argsort(entry_rec, kind="stable")
     sorted_rec = entry_rec[order]
-    found = findable = 0
+    found = findable = found_floor = findable_floor = 0
     missed: list[dict] = []
     display = snap.names["display"]
     for line in (gen / "truth.jsonl").read_text().splitlines():
@@ -105,6 +109,9 @@ def _recall(snap: Snapshot, gen: Path, by_ref: dict[str, Passenger], settings: S
         hits = idx.search([p.display_name()], limit=settings.name_rerank_limit,
                           min_score=settings.name_min_score,
                           max_candidates=settings.name_max_candidates)[0]
+        if exhaustive.max() >= floor:
+            findable_floor += 1
+            found_floor += rec in engine.person_candidates([p])[0]
         if any(m.record_idx == rec for m in hits):
             found += 1
         elif len(missed) < 12:  # what the candidate step lost, for the report
@@ -112,7 +119,8 @@ def _recall(snap: Snapshot, gen: Path, by_ref: dict[str, Passenger], settings: S
             missed.append({"variation": t["variation"], "query": p.display_name(),
                            "listed": [display[i].as_py() for i in entry_names],
                            "exhaustive": round(float(exhaustive.max()), 3)})
-    return (found / findable if findable else float("nan")), findable, missed
+    return ((found / findable if findable else float("nan")), findable, missed,
+            (found_floor / findable_floor if findable_floor else float("nan")), findable_floor)
 
 
 def _peer(names: list[str], queries: list[str]) -> float:
@@ -165,7 +173,8 @@ def measure(gen: Path, data: Path, repeats: int, limit: int = 0) -> dict:
             search_all()
         kernel.append(clock.seconds)
     n = len(passengers)
-    recall, recall_n, missed = _recall(snap, gen, {p.ref: p for p in everyone}, settings)
+    recall, recall_n, missed, recall_floor, recall_floor_n = _recall(
+        snap, gen, {p.ref: p for p in everyone}, settings, engine)
 
     # The peer on the same names, as the snapshot holds them (display form), upper-cased once
     # so that no per-call processor runs; queries likewise.
@@ -187,6 +196,8 @@ def measure(gen: Path, data: Path, repeats: int, limit: int = 0) -> dict:
         "peer_us": peer_s * 1e6, "peer_queries": len(peer_q),
         "index_bytes": int(index_bytes), "index_bytes_per_name": index_bytes / len(snap.names),
         "recall": recall, "recall_n": recall_n, "recall_missed": missed,
+        "recall_floor": recall_floor, "recall_floor_n": recall_floor_n,
+        "name_floor": engine.name_floor,
     }
 
 

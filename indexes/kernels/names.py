@@ -960,7 +960,9 @@ def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, q_miss, q_le
                               lo, hi,
                               key_tokens, token_df, t_w, t_offsets, tok_post_offsets, tok_post,
                               n_entries, min_score, max_candidates, common_df):
-    """Candidate entries per subquery, as CSR (offsets, entries).
+    """Candidate entries per subquery, as CSR (offsets, entries), and per subquery how many
+    entries reached min_score's bound before the max_candidates cut (more than max_candidates:
+    the cut dropped some, e.g. a crowd of namesakes).
 
     Subquery s owns query tokens sq_tok_offsets[s]:sq_tok_offsets[s+1] (at most 64); query
     token k owns key ranges lo[p]:hi[p] (ranges of key_tokens, i.e. index token ids) for p in
@@ -1007,6 +1009,7 @@ def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, q_miss, q_le
         max_nq = max(max_nq, sq_tok_offsets[s + 1] - sq_tok_offsets[s])
     best_idf = np.zeros(max_nq, dtype=np.float64)
     offsets = np.zeros(n_sq + 1, dtype=np.int64)
+    reached = np.zeros(n_sq, dtype=np.int64)
     out = np.empty(n_sq * max_candidates, dtype=np.int64)
     n_out = 0
     threshold = min_score - 1e-9  # the bound equals the score for an exact match
@@ -1157,6 +1160,7 @@ def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, q_miss, q_le
                 kept_info[n_kept] = info
                 kept_bound[n_kept] = b
                 n_kept += 1
+        reached[s] = n_kept
         if n_kept <= max_candidates:
             for f in range(n_kept):
                 out[n_out] = kept[f]
@@ -1182,4 +1186,4 @@ def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, q_miss, q_le
             t_glue[masked[f]] = False
             t_alone[masked[f]] = False
         offsets[s + 1] = n_out
-    return offsets, out[:n_out]
+    return offsets, out[:n_out], reached

@@ -471,12 +471,14 @@ def test_gather_kernel_equals_twin(entries: list[list[str]], queries: list[list[
     q_miss = qt.weight * np.linspace(0.5, 1.0, len(flat))
     q_prefix = np.zeros(len(flat), dtype=np.int64)
     q_prefix[sq_tok[1:] - 1] = 3 + (len(flat) % 2)
-    offsets, cands = K._gather_candidates_kernel(
+    offsets, cands, reached = K._gather_candidates_kernel(
         sq_tok, tok_key_offsets, qt.weight, q_miss, q_len, q_prefix, lo, hi, owners, token_df,
         it.weight, it.offsets, *K._inline_postings_kernel(tok_entry_offsets, tok_entries,
                                                           e_tok_offsets, e_tokens),
         len(entries), min_score, max_candidates, common_df)
     got = [sorted(cands[offsets[s]:offsets[s + 1]].tolist()) for s in range(len(queries))]
+    for s, kept in enumerate(got):  # every entry that reached the bound is kept, up to the cut
+        assert len(kept) == min(int(reached[s]), max_candidates)
     q_weights = [_token_table(q).weight.tolist() for q in queries]
     split = [(q_miss[sq_tok[s]:sq_tok[s + 1]].tolist(), q_prefix[sq_tok[s]:sq_tok[s + 1]].tolist())
              for s in range(len(queries))]

@@ -95,3 +95,34 @@ def test_a_document_on_record_weighs_the_name_however_low_it_scores(snapshot) ->
     assert snapshot.name_index.match_record("KARIMOVA Zulfiya", 0) is not None
     assert snapshot.name_index.match_record("", 0) is None
     assert snapshot.name_index.match_record("KARIMOV", 10**9) is None
+
+
+def test_the_namesake_born_that_day_is_found_in_a_crowd(tmp_path) -> None:
+    """80 listed TURAY CHIBUIKE, born on different days: the name search fills up with
+    namesakes (limit 10 here), and the one born on the passenger's date of birth must still be
+    weighed (found by date of birth, then scored by name) and come first."""
+    from indexes.snapshot import build_snapshot
+    from screening import loader
+    from tests.fixtures import write_jsonl
+
+    rows = [{"record_id": f"T-{i}", "list": "interpol-red", "category": "wanted",
+             "names": [{"surname": "TURAY", "given_names": "Chibuike"}],
+             "dates_of_birth": [f"19{50 + i % 40}-0{1 + i % 9}-1{i % 10}"], "sex": "M",
+             "nationalities": ["SLE"], "documents": [], "owner": "SLE", "status": "active"}
+            for i in range(80)]
+    build_snapshot(tmp_path, nominal=loader.read_nominal(write_jsonl(tmp_path / "n.jsonl", rows)))
+    settings = Settings().with_overrides(name_rerank_limit=10, max_matches=5)
+    engine = Engine(open_snapshot(tmp_path), settings)
+    born = rows[72]["dates_of_birth"][0]  # 1982-01-12
+    passenger = Passenger(ref="t", full_name="TURAY Chibuike", date_of_birth=born)
+    [result] = engine.screen([passenger])
+    assert result.matches[0].record_id == "T-72"
+    assert result.matches[0].decision == Decision.HIT
+    # The date of birth adds the one born that day to the 10 namesakes, nobody else.
+    assert len(engine.person_candidates([passenger])[0]) == 11
+    # Day and month swapped (1982-12-01) still meets it.
+    swapped = Passenger(ref="s", full_name="TURAY Chibuike", date_of_birth="1982-12-01")
+    assert 72 in engine.person_candidates([swapped])[0]
+    # Room for every namesake: all 80 weighed, by name alone.
+    roomy = Engine(open_snapshot(tmp_path), Settings().with_overrides(name_rerank_limit=100))
+    assert len(roomy.person_candidates([passenger])[0]) == 80
