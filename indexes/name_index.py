@@ -349,32 +349,42 @@ class NameIndex:
         names scoring at least min_score, without blocking: names of persons found another
         way (a document on their record, the same date of birth). Unknown records and
         records whose names all score lower are left out."""
+        return self.match_records_many([query], [records], min_score=min_score)[0]
+
+    def match_records_many(self, queries: Sequence[str], records: Sequence[Sequence[int]], *,
+                           min_score: float = 0.0) -> list[dict[int, NameMatch]]:
+        """match_records for many queries (each with its own records) in one scoring call."""
+        out: list[dict[int, NameMatch]] = [{} for _ in queries]
         if self._by_record is None:
             self._by_record = _record_entries(self._a)
         offsets, by_record = self._by_record
-        recs = np.asarray(records, dtype=np.int64)
-        recs = recs[(recs >= 0) & (recs < len(offsets) - 1)]
-        if not len(recs):
-            return {}
-        counts = offsets[recs + 1] - offsets[recs]
-        starts = np.repeat(offsets[recs] - np.cumsum(counts) + counts, counts)
-        entries = by_record[starts + np.arange(counts.sum())]
-        prep = self._prepare([query])
-        if prep is None or not len(entries):
-            return {}
-        n_sq = len(prep.sq_tokens)
-        pair_sq = np.repeat(np.arange(n_sq, dtype=np.int64), len(entries))
-        pair_e = np.tile(entries, n_sq)
+        prep = self._prepare(list(queries))
+        if prep is None:
+            return out
+        entries_of: list[np.ndarray] = []
+        for recs in records:
+            recs = np.asarray(recs, dtype=np.int64)
+            recs = recs[(recs >= 0) & (recs < len(offsets) - 1)]
+            counts = offsets[recs + 1] - offsets[recs]
+            starts = np.repeat(offsets[recs] - np.cumsum(counts) + counts, counts)
+            entries_of.append(by_record[starts + np.arange(counts.sum(), dtype=np.int64)])
+        # Pairs in subquery order (the scorer caches token similarities per subquery run).
+        sizes = [len(entries_of[q]) for q in prep.sq_query]
+        if not sum(sizes):
+            return out
+        pair_sq = np.repeat(np.arange(len(sizes), dtype=np.int64), sizes)
+        pair_e = np.concatenate([entries_of[q] for q in prep.sq_query])
         scores, choice, sim, method, span = self._score(prep, pair_sq, pair_e)
+        pair_q = np.asarray(prep.sq_query, dtype=np.int64)[pair_sq]
         record = np.asarray(self._a["name_record"])[np.asarray(self._a["entry_name"])[pair_e]]
-        out: dict[int, NameMatch] = {}
-        # Best pair per record; ties: the first spelling, the first entry (stable order).
-        order = np.lexsort((np.arange(len(scores)), -scores, record))
+        # Best pair per (query, record); ties: the first spelling, the first entry.
+        order = np.lexsort((np.arange(len(scores)), -scores, record, pair_q))
         first = np.ones(len(order), dtype=bool)
-        first[1:] = record[order][1:] != record[order][:-1]
+        first[1:] = (record[order][1:] != record[order][:-1]) | (
+            pair_q[order][1:] != pair_q[order][:-1])
         for p in order[first]:
             if scores[p] >= min_score:
-                out[int(record[p])] = self._match(
+                out[int(pair_q[p])][int(record[p])] = self._match(
                     prep.sq_tokens[int(pair_sq[p])], int(pair_e[p]), float(scores[p]),
                     choice[p], sim[p], method[p], span[p])
         return out

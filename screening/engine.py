@@ -231,22 +231,30 @@ class Engine:
         ) if named else []
         names_by_passenger = dict(zip(named, name_results, strict=True))
         crowded_by_passenger = dict(zip(named, crowded, strict=True))
-        persons: list[dict[int, NameMatch]] = []
+        persons: list[dict[int, NameMatch]] = [
+            {m.record_idx: m for m in names_by_passenger.get(i, [])}
+            for i in range(len(passengers))]
+        crowds = []  # (passenger, persons born on their date of birth not found by name)
         for i, p in enumerate(passengers):
-            by_record = {m.record_idx: m for m in names_by_passenger.get(i, [])}
             if crowded_by_passenger.get(i) and p.date_of_birth:
                 born = self._births.born_on(evidence.encode_date(p.date_of_birth))
-                born = [r for r in born.tolist() if r not in by_record]
+                born = [r for r in born.tolist() if r not in persons[i]]
                 if born:
-                    by_record.update(index.match_records(queries[i], born,
-                                                         min_score=self.name_floor))
+                    crowds.append((i, born))
+        if crowds:  # one scoring call for all of them
+            found = index.match_records_many([queries[i] for i, _ in crowds],
+                                             [born for _, born in crowds],
+                                             min_score=self.name_floor)
+            for (i, _), extra in zip(crowds, found, strict=True):
+                persons[i].update(extra)
+        for i in range(len(passengers)):
+            by_record = persons[i]
             doc_row = int(on_record[i])
             doc_record = int(self._person_doc_rec[doc_row].as_py()) if doc_row >= 0 else -1
             if doc_record >= 0 and doc_record not in by_record:
                 # The passenger's document is on this person's record: weigh the name too,
                 # however far below the search floor it scores.
                 by_record[doc_record] = index.match_record(queries[i], doc_record)
-            persons.append(by_record)
         return names_by_passenger, persons
 
     # -- documents ---------------------------------------------------------------------

@@ -4,7 +4,7 @@ the same settings as bench.load.run) under cProfile while the load generator dri
     python -m bench.load.profile_server --data DATA --mode check --duration 10
 
 Prints the top functions by cumulative and by own time (all threads: the profiler is
-installed in every gRPC worker thread with threading.setprofile).
+installed in every thread the server starts, with threading.setprofile).
 """
 
 from __future__ import annotations
@@ -46,7 +46,8 @@ def main() -> None:
 
     def per_thread(*_):
         # First event in a thread: start a profiler of its own there (cProfile is per thread).
-        threading.setprofile(None)
+        # The hook stays set for threads started later (the check batcher's screening thread
+        # starts on the first check).
         import sys as _sys
         _sys.setprofile(None)
         p = cProfile.Profile()

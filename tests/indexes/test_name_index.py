@@ -412,3 +412,16 @@ def test_a_name_split_in_two_meets_its_one_word_spelling() -> None:
     [match] = idx.search(["FAN Hao Ran"], min_score=0.75)[0][:1]
     assert match.record_idx == 0 and match.score > 0.95
     assert [p.method for p in match.pairs][:2] == ["exact", "squashed"]
+
+
+def test_matching_named_records_in_one_call_equals_one_by_one(index: NameIndex) -> None:
+    queries = ["Karimov Muhammad Yusuf", "", "Hans Mueller", "zzz qqq"]
+    records = [[0, 1, 2, 999], [0], [2, 1, 1], list(range(10))]
+    many = index.match_records_many(queries, records, min_score=0.0)
+    for query, recs, got in zip(queries, records, many, strict=True):
+        assert got == index.match_records(query, recs)
+        assert set(got) <= {r for r in recs if 0 <= r < 999}  # unknown records left out
+    assert many[1] == {}  # a query without name tokens matches nothing
+    above = index.match_records_many(queries, records, min_score=0.9)
+    assert all(m.score >= 0.9 for found in above for m in found.values())
+    assert any(above)  # the floor leaves the good matches in
