@@ -175,6 +175,10 @@ def main() -> None:
             p.wait()
 
     log("real server")
+    # Every run starts from an empty follow-up queue: hits of earlier runs in the cached data
+    # folder would make each run insert into a bigger store than the last (not comparable).
+    for stale in data.glob("followup.duckdb*"):
+        stale.unlink()
     port = free_port()
     t0 = time.perf_counter()
     server = start_server(data, port, args.workers, partner)
