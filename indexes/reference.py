@@ -356,6 +356,13 @@ def name_bound(q: list[str], q_w: list[float], q_miss: list[float], q_prefix: li
     return x / (x + rest) if x + rest > 0 else 0.0
 
 
+def inline_postings(token_entries: list[list[int]], entries: list[list[int]]) -> list[list[int]]:
+    """Twin of _inline_postings_kernel: per token, for each entry listing it (in the given
+    order), the entry id, its token count and its token ids."""
+    return [[x for e in posting for x in (e, len(entries[e]), *entries[e])]
+            for posting in token_entries]
+
+
 def gather_candidates(
     query_tokens: list[list[str]], query_weights: list[list[float]],
     query_miss: list[list[float]], query_prefix: list[list[int]], index_tokens: list[str],

@@ -487,6 +487,23 @@ def test_gather_kernel_equals_twin(entries: list[list[str]], queries: list[list[
         it.weight.tolist(), entry_ids, min_score, max_candidates, common_df)
 
 
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.lists(st.integers(0, 6), min_size=1, max_size=5), min_size=1, max_size=12))
+def test_inline_postings_kernel_equals_twin(entries: list[list[int]]) -> None:
+    n_tokens = 7
+    token_entries = [[e for e, toks in enumerate(entries) if t in toks] for t in range(n_tokens)]
+    e_tok_offsets = np.zeros(len(entries) + 1, dtype=np.int64)
+    np.cumsum([len(e) for e in entries], out=e_tok_offsets[1:])
+    e_tokens = np.asarray([t for e in entries for t in e], dtype=np.int32)
+    tok_entry_offsets = np.zeros(n_tokens + 1, dtype=np.int64)
+    np.cumsum([len(x) for x in token_entries], out=tok_entry_offsets[1:])
+    tok_entries = np.asarray([e for x in token_entries for e in x], dtype=np.int32)
+    offsets, post = K._inline_postings_kernel(tok_entry_offsets, tok_entries, e_tok_offsets,
+                                              e_tokens)
+    got = [post[offsets[t]:offsets[t + 1]].tolist() for t in range(n_tokens)]
+    assert got == ref.inline_postings(token_entries, entries)
+
+
 def test_a_name_squashed_over_three_or_four_tokens_meets_them() -> None:
     q, c = ["SALMAN", "ISASALEHISA"], ["SALMAN", "ISA", "SALEH", "ISA"]
     score, choice, sim, method, span = ref.name_score(q, [1.0] * 2, c, [1.0] * 4)
