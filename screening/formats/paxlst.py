@@ -10,7 +10,7 @@ manifest must still be screened for the persons that can be read.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
 from screening.domain import Flight, Passenger, TravelDocument
 from screening.formats.dates import edifact_datetime, yymmdd_to_iso
@@ -44,14 +44,9 @@ REFERENCE_PREFERENCE = ("ABO", "AEA", "AVF", "SEA", "CR")
 DOCUMENT_PREFERENCE = ("P", "PT", "PP", "I", "ID", "A", "C")
 
 
-@dataclass(slots=True)
-class FlightLeg:
-    carrier: str = ""
-    flight_number: str = ""
-    departure_airport: str = ""
-    arrival_airport: str = ""
-    departure_time: datetime | None = None
-    arrival_time: datetime | None = None
+# One leg of a PAXLST flight (TDT + LOC/DTM): the domain Flight, its manifest_id and route
+# left empty (PaxlstManifest.flight() builds the screening Flight from the legs).
+FlightLeg = Flight
 
 
 @dataclass(slots=True)
