@@ -165,6 +165,13 @@ def _csr_from_groups(group: np.ndarray, values: np.ndarray, n_groups: int
     return offsets, values[order]
 
 
+def _csr_take(offsets: np.ndarray, values: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """The values of every group in `groups`, concatenated in that order (CSR gather)."""
+    starts, counts = offsets[groups], offsets[groups + 1] - offsets[groups]
+    return values[np.repeat(starts - np.cumsum(counts) + counts, counts)
+                  + np.arange(counts.sum(), dtype=np.int64)]
+
+
 def _prefix_min_len(query: str, tokens: list[str]) -> int:
     """Shortest last token allowed to match as a prefix: MRZ_PREFIX_MIN_LEN when the name,
     as given or rendered SURNAME<<GIVEN<NAMES, fills an MRZ name field exactly."""
@@ -364,10 +371,8 @@ class NameIndex:
         entries_of: list[np.ndarray] = []
         for recs in records:
             recs = np.asarray(recs, dtype=np.int64)
-            recs = recs[(recs >= 0) & (recs < len(offsets) - 1)]
-            counts = offsets[recs + 1] - offsets[recs]
-            starts = np.repeat(offsets[recs] - np.cumsum(counts) + counts, counts)
-            entries_of.append(by_record[starts + np.arange(counts.sum(), dtype=np.int64)])
+            entries_of.append(_csr_take(offsets, by_record,
+                                        recs[(recs >= 0) & (recs < len(offsets) - 1)]))
         # Pairs in subquery order (the scorer caches token similarities per subquery run).
         sizes = [len(entries_of[q]) for q in prep.sq_query]
         if not sum(sizes):
@@ -558,11 +563,8 @@ class NameIndex:
         ok = np.flatnonzero(q_tok >= 0)
         if not len(ok) or not len(keys):
             return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
-        start, end = offsets[q_tok[ok]], offsets[q_tok[ok] + 1]
-        counts = end - start
-        owner = np.repeat(ok.astype(np.int64), counts)
-        idx = np.repeat(start - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
-        return keys[idx], owner
+        counts = offsets[q_tok[ok] + 1] - offsets[q_tok[ok]]
+        return _csr_take(offsets, keys, q_tok[ok]), np.repeat(ok.astype(np.int64), counts)
 
     def _token_str(self, t: int) -> str:
         found = self._token_strings.get(t)

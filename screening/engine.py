@@ -153,7 +153,8 @@ class Engine:
         exact, confusable = self.snapshot.document_index.lookup(numbers, countries)
         on_record, _ = self.snapshot.person_document_index.lookup(numbers, countries)
         queries = [p.display_name() for p in passengers]
-        names_by_passenger, persons = self._person_candidates(passengers, queries, on_record)
+        doc_records = self._doc_records(on_record)
+        names_by_passenger, persons = self._person_candidates(passengers, queries, doc_records)
 
         # Every (passenger, record) pair to weigh: name matches and documents on record; the
         # evidence of all of them comes from one kernel call.
@@ -161,11 +162,9 @@ class Engine:
         pair_rec: list[int] = []
         per_passenger: list[list[tuple[int, object, int]]] = []
         for i in range(len(passengers)):
-            doc_row = int(on_record[i])
-            doc_record = int(self._person_doc_rec[doc_row].as_py()) if doc_row >= 0 else -1
-            by_record = persons[i]
+            doc_row, doc_record = int(on_record[i]), doc_records[i]
             items = []
-            for rec, nm in by_record.items():
+            for rec, nm in persons[i].items():
                 items.append((len(pair_q), nm, doc_row if rec == doc_record else -1))
                 pair_q.append(i)
                 pair_rec.append(rec)
@@ -206,10 +205,16 @@ class Engine:
         countries = [p.document.issuing_country for p in passengers]
         on_record, _ = self.snapshot.person_document_index.lookup(numbers, countries)
         return self._person_candidates(passengers, [p.display_name() for p in passengers],
-                                       on_record)[1]
+                                       self._doc_records(on_record))[1]
+
+    def _doc_records(self, on_record: np.ndarray) -> list[int]:
+        """Per passenger, the record listing their document (person-document row -> record
+        index), -1 when none does."""
+        return [int(self._person_doc_rec[row].as_py()) if row >= 0 else -1
+                for row in on_record.tolist()]
 
     def _person_candidates(self, passengers: list[Passenger], queries: list[str],
-                           on_record: np.ndarray
+                           doc_records: list[int]
                            ) -> tuple[dict[int, list[NameMatch]], list[dict[int, NameMatch]]]:
         """(name search results by passenger, persons to weigh per passenger: record index ->
         name match). Persons come from three places:
@@ -247,14 +252,11 @@ class Engine:
                                              min_score=self.name_floor)
             for (i, _), extra in zip(crowds, found, strict=True):
                 persons[i].update(extra)
-        for i in range(len(passengers)):
-            by_record = persons[i]
-            doc_row = int(on_record[i])
-            doc_record = int(self._person_doc_rec[doc_row].as_py()) if doc_row >= 0 else -1
-            if doc_record >= 0 and doc_record not in by_record:
+        for i, doc_record in enumerate(doc_records):
+            if doc_record >= 0 and doc_record not in persons[i]:
                 # The passenger's document is on this person's record: weigh the name too,
                 # however far below the search floor it scores.
-                by_record[doc_record] = index.match_record(queries[i], doc_record)
+                persons[i][doc_record] = index.match_record(queries[i], doc_record)
         return names_by_passenger, persons
 
     # -- documents ---------------------------------------------------------------------

@@ -858,9 +858,9 @@ def _apply_variants_kernel(q_tok, t, sim, method, n_tokens, variant_pairs):
 def _name_bound_kernel(tokens, base, n_c, nq, q_w, q_miss, open_q, tmask, texact, t_idf, t_w,
                        t_near_q, t_glue, best_idf):
     """Upper bound of the name score of an entry (token ids tokens[base:base + n_c])
-    against a subquery of nq tokens (q_w, q_miss:
-    its slices), from which query tokens hit which of the entry's tokens through blocking keys
-    (tmask[t]: bit i set when query token i shares a key with index token t).
+    against a subquery of nq tokens (q_w, q_miss: its slices), from which query tokens hit
+    which of the entry's tokens through blocking keys (tmask[t]: bit i set when query token i
+    shares a key with index token t).
 
     A query token that hits none of the entry's tokens is taken as unmatched (blocking's own
     assumption: a likeness that shares no key is not searched for), except next to a hit where
@@ -872,7 +872,7 @@ def _name_bound_kernel(tokens, base, n_c, nq, q_w, q_miss, open_q, tmask, texact
     A truncated query token shorter than PREFIX_LEN (allowed by q_prefix) or an initial has no
     key in common with the token it starts: it is in P (open_q, its bits) and every record
     token in R.
-    Per hit index token, the caller precomputes (see _hit_neighbours_kernel) t_near_q[t], the
+    Per hit index token, the caller (_gather_candidates_kernel) precomputes t_near_q[t], the
     query neighbours it may take (it is longer than a query token hitting it by 2+ letters),
     and t_glue[t], whether a query token hitting it is longer by 2+ letters (then that query
     token may take MAX_GLUED - 1 record neighbours on each side too): the per-entry work is
