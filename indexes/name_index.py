@@ -76,8 +76,9 @@ KNOWN_FUZZY = 0.85
 # The last query token may be cut short (MRZ) and still match as a prefix: from this length,
 # or from MRZ_PREFIX_MIN_LEN when the name fills an MRZ name field exactly.
 PREFIX_MIN_LEN = 4
-MRZ_PREFIX_MIN_LEN = 3
+MRZ_PREFIX_MIN_LEN = 2  # the field cut the name: even 2 letters (...<BEN<AB) start a name
 MRZ_NAME_LENGTHS = frozenset({39, 31, 30})  # TD3, TD2, TD1 name fields
+HEAD_LENGTHS = (2,)  # squashed-name heads looked up by their exact key (see _head_keys)
 VARIANT_CACHE_SIZE = 65536  # manifests repeat names: normalise each distinct one once
 _IDENTITY = np.arange(256, dtype=np.uint8)
 _PHON_FIRST, _PHON_REST = phonetic_tables()
@@ -110,6 +111,20 @@ class NameMatch:
     # expected to hold another bearer of it (JOHN SMITH, MUHAMMAD ALI, WANG WEI).
     information: float = 0.0
     rarity: float = 1.0
+    # The score is num / den (see names._name_score_core_kernel); record_left: the summed
+    # weight of the record's tokens the query does not give (each cost UNMATCHED_RECORD_COST
+    # in den). Lets a caller weigh those tokens otherwise (with_record_token_cost).
+    den: float = 0.0
+    record_left: float = 0.0
+
+    def with_record_token_cost(self, cost: float) -> float:
+        """The score had each record token the query lacks cost `cost` of its weight instead
+        of UNMATCHED_RECORD_COST (the engine: more when nothing else ties the passenger to
+        the record)."""
+        if self.record_left <= 0.0 or self.den <= 0.0:
+            return self.score
+        extra = (cost - K.UNMATCHED_RECORD_COST) * self.record_left
+        return self.score * self.den / max(self.den + extra, 1e-12)
 
 
 @dataclass
@@ -315,12 +330,12 @@ class NameIndex:
                              np.diff(cand_offsets)) + cands
         pair_key.sort()
         pair_sq, cands = np.divmod(pair_key, n_entries)
-        scores, choice, sim, method, span = self._score(prep, pair_sq, cands)
+        scores, choice, sim, method, span, den = self._score(prep, pair_sq, cands)
 
         # Best entry per (query, record), then top `limit` per query — all vectorised.
         ok = scores >= min_score
         pair_sq, cands, scores = pair_sq[ok], cands[ok], scores[ok]
-        choice, sim, method, span = choice[ok], sim[ok], method[ok], span[ok]
+        choice, sim, method, span, den = choice[ok], sim[ok], method[ok], span[ok], den[ok]
         pair_q = np.asarray(sq_query, dtype=np.int64)[pair_sq]
         name = a["entry_name"][cands]
         record = a["name_record"][name]
@@ -335,7 +350,7 @@ class NameIndex:
         for p in best:  # at most limit * len(queries) results: explanations only for these
             results[int(pair_q[p])].append(self._match(
                 sq_tokens[int(pair_sq[p])], int(cands[p]), float(scores[p]), choice[p],
-                sim[p], method[p], span[p]))
+                sim[p], method[p], span[p], float(den[p])))
         if crowded is not None:
             for s in np.flatnonzero(reached > max_candidates).tolist():
                 crowded[sq_query[s]] = True
@@ -379,7 +394,7 @@ class NameIndex:
             return out
         pair_sq = np.repeat(np.arange(len(sizes), dtype=np.int64), sizes)
         pair_e = np.concatenate([entries_of[q] for q in prep.sq_query])
-        scores, choice, sim, method, span = self._score(prep, pair_sq, pair_e)
+        scores, choice, sim, method, span, den = self._score(prep, pair_sq, pair_e)
         pair_q = np.asarray(prep.sq_query, dtype=np.int64)[pair_sq]
         record = np.asarray(self._a["name_record"])[np.asarray(self._a["entry_name"])[pair_e]]
         # Best pair per (query, record); ties: the first spelling, the first entry.
@@ -391,20 +406,22 @@ class NameIndex:
             if scores[p] >= min_score:
                 out[int(pair_q[p])][int(record[p])] = self._match(
                     prep.sq_tokens[int(pair_sq[p])], int(pair_e[p]), float(scores[p]),
-                    choice[p], sim[p], method[p], span[p])
+                    choice[p], sim[p], method[p], span[p], float(den[p]))
         return out
 
     def _match(self, q_tokens: list[str], entry: int, score: float, choice: np.ndarray,
-               sim: np.ndarray, method: np.ndarray, span: np.ndarray) -> NameMatch:
+               sim: np.ndarray, method: np.ndarray, span: np.ndarray, den: float) -> NameMatch:
         """A scored (subquery, entry) pair as a NameMatch with its explanation."""
         a = self._a
         n_q = len(q_tokens)
-        pairs, info = self._explain(q_tokens, entry, choice[:n_q].tolist(), sim[:n_q].tolist(),
-                                    method[:n_q].tolist(), span[:n_q].tolist())
+        pairs, info, left = self._explain(q_tokens, entry, choice[:n_q].tolist(),
+                                          sim[:n_q].tolist(), method[:n_q].tolist(),
+                                          span[:n_q].tolist())
         name = int(a["entry_name"][entry])
         return NameMatch(name_idx=name, record_idx=int(a["name_record"][name]), score=score,
                          pairs=pairs, information=round(info, 3),
-                         rarity=round(1.0 / (1.0 + len(a["entry_name"]) * 2.0 ** -info), 4))
+                         rarity=round(1.0 / (1.0 + len(a["entry_name"]) * 2.0 ** -info), 4),
+                         den=den, record_left=left)
 
     def _gather(self, prep: _Prepared, min_score: float, max_candidates: int
                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -418,7 +435,8 @@ class NameIndex:
             float(min_score), max_candidates, COMMON_DF)
 
     def _score(self, prep: _Prepared, pair_sq: np.ndarray, entries: np.ndarray) -> tuple:
-        """(scores, choice, sim, method, span) of (subquery, entry) pairs: _score_pairs_kernel."""
+        """(scores, choice, sim, method, span, den) of (subquery, entry) pairs:
+        _score_pairs_kernel."""
         a = self._a
         return _score_pairs_kernel(
             pair_sq, entries, prep.qt.chars, prep.qt.offsets, prep.sq_tok_offsets,
@@ -468,9 +486,11 @@ class NameIndex:
         # the key of the two tokens written together, owned by the first: its hit then lets
         # the second match too (see _name_bound_kernel), where no key of either alone did.
         split_keys, split_owner = _split_keys(sq_tokens, sq_tok_offsets)
-        if len(split_keys):
-            extra_keys = np.concatenate([extra_keys, split_keys])
-            extra_owner = np.concatenate([extra_owner, split_owner])
+        # A name squashed onto a 2-letter first one (YUHUA for YU HUA) meets that first token
+        # through the key of its head (the other keys start at 3 letters).
+        head_keys, head_owner = _head_keys(flat, a["keys"])
+        extra_keys = np.concatenate([extra_keys, split_keys, head_keys])
+        extra_owner = np.concatenate([extra_owner, split_owner, head_owner])
         if len(extra_keys):
             order = np.argsort(np.concatenate([q_owner, extra_owner]), kind="stable")
             lo = np.concatenate([lo, np.searchsorted(a["keys"], extra_keys, side="left")])[order]
@@ -576,9 +596,11 @@ class NameIndex:
         return found
 
     def _explain(self, q_tokens: list[str], entry: int, choice: list[int], sim: list[float],
-                 method: list[int], span: list[int]) -> tuple[tuple[TokenPair, ...], float]:
-        """Token pairs of the best assignment (as the scoring kernel chose it), and the
-        information (bits) of the matched record tokens."""
+                 method: list[int], span: list[int]
+                 ) -> tuple[tuple[TokenPair, ...], float, float]:
+        """Token pairs of the best assignment (as the scoring kernel chose it), the
+        information (bits) of the matched record tokens and the summed weight of the record
+        tokens left unmatched."""
         a = self._a
         lo, hi = int(a["entry_tok_offsets"][entry]), int(a["entry_tok_offsets"][entry + 1])
         tok_ids = a["entry_tokens"][lo:hi].tolist()
@@ -604,7 +626,8 @@ class NameIndex:
             t = tok_ids[j]
             if weight[t] >= TOKEN_WEIGHT:  # particles carry no identity
                 info += math.log2((n_entries + 1) / (int(df[t]) + 1))
-        return tuple(pairs), info
+        left = sum(float(weight[t]) for j, t in enumerate(tok_ids) if j not in covered)
+        return tuple(pairs), info, left
 
 
 def _split_keys(sq_tokens: list[list[str]], sq_tok_offsets: np.ndarray
@@ -621,6 +644,29 @@ def _split_keys(sq_tokens: list[list[str]], sq_tok_offsets: np.ndarray
     keys = _exact_keys_kernel(np.array(chars), np.array(offsets, dtype=np.int64),
                               np.arange(len(joined), dtype=np.int64), _IDENTITY)
     return keys, owner
+
+
+def _head_keys(tokens: list[str], keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(exact key of the first HEAD_LENGTHS letters of a query token, flat index of the token)
+    where both that head and the rest (at least 2 letters) are listed spellings: the query
+    token may be the two written together. Longer heads meet their token through other keys:
+    3 letters through the query-side glue key (names._token_keys_kernel), 4 and more through
+    the prefix keys."""
+    heads, tails, owner = [], [], []
+    for i, t in enumerate(tokens):
+        for k in HEAD_LENGTHS:
+            if len(t) - k >= 2:
+                heads.append(t[:k])
+                tails.append(t[k:])
+                owner.append(i)
+    if not heads:
+        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
+    chars, offsets = string_buffers(pa.array(heads + tails, type=pa.large_string()))
+    both = _exact_keys_kernel(np.array(chars), np.array(offsets, dtype=np.int64),
+                              np.arange(2 * len(heads), dtype=np.int64), _IDENTITY)
+    listed = np.searchsorted(keys, both, side="left") < np.searchsorted(keys, both, side="right")
+    ok = listed[:len(heads)] & listed[len(heads):]
+    return both[:len(heads)][ok], np.asarray(owner, dtype=np.int64)[ok]
 
 
 def _record_entries(a: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:

@@ -247,8 +247,9 @@ def name_score(
     q: list[str], q_w: list[float], c: list[str], c_w: list[float],
     q_miss: list[float] | None = None, q_prefix: list[int] | None = None,
     q_fuzzy: list[float] | None = None, variants: set[frozenset[str]] | None = None,
-) -> tuple[float, list[int], list[float], list[int], list[int]]:
-    """Twin of _name_score_core_kernel: (score, choice, sim, method, span) per query token.
+) -> tuple[float, list[int], list[float], list[int], list[int], float]:
+    """Twin of _name_score_core_kernel: (score, choice, sim, method, span per query token,
+    the score's denominator).
     q_miss: cost of each query token left unmatched (default its weight); q_prefix: per query
     token, the prefix-match minimum length (default 0, none); q_fuzzy: share of credit of its
     likeness-only matches (default 1); variants: alias variant pairs (alias_variants)."""
@@ -258,16 +259,16 @@ def name_score(
     n_q, n_c = len(q), len(c)
     choice, sims, methods, spans = [-1] * n_q, [0.0] * n_q, [K.METHOD_MISSING] * n_q, [0] * n_q
     if n_q == 0 or n_c == 0:
-        return 0.0, choice, sims, methods, spans
+        return 0.0, choice, sims, methods, spans, 0.0
     # Edges (credit, sim, kind, method, i, j) in the kernel's enumeration order.
     edges = []
     for i in range(n_q):
         for j in range(n_c):
             sim, method = token_similarity(q[i], c[j], q_prefix[i])
-            if (variants and q[i] != c[j] and sim < K.VARIANT_SIM
+            if (variants and q[i] != c[j]
                     and method in (K.METHOD_JARO_WINKLER, K.METHOD_EDIT, K.METHOD_PHONETIC)
                     and frozenset((q[i], c[j])) in variants):
-                sim, method = K.VARIANT_SIM, K.METHOD_VARIANT
+                sim, method = max(sim, K.VARIANT_SIM), K.METHOD_VARIANT
             cr = credit(sim)
             if method in (K.METHOD_JARO_WINKLER, K.METHOD_EDIT):
                 cr *= q_fuzzy[i]
@@ -327,7 +328,7 @@ def name_score(
         den += w
     den += sum(w for w, u in zip(q_miss, used_q, strict=True) if not u)
     den += sum(K.UNMATCHED_RECORD_COST * w for w, u in zip(c_w, used_c, strict=True) if not u)
-    return (num / den if den > 0 else 0.0), choice, sims, methods, spans
+    return (num / den if den > 0 else 0.0), choice, sims, methods, spans, max(den, 0.0)
 
 
 def name_bound(q: list[str], q_w: list[float], q_miss: list[float], q_prefix: list[int],
@@ -341,18 +342,32 @@ def name_bound(q: list[str], q_w: list[float], q_miss: list[float], q_prefix: li
     if open_q:
         may_c = set(range(len(c)))
         may_q = set(open_q)
+    flex = bool(open_q)  # some token may take a neighbour: pairs need not be one-to-one
     for j, hit in enumerate(hits):
         for i in hit:
             may_q.add(i)
             may_c.add(j)
             if len(c[j]) > len(q[i]) + 1:
+                flex = True
                 may_q.update(x for x in (i - 1, i + 1) if 0 <= x < len(q))
             if len(q[i]) > len(c[j]) + 1:
+                flex = True
                 may_c.update(x for k in range(1, K.MAX_GLUED) for x in (j - k, j + k)
                               if 0 <= x < len(c))
     x = (sum(q_w[i] for i in may_q) + sum(c_w[j] for j in may_c)) / 2
     rest = sum(q_miss[i] for i in range(len(q)) if i not in may_q)
     rest += sum(K.UNMATCHED_RECORD_COST * c_w[j] for j in range(len(c)) if j not in may_c)
+    if not flex and len(may_q) != len(may_c):
+        # One-to-one pairs only: the larger side keeps |difference| tokens unpaired, at best
+        # those of the smallest weights, and at best those of the smallest costs.
+        d = abs(len(may_q) - len(may_c))
+        if len(may_q) > len(may_c):
+            ws, ms = [q_w[i] for i in may_q], [q_miss[i] for i in may_q]
+        else:
+            ws = [c_w[j] for j in may_c]
+            ms = [K.UNMATCHED_RECORD_COST * c_w[j] for j in may_c]
+        x -= sum(sorted(ws)[:d]) / 2
+        rest += sum(sorted(ms)[:d])
     return x / (x + rest) if x + rest > 0 else 0.0
 
 

@@ -304,16 +304,27 @@ class Engine:
                       batch: evidence.EvidenceBatch, k: int, namesakes: int) -> Match:
         details: list[MatchDetail] = []
         score = 0.0
+        corroborated = doc_row >= 0 or int(batch.dob_rel[k]) in (1, 2)  # exact or partial DOB
         if nm is not None:
             score = evidence.NAME_WEIGHT * nm.score
             for pair in nm.pairs:
                 details.append(MatchDetail("name", pair.query_token, pair.record_token,
                                            pair.method, round(pair.similarity, 4), 0.0))
+            if not corroborated and nm.record_left > 0:
+                # Names the record lists and the passenger does not give cost little when the
+                # date of birth or a document ties them together, more on the name alone:
+                # MARIA GARCIA LOPEZ is then as likely another MARIA GARCIA as the listed one.
+                alone = evidence.NAME_WEIGHT * nm.with_record_token_cost(
+                    evidence.NAME_ONLY_RECORD_TOKEN_COST)
+                details.append(MatchDetail(
+                    "name_incomplete", "", " ".join(x.record_token for x in nm.pairs
+                                                    if not x.query_token),
+                    "not_given_uncorroborated", 0.0, round(alone - score, 4)))
+                score = alone
         for detail in evidence.details(batch, k, self._evidence, rec, p.date_of_birth, p.sex,
                                        p.nationality, self._rec.sex[rec].as_py() or ""):
             details.append(detail)
             score += detail.weight
-        corroborated = doc_row >= 0 or int(batch.dob_rel[k]) in (1, 2)  # exact or partial DOB
         if nm is not None and not corroborated and (
                 nm.rarity < COMMON_RARITY or namesakes >= 2) and score > evidence.COMMON_NAME_CAP:
             # A common name alone identifies nobody: at most a possible match.

@@ -43,6 +43,13 @@ NATIONALITY_DIFFERENT = 0.0  # nationalities change and dual nationals are commo
 # carry little information (common names: MUHAMMAD ALI, JOHN SMITH, WANG WEI; see
 # NameMatch.rarity) is capped below HIT: a namesake is likelier than the listed person.
 COMMON_NAME_CAP = 0.90
+# A listed name the passenger does not give (a middle name, a second surname) costs this share
+# of its weight in the name score when no date of birth or document corroborates the match
+# (the name index charges names.UNMATCHED_RECORD_COST, 0.1, which the engine keeps for
+# corroborated matches). Why: on the quality benchmark at 0.1, 9% of clean travellers (a
+# listed person's name minus one of its names) outscored every misspelled listed name, which
+# pushed the calibrated POSSIBLE_MATCH threshold above them (bench/results/quality.md).
+NAME_ONLY_RECORD_TOKEN_COST = 0.35
 
 # Kernel weight tables, indexed by the relation codes of indexes/kernels/evidence.py.
 DOB_WEIGHTS = np.array([0.0, DOB_EXACT, DOB_PARTIAL, DOB_SWAPPED, DOB_YEAR_OFF_BY_ONE,

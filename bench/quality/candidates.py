@@ -9,6 +9,9 @@ Three figures:
   true records whose name alone reaches POSSIBLE_MATCH: the ones an operator would see).
 - all records: for a smaller sample, every entry of the whole list is scored; every record
   >= name_min_score must be returned by `search`.
+Both again from the engine's floor (`screening.engine.name_floor`: the lowest name score that
+can still end above CLEAR, where the engine's own search starts): the candidate step the
+engine runs, against exhaustive scoring from the same score.
 """
 
 from __future__ import annotations
@@ -36,6 +39,12 @@ class CandidateRecall:
     pm_found: int = 0
     true_pm_checked: int = 0  # true records whose name alone reaches POSSIBLE_MATCH
     true_pm_found: int = 0
+    floor: float = 0.0  # the engine's floor; the same figures from there (search and exhaustive)
+    floor_checked: int = 0
+    floor_found: int = 0
+    floor_missed: list[tuple[str, str, float]] = field(default_factory=list)
+    floor_all_checked: int = 0
+    floor_all_found: int = 0
     seconds: float = 0.0
 
     @property
@@ -49,6 +58,15 @@ class CandidateRecall:
     @property
     def true_pm_rate(self) -> float:
         return self.true_pm_found / self.true_pm_checked if self.true_pm_checked else float("nan")
+
+    @property
+    def floor_rate(self) -> float:
+        return self.floor_found / self.floor_checked if self.floor_checked else float("nan")
+
+    @property
+    def floor_all_rate(self) -> float:
+        return (self.floor_all_found / self.floor_all_checked if self.floor_all_checked
+                else float("nan"))
 
     @property
     def all_rate(self) -> float:
@@ -72,22 +90,31 @@ class Exhaustive:
 
 
 def measure(index: NameIndex, record_ids: list[str], cases: list[Case], min_score: float,
-            max_candidates: int, all_sample: int, pm_name_score: float = 1.0
-            ) -> CandidateRecall:
+            max_candidates: int, all_sample: int, pm_name_score: float = 1.0,
+            floor: float = 0.0) -> CandidateRecall:
     """`pm_name_score`: the name score that reaches POSSIBLE_MATCH on its own (threshold /
-    NAME_WEIGHT), for the all-records figure restricted to what an operator would see."""
+    NAME_WEIGHT), for the all-records figure restricted to what an operator would see.
+    `floor`: the engine's search floor (0: not measured)."""
     t0 = time.perf_counter()
     ex = Exhaustive(index)
     idx_of = {r: i for i, r in enumerate(record_ids)}
-    out = CandidateRecall()
+    out = CandidateRecall(floor=floor)
     queries = [c.query.display() for c in cases]
     found = index.search(queries, limit=SEARCH_LIMIT, min_score=min_score,
                          max_candidates=max_candidates)
-    for c, q, res in zip(cases, queries, found, strict=True):
+    found_floor = (index.search(queries, limit=SEARCH_LIMIT, min_score=floor,
+                                max_candidates=max_candidates) if floor else [[]] * len(queries))
+    for c, q, res, res_floor in zip(cases, queries, found, found_floor, strict=True):
         rec = idx_of.get(c.record_id, -1)
         if rec < 0:
             continue
         best = float(ex.score(q, ex.entries_of(rec)).max(initial=0.0))
+        if floor and best >= floor:
+            hit = any(m.record_idx == rec for m in res_floor)
+            out.floor_checked += 1
+            out.floor_found += hit
+            if not hit:
+                out.floor_missed.append((q, c.record_id, round(best, 4)))
         if best >= min_score:
             hit = any(m.record_idx == rec for m in res)
             out.checked += 1
@@ -98,8 +125,12 @@ def measure(index: NameIndex, record_ids: list[str], cases: list[Case], min_scor
                 out.true_pm_checked += 1
                 out.true_pm_found += hit
     all_entries = np.arange(len(ex.entry_record), dtype=np.int64)
-    for q, res in list(zip(queries, found, strict=True))[:all_sample]:
+    for q, res, res_floor in list(zip(queries, found, found_floor, strict=True))[:all_sample]:
         s = ex.score(q, all_entries)
+        if floor:
+            floor_records = set(np.unique(ex.entry_record[s >= floor]).tolist())
+            out.floor_all_checked += len(floor_records)
+            out.floor_all_found += len(floor_records & {m.record_idx for m in res_floor})
         hit_records = set(np.unique(ex.entry_record[s >= min_score]).tolist())
         got = {m.record_idx for m in res}
         out.all_checked += len(hit_records)

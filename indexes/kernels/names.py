@@ -89,7 +89,11 @@ OCR_FOLD_SIM = 0.95  # the same once RN/CL/VV read as M/D/W (RNUSA / MUSA): an O
 # not two names that look alike: they score VARIANT_SIM and are not discounted as a likeness.
 VARIANT_MIN_SIM = 0.85
 VARIANT_MAX_LEN_DIFF = 2  # SCHAFER / SCHUMACHER in two aliases are two names, not spellings
-VARIANT_SIM = 0.95
+# 0.90, not near-exact: one person's aliases also pair a name with another that merely looks
+# alike (a maiden name: ROBERTS / ROGERS, MAYER / MAIER), and the pair then serves every record.
+# At 0.95 such pairs made 1.9% of the quality benchmark's clean travellers outscore misspelled
+# listed names (bench/results/quality.md).
+VARIANT_SIM = 0.90
 VARIANT_MAX_TOKENS = 64  # tokens per record considered (the rare huge alias lists are skipped)
 VARIANT_MIN_LEN = 3
 
@@ -410,7 +414,7 @@ def _no_vowel_kernel(buf, start, length):
 def _name_score_core_kernel(
     q_buf, q_start, q_len, q_w, q_miss, q_fuzzy, n_q, c_buf, c_start, c_len, c_w, n_c, sim_m,
     meth_m, flags_a, flags_b, pm, concat, e_credit, e_sim, e_kind, e_method, e_i, e_j, used_q, used_c,
-    out_choice, out_sim, out_method, out_span,
+    out_choice, out_sim, out_method, out_span, out_den,
 ):
     """Order-insensitive score of query tokens against candidate tokens, in [0, 1].
 
@@ -424,7 +428,8 @@ def _name_score_core_kernel(
     tokens + UNMATCHED_RECORD_COST * unmatched record weight), pair weight = half the weights
     of the tokens in the edge; q_miss (the cost of a query token the record lacks) grows with
     the token's rarity in the list (see NameIndex).
-    Per query token: chosen candidate token (-1 none), similarity, method, candidate span."""
+    Per query token: chosen candidate token (-1 none), similarity, method, candidate span;
+    out_den[0]: the denominator (the engine re-weighs unmatched record tokens with it)."""
     for i in range(n_q):
         out_choice[i] = -1
         out_sim[i] = 0.0
@@ -433,6 +438,7 @@ def _name_score_core_kernel(
         used_q[i] = False
     for j in range(n_c):
         used_c[j] = False
+    out_den[0] = 0.0
     if n_q == 0 or n_c == 0:
         return 0.0
     ne = 0
@@ -555,6 +561,7 @@ def _name_score_core_kernel(
     for j in range(n_c):
         if not used_c[j]:
             den += UNMATCHED_RECORD_COST * c_w[j]
+    out_den[0] = max(den, 0.0)
     if den <= 0.0:
         return 0.0
     return num / den
@@ -609,7 +616,7 @@ def _name_score_kernel(q_chars, q_offsets, q_w, q_miss, q_fuzzy, q_phon, q_plen,
         np.zeros(n_edges, dtype=np.int8), np.zeros(n_edges, dtype=np.int8),
         np.zeros(n_edges, dtype=np.int64), np.zeros(n_edges, dtype=np.int64),
         np.zeros(max(n_q, 1), dtype=np.bool_), np.zeros(max(n_c, 1), dtype=np.bool_),
-        out_choice, out_sim, out_method, out_span,
+        out_choice, out_sim, out_method, out_span, np.zeros(1, dtype=np.float64),
     )
     return score, out_choice[:n_q], out_sim[:n_q], out_method[:n_q], out_span[:n_q]
 
@@ -629,9 +636,9 @@ def _score_pairs_kernel(
     names), so token similarities are cached per run of pairs with the same subquery: each
     (query token, index token) similarity is computed once per run.
 
-    Returns (scores, choice, sim, method, span): the last four per pair and query token (rows
-    of width max query length), as _name_score_kernel gives them, so explanations need no
-    second pass. q_tok: per query token its index token id (-1: not a listed spelling), for
+    Returns (scores, choice, sim, method, span, den): choice to span per pair and query token
+    (rows of width max query length), as _name_score_kernel gives them, so explanations need
+    no second pass; den per pair, the score's denominator (see _name_score_core_kernel). q_tok: per query token its index token id (-1: not a listed spelling), for
     the alias variants variant_pairs (_variant_pairs_kernel; empty: none)."""
     n_pairs = pair_sq.shape[0]
     n_tokens = t_offsets.shape[0] - 1
@@ -643,8 +650,10 @@ def _score_pairs_kernel(
     all_sim = np.zeros((n_pairs, max_q), dtype=np.float64)
     all_method = np.zeros((n_pairs, max_q), dtype=np.int8)
     all_span = np.zeros((n_pairs, max_q), dtype=np.int8)
+    all_den = np.zeros(n_pairs, dtype=np.float64)
+    den = np.zeros(1, dtype=np.float64)
     if n_pairs == 0:
-        return scores, all_choice, all_sim, all_method, all_span
+        return scores, all_choice, all_sim, all_method, all_span, all_den
     # Scratch sized once for the whole batch.
     max_c = 1
     width = 2
@@ -740,14 +749,15 @@ def _score_pairs_kernel(
         scores[p] = _name_score_core_kernel(
             q_chars, q_start, q_len, qw, qmiss, qfuzzy, n_q, t_chars, c_start, c_len, c_w, n_c, sim_m,
             meth_m, flags_a, flags_b, pm, concat, e_credit, e_sim, e_kind, e_method, e_i, e_j, used_q,
-            used_c, out_choice, out_sim, out_method, out_span,
+            used_c, out_choice, out_sim, out_method, out_span, den,
         )
+        all_den[p] = den[0]
         for i in range(n_q):
             all_choice[p, i] = out_choice[i]
             all_sim[p, i] = out_sim[i]
             all_method[p, i] = out_method[i]
             all_span[p, i] = out_span[i]
-    return scores, all_choice, all_sim, all_method, all_span
+    return scores, all_choice, all_sim, all_method, all_span, all_den
 
 
 @njit(**JIT)
@@ -842,15 +852,16 @@ def _exact_keys_kernel(chars, offsets, ids, ident):
 @njit(**JIT)
 def _apply_variants_kernel(q_tok, t, sim, method, n_tokens, variant_pairs):
     """(sim, method) of query token id q_tok (-1: not a listed spelling) against index token
-    t, raised to an alias variant when the list pairs them (see _variant_pairs_kernel)."""
-    if q_tok < 0 or q_tok == t or variant_pairs.shape[0] == 0 or sim >= VARIANT_SIM:
+    t, made an alias variant when the list pairs them (see _variant_pairs_kernel): at least
+    VARIANT_SIM, and no longer a mere likeness (whose credit the scorer discounts)."""
+    if q_tok < 0 or q_tok == t or variant_pairs.shape[0] == 0:
         return sim, method
     if method != METHOD_JARO_WINKLER and method != METHOD_EDIT and method != METHOD_PHONETIC:
         return sim, method
     key = min(q_tok, t) * n_tokens + max(q_tok, t)
     k = np.searchsorted(variant_pairs, key)
     if k < variant_pairs.shape[0] and variant_pairs[k] == key:
-        return VARIANT_SIM, METHOD_VARIANT
+        return max(sim, VARIANT_SIM), METHOD_VARIANT
     return sim, method
 
 
@@ -878,12 +889,21 @@ def _name_bound_kernel(tokens, base, n_c, nq, q_w, q_miss, open_q, tmask, texact
     token may take MAX_GLUED - 1 record neighbours on each side too): the per-entry work is
     then a few bit operations per token (this bound runs for every entry blocking reaches).
 
+    Without such neighbours (no initial, no glue, no near flag on a hit token), every pair
+    the scorer can form joins one query token to one record token, both hit: at most
+    m = min(|P|, |R|) pairs, so |P| - m query tokens and |R| - m record tokens stay unmatched
+    (SAID SAID against SAID HASSAN: one SAID is left over). The bound then takes out the
+    smallest weights and adds the smallest costs of that many tokens (each chosen on its own:
+    still an upper bound).
+
     Returns (bound, information shared): per query token, the largest idf (t_idf) of the
     entry's tokens it hits, times FUZZY_INFO_SHARE unless spelled the same (texact bit),
     summed. best_idf: float scratch of at least nq."""
     # Bit sets as int64: at most MAX_TOKENS (12) query and record tokens each.
     hit_q = open_q
     hit_c = -1 if open_q != 0 else 0
+    flex = open_q != 0  # a token may take a neighbour: pairs are not one-to-one
+    n_hit_c = 0
     for i in range(nq):
         best_idf[i] = 0.0
     for j in range(n_c):
@@ -891,10 +911,14 @@ def _name_bound_kernel(tokens, base, n_c, nq, q_w, q_miss, open_q, tmask, texact
         m = tmask[t]
         if m == 0:
             continue
+        n_hit_c += 1
         hit_q |= m | t_near_q[t]
+        if t_near_q[t] != 0:
+            flex = True
         bit = np.int64(1) << j
         hit_c |= bit
         if t_glue[t]:
+            flex = True
             for k in range(1, MAX_GLUED):
                 hit_c |= (bit >> k) | (bit << k)
         idf = t_idf[t]
@@ -919,6 +943,34 @@ def _name_bound_kernel(tokens, base, n_c, nq, q_w, q_miss, open_q, tmask, texact
             x += w
         else:
             rest += UNMATCHED_RECORD_COST * w
+    if not flex:
+        n_hit_q = 0
+        for i in range(nq):
+            n_hit_q += (hit_q >> i) & 1
+        if n_hit_q != n_hit_c:
+            # The smallest weights and costs of the side with more hit tokens (rare: repeated
+            # or look-alike tokens on one side).
+            n_side = max(n_hit_q, n_hit_c)
+            ws = np.empty(n_side, dtype=np.float64)
+            ms = np.empty(n_side, dtype=np.float64)
+            k = 0
+            if n_hit_q > n_hit_c:
+                for i in range(nq):
+                    if (hit_q >> i) & 1:
+                        ws[k] = q_w[i]
+                        ms[k] = q_miss[i]
+                        k += 1
+            else:
+                for j in range(n_c):
+                    if (hit_c >> j) & 1:
+                        ws[k] = t_w[tokens[base + j]]
+                        ms[k] = UNMATCHED_RECORD_COST * ws[k]
+                        k += 1
+            ws.sort()
+            ms.sort()
+            for d in range(abs(n_hit_q - n_hit_c)):
+                x -= ws[d]
+                rest += ms[d]
     x *= 0.5
     if x + rest <= 0.0:
         return 0.0, info

@@ -323,7 +323,7 @@ def check_against_twin(q: list[str], c: list[str], q_miss: list[float] | None = 
                        q_prefix: list[int] | None = None,
                        q_fuzzy: list[float] | None = None) -> None:
     qt, ct, (score, choice, sim, method, span) = kernel_score(q, c, q_miss, q_prefix, q_fuzzy)
-    t_score, t_choice, t_sim, t_method, t_span = ref.name_score(
+    t_score, t_choice, t_sim, t_method, t_span, _ = ref.name_score(
         q, qt.weight.tolist(), c, ct.weight.tolist(), q_miss, q_prefix, q_fuzzy)
     assert abs(score - t_score) < 1e-12
     assert choice.tolist() == t_choice
@@ -412,7 +412,7 @@ def test_batch_scorer_equals_single_pair_kernel(pairs) -> None:
     q_fuzzy = np.where(np.arange(len(qt.weight)) % 2 == 0, 1.0, 0.85)
     q_prefix = np.zeros(len(qt.weight), dtype=np.int64)
     q_prefix[sq_off[1:][np.diff(sq_off) > 0] - 1] = 4
-    got, choice, sim, method, span = K._score_pairs_kernel(
+    got, choice, sim, method, span, den = K._score_pairs_kernel(
         pair_sq, pair_entry, qt.chars, qt.offsets, sq_off, qt.weight, q_miss, q_fuzzy, qt.phon,
         qt.plen,
         q_prefix, tt.chars, tt.offsets, tt.weight, tt.phon, tt.plen, e_off, e_tokens,
@@ -430,6 +430,7 @@ def test_batch_scorer_equals_single_pair_kernel(pairs) -> None:
         assert choice[p, :n].tolist() == want[1]
         assert np.allclose(sim[p, :n], want[2], atol=1e-12)
         assert method[p, :n].tolist() == want[3] and span[p, :n].tolist() == want[4]
+        assert abs(den[p] - want[5]) < 1e-9
 
 
 # ------------------------------------------------------------------ candidate gathering
@@ -506,7 +507,7 @@ def test_inline_postings_kernel_equals_twin(entries: list[list[int]]) -> None:
 
 def test_a_name_squashed_over_three_or_four_tokens_meets_them() -> None:
     q, c = ["SALMAN", "ISASALEHISA"], ["SALMAN", "ISA", "SALEH", "ISA"]
-    score, choice, sim, method, span = ref.name_score(q, [1.0] * 2, c, [1.0] * 4)
+    score, choice, sim, method, span, _ = ref.name_score(q, [1.0] * 2, c, [1.0] * 4)
     assert method[1] == K.METHOD_SQUASHED and span[1] == 3 and choice[1] == 1
     assert score > 0.97
     check_against_twin(q, c)

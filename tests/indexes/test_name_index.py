@@ -17,6 +17,7 @@ from indexes.name_index import (
     KNOWN_FUZZY,
     MAX_TOKENS,
     MISS_FLOOR,
+    MRZ_PREFIX_MIN_LEN,
     PARTICLE_MISS,
     PARTICLE_WEIGHT,
     TOKEN_WEIGHT,
@@ -157,7 +158,7 @@ def test_truncated_last_token_matches_as_prefix() -> None:
     idx = NameIndex.build(names, np.array([0, 1]))
     # The TD2 name field (31 characters) cut the last given name to 3 letters.
     mrz = "ABDURAHMANOV<<MUHAMMADRASUL<YUSUFJON"[:31]
-    assert _prefix_min_len(mrz, ["ABDURAHMANOV", "MUHAMMADRASUL", "YUS"]) == 3
+    assert _prefix_min_len(mrz, ["ABDURAHMANOV", "MUHAMMADRASUL", "YUS"]) == MRZ_PREFIX_MIN_LEN
     for query in [mrz, "ABDURAHMANOV MUHAMMADRASUL YUS"]:
         match = top(idx, query)
         assert match is not None and match.record_idx == 0, query
@@ -166,6 +167,14 @@ def test_truncated_last_token_matches_as_prefix() -> None:
         by_query = {p.query_token: p for p in match.pairs}
         assert by_query["YUS"].method == "prefix" and by_query["YUS"].similarity == K.PREFIX_SIM
         assert match.score > 0.95
+    # A TD1 field (30 characters) may leave two letters of the last name: AB is ABSHA.
+    idx2 = NameIndex.build(["MNASRI FETHI BEN REBAI BEN ABSHA"] + [
+        f"MNASRI FETHI BEN REBAI BEN {x}" for x in ("KAMAL", "LOTFI", "SAMIR")], np.arange(4))
+    td1 = "MNASRI<<FETHI<BEN<REBAI<BEN<ABSHA"[:30]
+    assert _prefix_min_len(td1, td1.replace("<", " ").split()) == 2
+    match = top(idx2, td1)
+    assert match is not None and match.record_idx == 0
+    assert {p.query_token: p.method for p in match.pairs}["AB"] == "prefix"
     # Outside an MRZ cut, four letters or more: SIDO is SIDOROV cut short.
     match = top(idx, "Ivan Petrovich Sido")
     assert match is not None and match.record_idx == 1
@@ -307,7 +316,7 @@ def exhaustive(names: list[str], records: np.ndarray, query: str
             for c in name_variants(name, learned=False):
                 c = c[:MAX_TOKENS]
                 if q and c:
-                    s, choice, _, _, span = ref.name_score(q, weights(q), c, weights(c), miss,
+                    s, choice, _, _, span, _ = ref.name_score(q, weights(q), c, weights(c), miss,
                                                            prefix, fuzzy, variants)
                     r = int(records[i])
                     best[r] = max(best.get(r, 0.0), s)
@@ -412,6 +421,29 @@ def test_a_name_split_in_two_meets_its_one_word_spelling() -> None:
     [match] = idx.search(["FAN Hao Ran"], min_score=0.75)[0][:1]
     assert match.record_idx == 0 and match.score > 0.95
     assert [p.method for p in match.pairs][:2] == ["exact", "squashed"]
+
+
+def test_a_name_squashed_onto_a_short_first_token_meets_its_split_spelling() -> None:
+    # YUHUA shares no key with YU (too short for a prefix key) nor with HUA; MAO alone cannot
+    # reach min_score: only the key of its head YU (with HUA listed too) brings the record.
+    names = ["MAO Yu Hua", "MAO Lin"] + [f"MAO X{i}ZZ" for i in range(30)] + ["LI Hua"]
+    idx = NameIndex.build(names, np.arange(len(names)))
+    [match] = idx.search(["MAO Yuhua"], min_score=0.8)[0][:1]
+    assert match.record_idx == 0 and match.score > 0.95
+    assert [p.method for p in match.pairs] == ["exact", "squashed"]
+
+
+def test_a_repeated_query_token_pairs_with_one_record_token_only() -> None:
+    # SAID SAID: every SAID X shares SAID with both query tokens, yet one record token pairs
+    # with one query token. Were the bound to let both SAIDs pair with the one SAID, the crowd
+    # (all as informative as the listed SAID SAID, and with a higher bound than its three
+    # unmatched middle names allow) would fill the candidate cut first.
+    names = [f"SAID {chr(65 + i // 26)}{chr(65 + i % 26)}QX" for i in range(300)] + [
+        "SAID Said Abcx Defx Ghix"]
+    idx = NameIndex.build(names, np.arange(len(names)))
+    found = idx.search(["Said SAID"], min_score=0.8, max_candidates=5)[0]
+    assert [m.record_idx for m in found] == [300]
+    assert found[0].score == pytest.approx(2 / 2.3)
 
 
 def test_matching_named_records_in_one_call_equals_one_by_one(index: NameIndex) -> None:

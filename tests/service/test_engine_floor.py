@@ -126,3 +126,29 @@ def test_the_namesake_born_that_day_is_found_in_a_crowd(tmp_path) -> None:
     # Room for every namesake: all 80 weighed, by name alone.
     roomy = Engine(open_snapshot(tmp_path), Settings().with_overrides(name_rerank_limit=100))
     assert len(roomy.person_candidates([passenger])[0]) == 80
+
+
+def test_a_listed_name_the_passenger_leaves_out_costs_more_without_corroboration(snapshot
+                                                                                 ) -> None:
+    # MÜLLER Anna Lena is listed; the passenger gives MUELLER Anna. Born on the listed date,
+    # the left-out LENA costs what the name index charges; on the name alone it costs
+    # NAME_ONLY_RECORD_TOKEN_COST of its weight, and the explanation says so.
+    engine = Engine(snapshot, Settings().with_overrides(possible_match_threshold=0.5,
+                                                        name_min_score=0.5))
+    with_dob, alone = engine.screen([
+        Passenger(ref="a", surname="MUELLER", given_names="Anna", date_of_birth="2004-02-29"),
+        Passenger(ref="b", surname="MUELLER", given_names="Anna")])
+    m_dob = next(m for m in with_dob.matches if m.record_id == "N-2")
+    m_alone = next(m for m in alone.matches if m.record_id == "N-2")
+    nm = engine.snapshot.name_index.search(["MUELLER Anna"], min_score=0.5)[0][0]
+    assert nm.record_left == 1.0 and [p.record_token for p in nm.pairs if not p.query_token] == [
+        "LENA"]
+    assert m_dob.score == pytest.approx(round(evidence.NAME_WEIGHT * nm.score
+                                              + evidence.DOB_EXACT, 4))
+    expected = evidence.NAME_WEIGHT * nm.with_record_token_cost(
+        evidence.NAME_ONLY_RECORD_TOKEN_COST)
+    assert expected < evidence.NAME_WEIGHT * nm.score - 0.05
+    assert m_alone.score == pytest.approx(round(min(expected, evidence.COMMON_NAME_CAP), 4))
+    [detail] = [d for d in m_alone.details if d.field == "name_incomplete"]
+    assert detail.record_value == "LENA" and detail.weight < 0
+    assert not [d for d in m_dob.details if d.field == "name_incomplete"]
