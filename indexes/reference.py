@@ -357,17 +357,13 @@ def name_bound(q: list[str], q_w: list[float], q_miss: list[float], q_prefix: li
     x = (sum(q_w[i] for i in may_q) + sum(c_w[j] for j in may_c)) / 2
     rest = sum(q_miss[i] for i in range(len(q)) if i not in may_q)
     rest += sum(K.UNMATCHED_RECORD_COST * c_w[j] for j in range(len(c)) if j not in may_c)
-    if not flex and len(may_q) != len(may_c):
-        # One-to-one pairs only: the larger side keeps |difference| tokens unpaired, at best
-        # those of the smallest weights, and at best those of the smallest costs.
-        d = abs(len(may_q) - len(may_c))
-        if len(may_q) > len(may_c):
-            ws, ms = [q_w[i] for i in may_q], [q_miss[i] for i in may_q]
-        else:
-            ws = [c_w[j] for j in may_c]
-            ms = [K.UNMATCHED_RECORD_COST * c_w[j] for j in may_c]
-        x -= sum(sorted(ws)[:d]) / 2
-        rest += sum(sorted(ms)[:d])
+    if not flex and len(may_q) > len(may_c):
+        # One-to-one pairs only: that many more query tokens stay unpaired, at best those of
+        # the smallest weights, and at best those of the smallest costs.
+        d = len(may_q) - len(may_c)
+        x -= sum(sorted(q_w[i] for i in may_q)[:d]) / 2
+        rest += sum(sorted(q_miss[i] for i in may_q)[:d])
+        return x / (x + rest) if x > 0 else 0.0
     return x / (x + rest) if x + rest > 0 else 0.0
 
 

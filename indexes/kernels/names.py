@@ -889,21 +889,12 @@ def _name_bound_kernel(tokens, base, n_c, nq, q_w, q_miss, open_q, tmask, texact
     token may take MAX_GLUED - 1 record neighbours on each side too): the per-entry work is
     then a few bit operations per token (this bound runs for every entry blocking reaches).
 
-    Without such neighbours (no initial, no glue, no near flag on a hit token), every pair
-    the scorer can form joins one query token to one record token, both hit: at most
-    m = min(|P|, |R|) pairs, so |P| - m query tokens and |R| - m record tokens stay unmatched
-    (SAID SAID against SAID HASSAN: one SAID is left over). The bound then takes out the
-    smallest weights and adds the smallest costs of that many tokens (each chosen on its own:
-    still an upper bound).
-
     Returns (bound, information shared): per query token, the largest idf (t_idf) of the
     entry's tokens it hits, times FUZZY_INFO_SHARE unless spelled the same (texact bit),
     summed. best_idf: float scratch of at least nq."""
     # Bit sets as int64: at most MAX_TOKENS (12) query and record tokens each.
     hit_q = open_q
     hit_c = -1 if open_q != 0 else 0
-    flex = open_q != 0  # a token may take a neighbour: pairs are not one-to-one
-    n_hit_c = 0
     for i in range(nq):
         best_idf[i] = 0.0
     for j in range(n_c):
@@ -911,14 +902,10 @@ def _name_bound_kernel(tokens, base, n_c, nq, q_w, q_miss, open_q, tmask, texact
         m = tmask[t]
         if m == 0:
             continue
-        n_hit_c += 1
         hit_q |= m | t_near_q[t]
-        if t_near_q[t] != 0:
-            flex = True
         bit = np.int64(1) << j
         hit_c |= bit
         if t_glue[t]:
-            flex = True
             for k in range(1, MAX_GLUED):
                 hit_c |= (bit >> k) | (bit << k)
         idf = t_idf[t]
@@ -943,38 +930,75 @@ def _name_bound_kernel(tokens, base, n_c, nq, q_w, q_miss, open_q, tmask, texact
             x += w
         else:
             rest += UNMATCHED_RECORD_COST * w
-    if not flex:
-        n_hit_q = 0
-        for i in range(nq):
-            n_hit_q += (hit_q >> i) & 1
-        if n_hit_q != n_hit_c:
-            # The smallest weights and costs of the side with more hit tokens (rare: repeated
-            # or look-alike tokens on one side).
-            n_side = max(n_hit_q, n_hit_c)
-            ws = np.empty(n_side, dtype=np.float64)
-            ms = np.empty(n_side, dtype=np.float64)
-            k = 0
-            if n_hit_q > n_hit_c:
-                for i in range(nq):
-                    if (hit_q >> i) & 1:
-                        ws[k] = q_w[i]
-                        ms[k] = q_miss[i]
-                        k += 1
-            else:
-                for j in range(n_c):
-                    if (hit_c >> j) & 1:
-                        ws[k] = t_w[tokens[base + j]]
-                        ms[k] = UNMATCHED_RECORD_COST * ws[k]
-                        k += 1
-            ws.sort()
-            ms.sort()
-            for d in range(abs(n_hit_q - n_hit_c)):
-                x -= ws[d]
-                rest += ms[d]
     x *= 0.5
     if x + rest <= 0.0:
         return 0.0, info
     return x / (x + rest), info
+
+
+@njit(**JIT)
+def _one_to_one_bound_kernel(bound, tokens, base, n_c, nq, q_w, q_miss, open_q, tmask, t_w,
+                             t_near_q, t_glue, side):
+    """_name_bound_kernel's bound tightened where pairs are one-to-one. Without neighbours
+    (no initial or short cut token, no glue, no near flag on a hit token), every pair the
+    scorer can form joins one query token to one record token, both hit: when more query
+    tokens hit the entry than it has hit tokens (SAID SAID against SAID HASSAN), the
+    difference stays unmatched. The bound then takes out the smallest query weights and adds
+    the smallest query costs of that many tokens (each chosen on its own: still an upper
+    bound). The caller runs it only for entries the plain bound keeps, and only when some
+    index token is hit by two query tokens (otherwise it changes nothing): run for every
+    entry, it cost more than the bound itself. side: float scratch of at least 2 * nq."""
+    if open_q != 0:
+        return bound
+    hit_q = np.int64(0)
+    n_hit_c = 0
+    for j in range(n_c):
+        t = tokens[base + j]
+        m = tmask[t]
+        if m == 0:
+            continue
+        if t_near_q[t] != 0 or t_glue[t]:
+            return bound  # a token may take a neighbour: pairs need not be one-to-one
+        hit_q |= m
+        n_hit_c += 1
+    k = 0
+    for i in range(nq):
+        if (hit_q >> i) & 1:
+            side[k] = q_w[i]
+            side[nq + k] = q_miss[i]
+            k += 1
+    if k <= n_hit_c:
+        return bound
+    # x and rest as _name_bound_kernel summed them (no neighbours: the hit sets themselves).
+    x = 0.0
+    rest = 0.0
+    for i in range(nq):
+        if (hit_q >> i) & 1:
+            x += q_w[i]
+        else:
+            rest += q_miss[i]
+    for j in range(n_c):
+        w = t_w[tokens[base + j]]
+        if tmask[tokens[base + j]] != 0:
+            x += w
+        else:
+            rest += UNMATCHED_RECORD_COST * w
+    for _ in range(k - n_hit_c):
+        lw = 0
+        lm = nq
+        for y in range(1, k):
+            if side[y] < side[lw]:
+                lw = y
+            if side[nq + y] < side[lm]:
+                lm = nq + y
+        x -= side[lw]
+        rest += side[lm]
+        side[lw] = np.inf
+        side[lm] = np.inf
+    x *= 0.5
+    if x <= 0.0:
+        return 0.0
+    return x / (x + rest)
 
 
 @njit(**JIT)
@@ -1060,6 +1084,7 @@ def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, q_miss, q_le
     for s in range(n_sq):
         max_nq = max(max_nq, sq_tok_offsets[s + 1] - sq_tok_offsets[s])
     best_idf = np.zeros(max_nq, dtype=np.float64)
+    side = np.zeros(2 * max_nq, dtype=np.float64)  # scratch of _one_to_one_bound_kernel
     offsets = np.zeros(n_sq + 1, dtype=np.int64)
     reached = np.zeros(n_sq, dtype=np.int64)
     out = np.empty(n_sq * max_candidates, dtype=np.int64)
@@ -1137,7 +1162,10 @@ def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, q_miss, q_le
             a_skip = a_new
             rest = rest_new
             skipped[qi] = True
-        # Per hit index token, the neighbours it lets match (for the score bound).
+        # Per hit index token, the neighbours it lets match (for the score bound); multi: some
+        # index token is hit by two query tokens (SAID SAID), the only case where the
+        # one-to-one correction of the bound can bite (_one_to_one_bound_kernel).
+        multi = False
         for f in range(n_masked):
             t = masked[f]
             m = tmask[t]
@@ -1151,6 +1179,8 @@ def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, q_miss, q_le
                     if li > lc + 1:  # the query token may also take record neighbours
                         t_glue[t] = True
             t_near_q[t] = near
+            if m & (m - 1):  # hit by two query tokens or more
+                multi = True
             # The bound of an entry whose only hit is this token, at one place: no more than
             # with no other record token (those only add to the rest). When it falls short,
             # such entries are passed over in the walk without their bound (most entries a
@@ -1188,6 +1218,8 @@ def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, q_miss, q_le
                         for j in range(n):
                             if tmask[tok_post[p + 2 + j]] != 0:
                                 hits += 1
+                                if hits > 1:
+                                    break
                         if hits == 1:  # t alone, once: short of min_score (see t_alone)
                             p += 2 + n
                             continue
@@ -1207,6 +1239,10 @@ def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, q_miss, q_le
             b, info = _name_bound_kernel(tok_post, t_start[f], t_count[f], nq, sq_w, sq_miss,
                                          open_q, tmask, texact, t_idf, t_w, t_near_q, t_glue,
                                          best_idf)
+            if multi and b >= threshold:
+                b = _one_to_one_bound_kernel(b, tok_post, t_start[f], t_count[f], nq, sq_w,
+                                             sq_miss, open_q, tmask, t_w, t_near_q, t_glue,
+                                             side)
             if b >= threshold:
                 kept[n_kept] = e
                 kept_info[n_kept] = info
