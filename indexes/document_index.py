@@ -39,6 +39,7 @@ from indexes.kernels.documents import (
 from indexes.kernels.hashing import _hash_strings_kernel
 from indexes.normalize import (
     CONFUSABLES,
+    SMALL_BATCH,
     fold_confusables,
     normalize_document_number,
     normalize_document_numbers,
@@ -64,15 +65,29 @@ def _dir_bits(n: int) -> int:
     return min(28, max(4, (max(n, 1) - 1).bit_length() - 3))
 
 
-def _hashes(numbers: pa.Array, countries: pa.Array
+def _normalized_buffers(values: pa.Array | pa.ChunkedArray | Sequence[str]
+                        ) -> tuple[np.ndarray, np.ndarray]:
+    """Normalised values (normalize_document_number) as kernel buffers (data, int64 offsets).
+    A few values (a partner check's passengers) skip Arrow: its casts cost tens of
+    microseconds per call whatever the length, more than the whole lookup."""
+    if len(values) > SMALL_BATCH:
+        return string_buffers(normalize_document_numbers(as_large_string(values)))
+    items = values.to_pylist() if isinstance(values, (pa.Array, pa.ChunkedArray)) else values
+    norm = [normalize_document_number(v).encode("ascii") if v else b"" for v in items]
+    offsets = np.zeros(len(norm) + 1, dtype=np.int64)
+    np.cumsum([len(b) for b in norm], out=offsets[1:])
+    data = np.frombuffer(b"".join(norm), dtype=np.uint8)  # read-only, like string_buffers
+    offsets.flags.writeable = False  # the same Numba types as Arrow's buffers: one compile
+    return data, offsets
+
+
+def _hashes(numbers: pa.Array | Sequence[str], countries: pa.Array | Sequence[str]
             ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(folded hash, exact fingerprint, packed country, empty flag) of a batch."""
-    norm = normalize_document_numbers(as_large_string(numbers))
-    data, offsets = string_buffers(norm)
+    data, offsets = _normalized_buffers(numbers)
     folded = _hash_strings_kernel(data, offsets, FOLD_TABLE, SEED_FOLDED)
     fingerprint = _hash_strings_kernel(data, offsets, IDENTITY_TABLE, SEED_FINGERPRINT)
-    packed = _pack_countries_kernel(*string_buffers(
-        normalize_document_numbers(as_large_string(countries))))
+    packed = _pack_countries_kernel(*_normalized_buffers(countries))
     empty = np.diff(offsets) == 0
     return folded, fingerprint, packed, empty
 
