@@ -216,3 +216,27 @@ def test_status_changes_are_queued_as_they_were(tmp_path):
         assert rows[-1][2] == f"{item.idempotency_key}.ops.FALSE_POSITIVE"
     finally:
         s.close()
+
+
+def test_concurrent_adds_commit_together_and_each_caller_gets_its_own_items(store) -> None:
+    # Eight callers at once (concurrent manifests), overlapping keys among them: every hit is
+    # stored once, and each caller gets back the items of its own hits, in its order.
+    batches = [[hit(f"p{(k * 3 + j) % 20}") for j in range(5)] for k in range(8)]
+    got: dict[int, list] = {}
+    start = threading.Barrier(len(batches))
+
+    def add(k: int) -> None:
+        start.wait()
+        got[k] = store.add(batches[k])
+
+    threads = [threading.Thread(target=add, args=(k,)) for k in range(len(batches))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    by_key: dict[str, str] = {}
+    for k, hits in enumerate(batches):
+        assert [i.idempotency_key for i in got[k]] == [h.idempotency_key for h in hits]
+        for i in got[k]:
+            assert by_key.setdefault(i.idempotency_key, i.id) == i.id  # one item per key
+    assert len(store.list(limit=1000)) == len(by_key) == 20
