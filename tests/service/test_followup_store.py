@@ -218,7 +218,7 @@ def test_status_changes_are_queued_as_they_were(tmp_path):
         s.close()
 
 
-def test_concurrent_adds_commit_together_and_each_caller_gets_its_own_items(store) -> None:
+def test_concurrent_adds_each_caller_gets_its_own_items(store) -> None:
     # Eight callers at once (concurrent manifests), overlapping keys among them: every hit is
     # stored once, and each caller gets back the items of its own hits, in its order.
     batches = [[hit(f"p{(k * 3 + j) % 20}") for j in range(5)] for k in range(8)]
