@@ -39,13 +39,14 @@ from indexes.kernels.documents import (
 from indexes.kernels.hashing import _hash_strings_kernel
 from indexes.normalize import (
     CONFUSABLES,
-    SMALL_BATCH,
     fold_confusables,
     normalize_document_number,
     normalize_document_numbers,
 )
 
 FORMAT_VERSION = 4
+# At most this many numbers are normalised without Arrow (see _normalized_buffers).
+SMALL_BATCH = 16
 SEED_FOLDED = 0
 SEED_FINGERPRINT = 0x5EED_F1A6
 IDENTITY_TABLE = np.arange(256, dtype=np.uint8)

@@ -639,11 +639,15 @@ def _split_keys(sq_tokens: list[list[str]], sq_tok_offsets: np.ndarray
         return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
     owner = np.concatenate([np.arange(o, o + len(t) - 1, dtype=np.int64)
                             for t, o in zip(sq_tokens, sq_tok_offsets[:-1].tolist(), strict=True)])
-    chars, offsets = string_buffers(pa.array(joined, type=pa.large_string()))
+    return _exact_keys(joined), owner
+
+
+def _exact_keys(strings: list[str]) -> np.ndarray:
+    """The exact-spelling blocking key of each string (names._exact_keys_kernel)."""
+    chars, offsets = string_buffers(pa.array(strings, type=pa.large_string()))
     # Writable copies: the same Numba types as the index's own arrays (one compiled kernel).
-    keys = _exact_keys_kernel(np.array(chars), np.array(offsets, dtype=np.int64),
-                              np.arange(len(joined), dtype=np.int64), _IDENTITY)
-    return keys, owner
+    return _exact_keys_kernel(np.array(chars), np.array(offsets, dtype=np.int64),
+                              np.arange(len(strings), dtype=np.int64), _IDENTITY)
 
 
 def _head_keys(tokens: list[str], keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -661,9 +665,7 @@ def _head_keys(tokens: list[str], keys: np.ndarray) -> tuple[np.ndarray, np.ndar
                 owner.append(i)
     if not heads:
         return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
-    chars, offsets = string_buffers(pa.array(heads + tails, type=pa.large_string()))
-    both = _exact_keys_kernel(np.array(chars), np.array(offsets, dtype=np.int64),
-                              np.arange(2 * len(heads), dtype=np.int64), _IDENTITY)
+    both = _exact_keys(heads + tails)
     listed = np.searchsorted(keys, both, side="left") < np.searchsorted(keys, both, side="right")
     ok = listed[:len(heads)] & listed[len(heads):]
     return both[:len(heads)][ok], np.asarray(owner, dtype=np.int64)[ok]

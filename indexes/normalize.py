@@ -57,17 +57,11 @@ def fold_confusables(s: str) -> str:
     return s.translate(_CONFUSABLE_TABLE)
 
 
-SMALL_BATCH = 16  # see normalize_document_numbers
-
-
 def normalize_document_numbers(values: pa.Array | pa.ChunkedArray) -> pa.Array:
     """Vectorised normalize_document_number over an Arrow string array (nulls become "").
     Returns a large_string array (int64 offsets: 128M numbers exceed 2 GiB of characters).
-    A few values (a partner check) go through the per-string twin: the Arrow calls cost tens
-    of microseconds each whatever the length."""
-    if len(values) <= SMALL_BATCH:
-        return pa.array([normalize_document_number(v) if v is not None else ""
-                         for v in values.to_pylist()], type=pa.large_string())
+    A few values are cheaper through the per-string twin: see
+    document_index._normalized_buffers."""
     if isinstance(values, pa.ChunkedArray):
         values = values.combine_chunks()
     arr = pc.fill_null(values.cast(pa.large_string()), "")

@@ -638,8 +638,9 @@ def _score_pairs_kernel(
 
     Returns (scores, choice, sim, method, span, den): choice to span per pair and query token
     (rows of width max query length), as _name_score_kernel gives them, so explanations need
-    no second pass; den per pair, the score's denominator (see _name_score_core_kernel). q_tok: per query token its index token id (-1: not a listed spelling), for
-    the alias variants variant_pairs (_variant_pairs_kernel; empty: none)."""
+    no second pass; den per pair, the score's denominator (see _name_score_core_kernel).
+    q_tok: per query token its index token id (-1: not a listed spelling), for the alias
+    variants variant_pairs (_variant_pairs_kernel; empty: none)."""
     n_pairs = pair_sq.shape[0]
     n_tokens = t_offsets.shape[0] - 1
     scores = np.zeros(n_pairs, dtype=np.float64)
