@@ -867,12 +867,11 @@ def _apply_variants_kernel(q_tok, t, sim, method, n_tokens, variant_pairs):
 
 
 @njit(**JIT)
-def _name_bound_kernel(tokens, base, n_c, nq, q_w, q_miss, open_q, tmask, texact, t_idf, t_w,
-                       t_near_q, t_glue, best_idf):
+def _name_bound_kernel(tokens, base, n_c, nq, q_w, q_miss, open_q, tslot, s_mask, s_exact,
+                       s_idf, s_w, s_near_q, s_glue, t_w, best_idf, w_c):
     """Upper bound of the name score of an entry (token ids tokens[base:base + n_c])
     against a subquery of nq tokens (q_w, q_miss: its slices), from which query tokens hit
-    which of the entry's tokens through blocking keys (tmask[t]: bit i set when query token i
-    shares a key with index token t).
+    which of the entry's tokens through blocking keys.
 
     A query token that hits none of the entry's tokens is taken as unmatched (blocking's own
     assumption: a likeness that shares no key is not searched for), except next to a hit where
@@ -884,15 +883,19 @@ def _name_bound_kernel(tokens, base, n_c, nq, q_w, q_miss, open_q, tmask, texact
     A truncated query token shorter than PREFIX_LEN (allowed by q_prefix) or an initial has no
     key in common with the token it starts: it is in P (open_q, its bits) and every record
     token in R.
-    Per hit index token, the caller (_gather_candidates_kernel) precomputes t_near_q[t], the
-    query neighbours it may take (it is longer than a query token hitting it by 2+ letters),
-    and t_glue[t], whether a query token hitting it is longer by 2+ letters (then that query
-    token may take MAX_GLUED - 1 record neighbours on each side too): the per-entry work is
-    then a few bit operations per token (this bound runs for every entry blocking reaches).
+    The caller (_gather_candidates_kernel) gives each hit index token t a slot tslot[t] > 0
+    (0: not hit) and precomputes per slot: s_mask (bit i set when query token i shares a key
+    with it), s_exact (... and is spelled the same), its idf and weight, s_near_q (the query
+    neighbours it may take: it is longer than a query token hitting it by 2+ letters) and
+    s_glue (a query token hitting it is longer by 2+ letters: that query token may take
+    MAX_GLUED - 1 record neighbours on each side too). The per-entry work is then one lookup
+    and a few bit operations per token, on slot arrays small enough to stay in the nearest
+    cache (this bound runs for every entry blocking reaches; token-indexed arrays made it
+    about three times as slow on the 1M-person list).
 
-    Returns (bound, information shared): per query token, the largest idf (t_idf) of the
-    entry's tokens it hits, times FUZZY_INFO_SHARE unless spelled the same (texact bit),
-    summed. best_idf: float scratch of at least nq."""
+    Returns (bound, information shared): per query token, the largest idf of the entry's
+    tokens it hits, times FUZZY_INFO_SHARE unless spelled the same, summed. best_idf: float
+    scratch of at least nq; w_c: float scratch of at least n_c."""
     # Bit sets as int64: at most MAX_TOKENS (12) query and record tokens each.
     hit_q = open_q
     hit_c = -1 if open_q != 0 else 0
@@ -900,17 +903,20 @@ def _name_bound_kernel(tokens, base, n_c, nq, q_w, q_miss, open_q, tmask, texact
         best_idf[i] = 0.0
     for j in range(n_c):
         t = tokens[base + j]
-        m = tmask[t]
-        if m == 0:
+        slot = tslot[t]
+        if slot == 0:
+            w_c[j] = t_w[t]
             continue
-        hit_q |= m | t_near_q[t]
+        w_c[j] = s_w[slot]
+        m = s_mask[slot]
+        hit_q |= m | s_near_q[slot]
         bit = np.int64(1) << j
         hit_c |= bit
-        if t_glue[t]:
+        if s_glue[slot]:
             for k in range(1, MAX_GLUED):
                 hit_c |= (bit >> k) | (bit << k)
-        idf = t_idf[t]
-        ex = texact[t]
+        idf = s_idf[slot]
+        ex = s_exact[slot]
         for i in range(nq):
             if (m >> i) & 1:
                 v = idf if (ex >> i) & 1 else idf * FUZZY_INFO_SHARE
@@ -926,11 +932,10 @@ def _name_bound_kernel(tokens, base, n_c, nq, q_w, q_miss, open_q, tmask, texact
         else:
             rest += q_miss[i]
     for j in range(n_c):
-        w = t_w[tokens[base + j]]
         if (hit_c >> j) & 1:
-            x += w
+            x += w_c[j]
         else:
-            rest += UNMATCHED_RECORD_COST * w
+            rest += UNMATCHED_RECORD_COST * w_c[j]
     x *= 0.5
     if x + rest <= 0.0:
         return 0.0, info
@@ -1036,6 +1041,61 @@ def _inline_postings_kernel(tok_entry_offsets, tok_entries, e_tok_offsets, e_tok
 
 
 @njit(**JIT)
+def _kth_largest_kernel(values, n, k, scratch):
+    """The k-th largest (k >= 1) of values[:n], in linear time (a selection, not a sort)."""
+    for f in range(n):
+        scratch[f] = -values[f]
+    return -np.partition(scratch[:n], k - 1)[k - 1]
+
+
+@njit(**JIT)
+def _select_best_kernel(kept, kept_info, kept_bound, n_kept, k, out, n_out, scratch_f,
+                        scratch_i):
+    """Append to out (from n_out) the k best of the n_kept > k candidates kept[:n_kept]: most
+    information first, then the higher bound, then the lower entry id; they are appended in
+    kept order. Returns the new n_out. Selections (np.partition) instead of sorting all kept
+    candidates: a crowd of namesakes keeps thousands, and three sorts of them were a third of
+    candidate gathering on the 1M-person list."""
+    # Information above the k-th largest is in; ties at it are settled by bound, then by id.
+    t_info = _kth_largest_kernel(kept_info, n_kept, k, scratch_f)
+    need = k
+    n_tie = 0
+    for f in range(n_kept):
+        if kept_info[f] > t_info:
+            need -= 1
+        elif kept_info[f] == t_info:
+            scratch_i[n_tie] = f
+            n_tie += 1
+    ties = scratch_i[:n_tie].copy()
+    t_bound = np.inf
+    t_id = -1
+    if need < n_tie:
+        tie_bound = np.empty(n_tie, dtype=np.float64)
+        for f in range(n_tie):
+            tie_bound[f] = kept_bound[ties[f]]
+        t_bound = _kth_largest_kernel(tie_bound, n_tie, need, scratch_f)
+        need_b = need
+        n_tie2 = 0
+        for f in range(n_tie):
+            b = tie_bound[f]
+            if b > t_bound:
+                need_b -= 1
+            elif b == t_bound:
+                scratch_i[n_tie2] = kept[ties[f]]
+                n_tie2 += 1
+        # ids are distinct: the need_b lowest of the ties on bound too
+        t_id = np.partition(scratch_i[:n_tie2], need_b - 1)[need_b - 1]
+    for f in range(n_kept):
+        i = kept_info[f]
+        if i > t_info or (i == t_info and (
+                kept_bound[f] > t_bound or (kept_bound[f] == t_bound and kept[f] <= t_id)
+                or t_bound == np.inf)):
+            out[n_out] = kept[f]
+            n_out += 1
+    return n_out
+
+
+@njit(**JIT)
 def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, q_miss, q_len, q_prefix,
                               lo, hi,
                               key_tokens, token_df, t_w, t_offsets, tok_post_offsets, tok_post,
@@ -1077,6 +1137,14 @@ def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, q_miss, q_le
     t_glue = np.zeros(n_tokens, dtype=np.bool_)
     t_alone = np.zeros(n_tokens, dtype=np.bool_)  # hit alone, it cannot reach min_score
     t_idf = np.zeros(n_tokens, dtype=np.float64)
+    # Slots of the hit index tokens (see _name_bound_kernel): slot f + 1 for masked[f].
+    tslot = np.zeros(n_tokens, dtype=np.int32)
+    s_mask = np.zeros(n_tokens + 1, dtype=np.int64)
+    s_exact = np.zeros(n_tokens + 1, dtype=np.int64)
+    s_near_q = np.zeros(n_tokens + 1, dtype=np.int64)
+    s_glue = np.zeros(n_tokens + 1, dtype=np.bool_)
+    s_idf = np.zeros(n_tokens + 1, dtype=np.float64)
+    s_w = np.zeros(n_tokens + 1, dtype=np.float64)
     entry_mark = np.zeros(n_entries, dtype=np.bool_)
     touched = np.empty(n_entries, dtype=np.int64)
     t_start = np.empty(n_entries, dtype=np.int64)  # of each touched entry's tokens in tok_post
@@ -1089,6 +1157,9 @@ def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, q_miss, q_le
         max_nq = max(max_nq, sq_tok_offsets[s + 1] - sq_tok_offsets[s])
     best_idf = np.zeros(max_nq, dtype=np.float64)
     side = np.zeros(2 * max_nq, dtype=np.float64)  # scratch of _one_to_one_bound_kernel
+    w_c = np.zeros(64, dtype=np.float64)  # scratch of _name_bound_kernel (int64 bit sets)
+    scratch_f = np.empty(n_entries, dtype=np.float64)  # of _select_best_kernel
+    scratch_i = np.empty(n_entries, dtype=np.int64)
     offsets = np.zeros(n_sq + 1, dtype=np.int64)
     reached = np.zeros(n_sq, dtype=np.int64)
     out = np.empty(n_sq * max_candidates, dtype=np.int64)
@@ -1200,6 +1271,15 @@ def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, q_miss, q_le
                         rest_t += q_miss[qa + qi]
                 x *= 0.5
                 t_alone[t] = x + rest_t <= 0.0 or x / (x + rest_t) < threshold
+        for f in range(n_masked):
+            t = masked[f]
+            tslot[t] = f + 1
+            s_mask[f + 1] = tmask[t]
+            s_exact[f + 1] = texact[t]
+            s_near_q[f + 1] = t_near_q[t]
+            s_glue[f + 1] = t_glue[t]
+            s_idf[f + 1] = t_idf[t]
+            s_w[f + 1] = t_w[t]
         sq_w = q_w[qa:qa + nq]
         sq_miss = q_miss[qa:qa + nq]
         # Entries listing an index token matched by a kept query token.
@@ -1220,7 +1300,7 @@ def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, q_miss, q_le
                     if alone:
                         hits = 0
                         for j in range(n):
-                            if tmask[tok_post[p + 2 + j]] != 0:
+                            if tslot[tok_post[p + 2 + j]] != 0:
                                 hits += 1
                                 if hits > 1:
                                     break
@@ -1241,8 +1321,8 @@ def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, q_miss, q_le
             e = touched[f]
             entry_mark[e] = False
             b, info = _name_bound_kernel(tok_post, t_start[f], t_count[f], nq, sq_w, sq_miss,
-                                         open_q, tmask, texact, t_idf, t_w, t_near_q, t_glue,
-                                         best_idf)
+                                         open_q, tslot, s_mask, s_exact, s_idf, s_w, s_near_q,
+                                         s_glue, t_w, best_idf, w_c)
             if multi and b >= threshold:
                 b = _one_to_one_bound_kernel(b, tok_post, t_start[f], t_count[f], nq, sq_w,
                                              sq_miss, open_q, tmask, t_w, t_near_q, t_glue,
@@ -1258,21 +1338,11 @@ def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, q_miss, q_le
                 out[n_out] = kept[f]
                 n_out += 1
         else:
-            # Most information first, then the higher bound, then the lower entry id.
-            by_id = np.argsort(kept[:n_kept])
-            neg_bound = np.empty(n_kept, dtype=np.float64)
-            for f in range(n_kept):
-                neg_bound[f] = -kept_bound[by_id[f]]
-            by_bound = by_id[np.argsort(neg_bound, kind="mergesort")]
-            neg_info = np.empty(n_kept, dtype=np.float64)
-            for f in range(n_kept):
-                neg_info[f] = -kept_info[by_bound[f]]
-            best = by_bound[np.argsort(neg_info, kind="mergesort")]
-            for f in range(max_candidates):
-                out[n_out] = kept[best[f]]
-                n_out += 1
+            n_out = _select_best_kernel(kept, kept_info, kept_bound, n_kept, max_candidates,
+                                        out, n_out, scratch_f, scratch_i)
         for f in range(n_masked):
             tmask[masked[f]] = 0
+            tslot[masked[f]] = 0
             texact[masked[f]] = 0
             t_near_q[masked[f]] = 0
             t_glue[masked[f]] = False

@@ -515,3 +515,23 @@ def test_a_name_squashed_over_three_or_four_tokens_meets_them() -> None:
     # A long token is not the squash of a longer run of tokens (too many letters apart).
     assert ref.name_score(["ISA"], [1.0], ["ISA", "SALEH", "ISA"], [1.0] * 3)[3][0] == \
         K.METHOD_EXACT
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 3)), min_size=2, max_size=40),
+       st.integers(1, 39), st.randoms(use_true_random=False))
+def test_select_best_kernel_equals_sorting(keys: list[tuple[int, int]], k: int, rnd) -> None:
+    """The selection keeps what a full sort by (information desc, bound desc, id asc) keeps,
+    in kept order, with many ties on information and bound (namesake crowds)."""
+    n = len(keys)
+    k = min(k, n - 1)
+    ids = rnd.sample(range(1000), n)
+    kept = np.asarray(ids, dtype=np.int64)
+    info = np.asarray([a / 3 for a, _ in keys], dtype=np.float64)
+    bound = np.asarray([0.8 + b / 20 for _, b in keys], dtype=np.float64)
+    out = np.full(k + 3, -1, dtype=np.int64)
+    n_out = K._select_best_kernel(kept, info, bound, n, k, out, 2, np.empty(n), np.empty(n,
+                                                                                  dtype=np.int64))
+    assert n_out == 2 + k
+    best = sorted(range(n), key=lambda f: (-info[f], -bound[f], kept[f]))[:k]
+    assert out[2:n_out].tolist() == [int(kept[f]) for f in sorted(best)]
