@@ -662,9 +662,14 @@ def _score_pairs_kernel(
         width = max(width, q_offsets[i + 1] - q_offsets[i])
     cache_rows = 0
     run_rows = 0
+    run_pairs = 0
+    max_run = 1
     for p in range(n_pairs):
         if p > 0 and pair_sq[p] != pair_sq[p - 1]:
             run_rows = 0
+            run_pairs = 0
+        run_pairs += 1
+        max_run = max(max_run, run_pairs)
         e = pair_entry[p]
         max_c = max(max_c, e_tok_offsets[e + 1] - e_tok_offsets[e])
         run_rows += e_tok_offsets[e + 1] - e_tok_offsets[e]
@@ -707,12 +712,59 @@ def _score_pairs_kernel(
     cache_sim = np.zeros((cache_rows, max_q), dtype=np.float64)
     cache_meth = np.zeros((cache_rows, max_q), dtype=np.int8)
     n_slots = 0
+    # Entries spelled the same (namesakes: the same token ids in the same order) score the
+    # same against a subquery: an open-addressing table of token-list hashes per run gives
+    # the first such pair, whose results are copied (a third of the pairs on the load list,
+    # most of them in a crowd).
+    cap = 1
+    while cap < 2 * max_run:
+        cap *= 2
+    seen_hash = np.zeros(cap, dtype=np.int64)
+    seen_pair = np.full(cap, -1, dtype=np.int64)
+    seen_at = np.zeros(max_run, dtype=np.int64)  # occupied table positions, to clear them
+    n_seen = 0
     for p in range(n_pairs):
         s = pair_sq[p]
         if p == 0 or s != pair_sq[p - 1]:
             for x in range(n_slots):
                 slot_of[slot_token[x]] = -1
             n_slots = 0
+            for x in range(n_seen):
+                seen_pair[seen_at[x]] = -1
+            n_seen = 0
+        e = pair_entry[p]
+        lo_e = e_tok_offsets[e]
+        n_e = e_tok_offsets[e + 1] - lo_e
+        h = np.int64(-3750763034362895579)  # FNV-1a over the token ids
+        for k in range(n_e):
+            h = (h ^ np.int64(e_tokens[lo_e + k])) * np.int64(1099511628211)
+        pos = h & (cap - 1)
+        same = -1
+        while seen_pair[pos] >= 0:
+            if seen_hash[pos] == h:
+                f = pair_entry[seen_pair[pos]]
+                lo_f = e_tok_offsets[f]
+                if e_tok_offsets[f + 1] - lo_f == n_e:
+                    k = 0
+                    while k < n_e and e_tokens[lo_f + k] == e_tokens[lo_e + k]:
+                        k += 1
+                    if k == n_e:
+                        same = seen_pair[pos]
+                        break
+            pos = (pos + 1) & (cap - 1)
+        if same >= 0:
+            scores[p] = scores[same]
+            all_den[p] = all_den[same]
+            for i in range(max_q):
+                all_choice[p, i] = all_choice[same, i]
+                all_sim[p, i] = all_sim[same, i]
+                all_method[p, i] = all_method[same, i]
+                all_span[p, i] = all_span[same, i]
+            continue
+        seen_hash[pos] = h
+        seen_pair[pos] = p
+        seen_at[n_seen] = pos
+        n_seen += 1
         qa = sq_tok_offsets[s]
         n_q = sq_tok_offsets[s + 1] - qa
         for i in range(n_q):
@@ -721,7 +773,6 @@ def _score_pairs_kernel(
             qw[i] = q_w[qa + i]
             qmiss[i] = q_miss[qa + i]
             qfuzzy[i] = q_fuzzy[qa + i]
-        e = pair_entry[p]
         n_c = 0
         for k in range(e_tok_offsets[e], e_tok_offsets[e + 1]):
             t = e_tokens[k]

@@ -433,6 +433,47 @@ def test_batch_scorer_equals_single_pair_kernel(pairs) -> None:
         assert abs(den[p] - want[5]) < 1e-9
 
 
+@SETTINGS
+@given(name_tokens.filter(bool),
+       st.lists(st.lists(st.sampled_from(["ALI", "ALY", "KARIMOV", "KARIMOVA", "M", "JOSE"]),
+                         min_size=1, max_size=4), min_size=1, max_size=6),
+       st.lists(st.integers(0, 5), min_size=1, max_size=20))
+def test_batch_scorer_copies_namesakes_exactly(query, spellings, picks) -> None:
+    """Entries with the same token ids (namesakes) take the results of the first one scored
+    in a run: every pair must still equal the plain-Python twin, duplicates or not."""
+    cands = [spellings[k % len(spellings)] for k in picks]
+    vocab = sorted({t for c in cands for t in c})
+    tt = _token_table(vocab)
+    e_off = np.zeros(len(cands) + 1, dtype=np.int64)
+    np.cumsum([len(c) for c in cands], out=e_off[1:])
+    e_tokens = np.asarray([vocab.index(t) for c in cands for t in c], dtype=np.int32)
+    queries = [query, query[::-1]]
+    qt = _token_table([t for q in queries for t in q])
+    sq_off = np.asarray([0, len(query), 2 * len(query)], dtype=np.int64)
+    pair_sq = np.repeat(np.arange(2), len(cands)).astype(np.int64)
+    pair_entry = np.tile(np.arange(len(cands)), 2).astype(np.int64)
+    q_miss = qt.weight * 0.75
+    q_fuzzy = np.ones(len(qt.weight))
+    q_prefix = np.zeros(len(qt.weight), dtype=np.int64)
+    got, choice, sim, method, span, den = K._score_pairs_kernel(
+        pair_sq, pair_entry, qt.chars, qt.offsets, sq_off, qt.weight, q_miss, q_fuzzy, qt.phon,
+        qt.plen, q_prefix, tt.chars, tt.offsets, tt.weight, tt.phon, tt.plen, e_off, e_tokens,
+        np.full(len(qt.weight), -1, dtype=np.int64), np.zeros(0, dtype=np.int64))
+    for p in range(len(pair_sq)):
+        s = pair_sq[p]
+        q, c = queries[s], cands[pair_entry[p]]
+        want = ref.name_score(q, _token_table(q).weight.tolist(), c,
+                              [tt.weight[vocab.index(t)] for t in c],
+                              q_miss[sq_off[s]:sq_off[s + 1]].tolist(), [0] * len(q),
+                              [1.0] * len(q))
+        n = len(q)
+        assert abs(got[p] - want[0]) < 1e-12
+        assert choice[p, :n].tolist() == want[1]
+        assert np.allclose(sim[p, :n], want[2], atol=1e-12)
+        assert method[p, :n].tolist() == want[3] and span[p, :n].tolist() == want[4]
+        assert abs(den[p] - want[5]) < 1e-9
+
+
 # ------------------------------------------------------------------ candidate gathering
 
 
