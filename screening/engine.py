@@ -88,6 +88,22 @@ class _BirthDates:
         return self.records[lo:hi]
 
 
+def cut_matches(matches: list[Match], settings: Settings) -> list[Match]:
+    """Best first (score, then record id), at most settings.max_matches, but never cutting
+    through equal scores: matches tied with the last one kept stay too, up to
+    settings.name_rerank_limit. Among namesakes that score the same (30 listed KARIMI Ahmad
+    and a passenger giving only that name) nothing says which is the person sought: an
+    arbitrary cut would drop some of them for a reason no operator could defend."""
+    matches = sorted(matches, key=lambda m: (-m.score, m.record_id))
+    cut = settings.max_matches
+    if len(matches) > cut > 0:
+        last = matches[cut - 1].score
+        cap = max(cut, settings.name_rerank_limit)
+        while cut < min(len(matches), cap) and matches[cut].score == last:
+            cut += 1
+    return matches[:cut]
+
+
 def _column(table: pa.Table, name: str) -> pa.Array:
     col = table[name]
     return col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
@@ -189,8 +205,7 @@ class Engine:
                 matches.append(self._person_match(p, pair_rec[k], nm, doc_row, batch, k,
                                                   namesakes))
             matches = [m for m in matches if m.decision != Decision.CLEAR]
-            matches.sort(key=lambda m: (-m.score, m.record_id))
-            matches = matches[: self.settings.max_matches]
+            matches = cut_matches(matches, self.settings)
             decision = max((m.decision for m in matches), default=Decision.CLEAR)
             results.append(PassengerResult(
                 ref=p.ref, check_id=uuid.uuid4().hex, decision=decision, matches=matches,

@@ -35,6 +35,8 @@ class Settings:
     # Name candidates scoring below this are not reported at all.
     name_min_score: float = 0.75
     name_max_candidates: int = 2000
+    # Matches per passenger, best first; more only when they tie with the last one kept
+    # (namesakes scoring the same), up to name_rerank_limit (engine.cut_matches).
     max_matches: int = 10
     # Name matches fetched per passenger before the date of birth, sex and documents re-rank
     # them: among many namesakes (MAKAROV A) the one born that day must not be cut first.

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from indexes.snapshot import build_snapshot, open_snapshot
 from screening.domain import Decision, Passenger, PassengerResult
-from screening.engine import Engine
+from screening.engine import Engine, cut_matches
 from screening.live.changes import Change, delta_dir, latest_state
 from screening.settings import Settings
 
@@ -95,14 +95,13 @@ class LiveEngine:
             return results
         extra = (self.overlay.engine.screen(passengers) if self.overlay.engine is not None
                  else [None] * len(results))
-        hidden, limit, version = self.overlay.hidden, self.settings.max_matches, self.version
+        hidden, version = self.overlay.hidden, self.version
         out = []
         for r, x in zip(results, extra, strict=True):
             matches = [m for m in r.matches if m.record_id not in hidden]
             if x is not None:
                 matches.extend(x.matches)
-            matches.sort(key=lambda m: (-m.score, m.record_id))
-            matches = matches[:limit]
+            matches = cut_matches(matches, self.settings)
             out.append(replace(r, matches=matches, snapshot_version=version,
                                decision=max((m.decision for m in matches),
                                             default=Decision.CLEAR)))

@@ -128,6 +128,40 @@ def test_the_namesake_born_that_day_is_found_in_a_crowd(tmp_path) -> None:
     assert len(roomy.person_candidates([passenger])[0]) == 80
 
 
+def test_a_cut_never_splits_namesakes_that_score_the_same(tmp_path) -> None:
+    """20 listed TURAY Chibuike and a passenger giving only that name: all score the same,
+    and the answer keeps every one of them past max_matches (up to name_rerank_limit)
+    rather than an arbitrary 5; a lower-scoring match after the tie is still cut."""
+    from indexes.snapshot import build_snapshot
+    from screening import loader
+    from tests.fixtures import write_jsonl
+
+    rows = [{"record_id": f"T-{i:02d}", "list": "interpol-red", "category": "wanted",
+             "names": [{"surname": "TURAY", "given_names": "Chibuike"}],
+             "dates_of_birth": [], "sex": "M", "nationalities": ["SLE"], "documents": [],
+             "owner": "SLE", "status": "active"} for i in range(20)]
+    rows.append({**rows[0], "record_id": "U-00",
+                 "names": [{"surname": "TURAY", "given_names": "Chibuiken"}]})
+    build_snapshot(tmp_path, nominal=loader.read_nominal(write_jsonl(tmp_path / "n.jsonl", rows)))
+    base = Settings().with_overrides(max_matches=5, possible_match_threshold=0.6,
+                                     name_min_score=0.6)
+    passenger = Passenger(ref="t", full_name="TURAY Chibuike")
+    [result] = Engine(open_snapshot(tmp_path), base).screen([passenger])
+    assert sorted(m.record_id for m in result.matches) == [f"T-{i:02d}" for i in range(20)]
+    assert len({m.score for m in result.matches}) == 1
+    # The cap: name_rerank_limit matches at most, ties or not.
+    capped = base.with_overrides(name_rerank_limit=12)
+    [result] = Engine(open_snapshot(tmp_path), capped).screen([passenger])
+    assert len(result.matches) == 12
+    # No tie at the cut: max_matches as before.
+    [result] = Engine(open_snapshot(tmp_path), base.with_overrides(max_matches=21)).screen(
+        [passenger])
+    assert len(result.matches) == 21 and result.matches[-1].record_id == "U-00"
+    [result] = Engine(open_snapshot(tmp_path), base.with_overrides(max_matches=20)).screen(
+        [passenger])
+    assert len(result.matches) == 20 and "U-00" not in {m.record_id for m in result.matches}
+
+
 def test_a_listed_name_the_passenger_leaves_out_costs_more_without_corroboration(snapshot
                                                                                  ) -> None:
     # MÜLLER Anna Lena is listed; the passenger gives MUELLER Anna. Born on the listed date,
