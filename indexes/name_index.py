@@ -95,7 +95,9 @@ class TokenPair:
     query_token: str  # "" for a record token the query does not have
     record_token: str  # "" when the query token is unmatched
     similarity: float
-    method: str  # exact, jaro_winkler, edit, prefix, phonetic, initial, squashed, missing
+    # exact, jaro_winkler, edit, prefix, phonetic, initial, squashed, missing; cut: a record
+    # token after the end of a name the MRZ field cut (no room for it on the document)
+    method: str
 
 
 @dataclass(frozen=True)
@@ -116,15 +118,21 @@ class NameMatch:
     # in den). Lets a caller weigh those tokens otherwise (with_record_token_cost).
     den: float = 0.0
     record_left: float = 0.0
+    # The same for the record tokens after the one the query's last token met, when the query
+    # fills an MRZ name field exactly (SURNAME<<GIVEN<NAMES cut at 30, 31 or 39 characters):
+    # the document had no room for them, so giving them was impossible (record_left leaves
+    # them out; with_record_token_cost charges them nothing).
+    record_cut: float = 0.0
 
     def with_record_token_cost(self, cost: float) -> float:
         """The score had each record token the query lacks cost `cost` of its weight instead
         of UNMATCHED_RECORD_COST (the engine: more when nothing else ties the passenger to
-        the record)."""
-        if self.record_left <= 0.0 or self.den <= 0.0:
+        the record), and the tokens the MRZ field had no room for nothing."""
+        if (self.record_left <= 0.0 and self.record_cut <= 0.0) or self.den <= 0.0:
             return self.score
-        extra = (cost - K.UNMATCHED_RECORD_COST) * self.record_left
-        return self.score * self.den / max(self.den + extra, 1e-12)
+        extra = ((cost - K.UNMATCHED_RECORD_COST) * self.record_left
+                 - K.UNMATCHED_RECORD_COST * self.record_cut)
+        return min(1.0, self.score * self.den / max(self.den + extra, 1e-12))
 
 
 @dataclass
@@ -163,6 +171,7 @@ class _Prepared:
     qt: _TokenTable  # all subqueries' tokens, flat
     q_len: np.ndarray
     q_prefix: np.ndarray
+    sq_cut: list[bool]  # the query fills an MRZ name field exactly: its end may be cut off
     sq_tok_offsets: np.ndarray
     tok_key_offsets: np.ndarray
     lo: np.ndarray  # per query key: range of the index's sorted keys
@@ -187,15 +196,24 @@ def _csr_take(offsets: np.ndarray, values: np.ndarray, groups: np.ndarray) -> np
                   + np.arange(counts.sum(), dtype=np.int64)]
 
 
-def _prefix_min_len(query: str, tokens: list[str]) -> int:
-    """Shortest last token allowed to match as a prefix: MRZ_PREFIX_MIN_LEN when the name,
-    as given or rendered SURNAME<<GIVEN<NAMES, fills an MRZ name field exactly."""
+def _fills_mrz_field(query: str, tokens: list[str], *, at_separator: bool = False) -> bool:
+    """The name, as given or rendered SURNAME<<GIVEN<NAMES, fills an MRZ name field exactly:
+    the field may have cut it inside its last token. at_separator: also when an MRZ field
+    ends in a single filler (...<HESHMATOLLAH< in 30 characters): the field may have cut the
+    name just before a token (or padded a name one character shorter: no telling)."""
     raw = query.strip()
     if "<" in raw:
-        length = len(raw) if not raw.endswith("<") else 0
+        ends = raw.endswith("<")
+        length = len(raw) if not ends or (at_separator and not raw.endswith("<<")) else 0
     else:
         length = sum(len(t) for t in tokens) + len(tokens) + (1 if len(tokens) > 1 else 0) - 1
-    return MRZ_PREFIX_MIN_LEN if length in MRZ_NAME_LENGTHS else PREFIX_MIN_LEN
+    return length in MRZ_NAME_LENGTHS
+
+
+def _prefix_min_len(query: str, tokens: list[str]) -> int:
+    """Shortest last token allowed to match as a prefix: MRZ_PREFIX_MIN_LEN when the name
+    fills an MRZ name field exactly."""
+    return MRZ_PREFIX_MIN_LEN if _fills_mrz_field(query, tokens) else PREFIX_MIN_LEN
 
 
 class NameIndex:
@@ -350,7 +368,7 @@ class NameIndex:
         for p in best:  # at most limit * len(queries) results: explanations only for these
             results[int(pair_q[p])].append(self._match(
                 sq_tokens[int(pair_sq[p])], int(cands[p]), float(scores[p]), choice[p],
-                sim[p], method[p], span[p], float(den[p])))
+                sim[p], method[p], span[p], float(den[p]), prep.sq_cut[int(pair_sq[p])]))
         if crowded is not None:
             for s in np.flatnonzero(reached > max_candidates).tolist():
                 crowded[sq_query[s]] = True
@@ -406,22 +424,25 @@ class NameIndex:
             if scores[p] >= min_score:
                 out[int(pair_q[p])][int(record[p])] = self._match(
                     prep.sq_tokens[int(pair_sq[p])], int(pair_e[p]), float(scores[p]),
-                    choice[p], sim[p], method[p], span[p], float(den[p]))
+                    choice[p], sim[p], method[p], span[p], float(den[p]),
+                    prep.sq_cut[int(pair_sq[p])])
         return out
 
     def _match(self, q_tokens: list[str], entry: int, score: float, choice: np.ndarray,
-               sim: np.ndarray, method: np.ndarray, span: np.ndarray, den: float) -> NameMatch:
-        """A scored (subquery, entry) pair as a NameMatch with its explanation."""
+               sim: np.ndarray, method: np.ndarray, span: np.ndarray, den: float,
+               cut: bool = False) -> NameMatch:
+        """A scored (subquery, entry) pair as a NameMatch with its explanation; cut: the query
+        fills an MRZ name field exactly."""
         a = self._a
         n_q = len(q_tokens)
-        pairs, info, left = self._explain(q_tokens, entry, choice[:n_q].tolist(),
-                                          sim[:n_q].tolist(), method[:n_q].tolist(),
-                                          span[:n_q].tolist())
+        pairs, info, left, beyond = self._explain(q_tokens, entry, choice[:n_q].tolist(),
+                                                  sim[:n_q].tolist(), method[:n_q].tolist(),
+                                                  span[:n_q].tolist(), cut)
         name = int(a["entry_name"][entry])
         return NameMatch(name_idx=name, record_idx=int(a["name_record"][name]), score=score,
                          pairs=pairs, information=round(info, 3),
                          rarity=round(1.0 / (1.0 + len(a["entry_name"]) * 2.0 ** -info), 4),
-                         den=den, record_left=left)
+                         den=den, record_left=left, record_cut=beyond)
 
     def _gather(self, prep: _Prepared, min_score: float, max_candidates: int
                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -453,6 +474,7 @@ class NameIndex:
         sq_query: list[int] = []
         sq_tokens: list[list[str]] = []
         prefix: list[int] = []
+        sq_cut: list[bool] = []
         for qi, query in enumerate(queries):
             for tokens in self._name_variants(query or ""):
                 if tokens:
@@ -460,6 +482,8 @@ class NameIndex:
                     sq_tokens.append(tokens[:MAX_TOKENS])
                     prefix.extend([0] * (len(sq_tokens[-1]) - 1))
                     prefix.append(_prefix_min_len(query, tokens))
+                    sq_cut.append(len(tokens) <= MAX_TOKENS
+                                  and _fills_mrz_field(query, tokens, at_separator=True))
         if not sq_tokens:
             return None
         flat = [t for tokens in sq_tokens for t in tokens]
@@ -497,7 +521,7 @@ class NameIndex:
             hi = np.concatenate([hi, np.searchsorted(a["keys"], extra_keys, side="right")])[order]
             q_owner = np.concatenate([q_owner, extra_owner])[order]
             tok_key_offsets = np.searchsorted(q_owner, np.arange(len(flat) + 1), side="left")
-        return _Prepared(sq_query, sq_tokens, qt, q_len, q_prefix, sq_tok_offsets,
+        return _Prepared(sq_query, sq_tokens, qt, q_len, q_prefix, sq_cut, sq_tok_offsets,
                          tok_key_offsets, lo, hi, q_miss, q_fuzzy, q_tok)
 
     def score_entries(self, query: str, entries: np.ndarray) -> np.ndarray:
@@ -596,11 +620,13 @@ class NameIndex:
         return found
 
     def _explain(self, q_tokens: list[str], entry: int, choice: list[int], sim: list[float],
-                 method: list[int], span: list[int]
-                 ) -> tuple[tuple[TokenPair, ...], float, float]:
+                 method: list[int], span: list[int], cut: bool = False
+                 ) -> tuple[tuple[TokenPair, ...], float, float, float]:
         """Token pairs of the best assignment (as the scoring kernel chose it), the
-        information (bits) of the matched record tokens and the summed weight of the record
-        tokens left unmatched."""
+        information (bits) of the matched record tokens and the summed weights of the record
+        tokens left unmatched: before and after the cut (cut: the query fills an MRZ name
+        field, and record tokens after the one its last token met had no room; they pair
+        with method "cut")."""
         a = self._a
         lo, hi = int(a["entry_tok_offsets"][entry]), int(a["entry_tok_offsets"][entry + 1])
         tok_ids = a["entry_tokens"][lo:hi].tolist()
@@ -616,9 +642,12 @@ class NameIndex:
             covered.update(js)
             pairs.append(TokenPair(token, " ".join(c_tokens[x] for x in js), float(sim[i]),
                                    METHOD_NAMES[int(method[i])]))
+        # After the cut: past the last record token the query's last token met.
+        after = (int(choice[-1]) + int(span[-1])) if cut and q_tokens and choice[-1] >= 0 \
+            else len(c_tokens)
         for j, token in enumerate(c_tokens):
             if j not in covered:
-                pairs.append(TokenPair("", token, 0.0, "missing"))
+                pairs.append(TokenPair("", token, 0.0, "missing" if j < after else "cut"))
         n_entries = len(a["entry_name"])
         weight, df = a["token_weight"], a["token_df"]
         info = 0.0
@@ -626,8 +655,11 @@ class NameIndex:
             t = tok_ids[j]
             if weight[t] >= TOKEN_WEIGHT:  # particles carry no identity
                 info += math.log2((n_entries + 1) / (int(df[t]) + 1))
-        left = sum(float(weight[t]) for j, t in enumerate(tok_ids) if j not in covered)
-        return tuple(pairs), info, left
+        left = sum(float(weight[t]) for j, t in enumerate(tok_ids)
+                   if j not in covered and j < after)
+        beyond = sum(float(weight[t]) for j, t in enumerate(tok_ids)
+                     if j not in covered and j >= after)
+        return tuple(pairs), info, left, beyond
 
 
 def _split_keys(sq_tokens: list[list[str]], sq_tok_offsets: np.ndarray

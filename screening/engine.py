@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
+from indexes.kernels.names import UNMATCHED_RECORD_COST
 from indexes.name_index import NameMatch
 from indexes.snapshot import Snapshot
 from screening import evidence
@@ -325,6 +326,15 @@ class Engine:
             for pair in nm.pairs:
                 details.append(MatchDetail("name", pair.query_token, pair.record_token,
                                            pair.method, round(pair.similarity, 4), 0.0))
+            if nm.record_cut > 0:
+                # The passenger's name fills an MRZ name field: the listed names after where
+                # it ends had no room on the document, and cost nothing.
+                whole = evidence.NAME_WEIGHT * nm.with_record_token_cost(UNMATCHED_RECORD_COST)
+                details.append(MatchDetail(
+                    "name_cut", "", " ".join(x.record_token for x in nm.pairs
+                                             if x.method == "cut"),
+                    "no_room_on_document", 0.0, round(whole - score, 4)))
+                score = whole
             if not corroborated and nm.record_left > 0:
                 # Names the record lists and the passenger does not give cost little when the
                 # date of birth or a document ties them together, more on the name alone:
@@ -333,7 +343,8 @@ class Engine:
                     evidence.NAME_ONLY_RECORD_TOKEN_COST)
                 details.append(MatchDetail(
                     "name_incomplete", "", " ".join(x.record_token for x in nm.pairs
-                                                    if not x.query_token),
+                                                    if x.method == "missing"
+                                                    and not x.query_token),
                     "not_given_uncorroborated", 0.0, round(alone - score, 4)))
                 score = alone
         for detail in evidence.details(batch, k, self._evidence, rec, p.date_of_birth, p.sex,

@@ -186,3 +186,37 @@ def test_a_listed_name_the_passenger_leaves_out_costs_more_without_corroboration
     [detail] = [d for d in m_alone.details if d.field == "name_incomplete"]
     assert detail.record_value == "LENA" and detail.weight < 0
     assert not [d for d in m_dob.details if d.field == "name_incomplete"]
+
+
+def test_listed_names_an_mrz_field_had_no_room_for_cost_nothing(tmp_path) -> None:
+    """AL-GHAIB Seyyed Heshmatollah Hayat is listed; the passenger's TD1 MRZ name field (30
+    characters) ends after HESHMATOLLAH. HAYAT could not be given: the name scores as if
+    whole, the explanation says why, and the same name typed out (not filling a field)
+    still pays for the listed name it leaves out."""
+    from indexes.snapshot import build_snapshot
+    from screening import loader
+    from tests.fixtures import write_jsonl
+
+    row = {"record_id": "G-1", "list": "interpol-red", "category": "wanted",
+           "names": [{"surname": "AL-GHAIB", "given_names": "Seyyed Heshmatollah Hayat"}],
+           "dates_of_birth": ["1970-01-01"], "sex": "M", "nationalities": ["IRN"],
+           "documents": [], "owner": "IRN", "status": "active"}
+    build_snapshot(tmp_path, nominal=loader.read_nominal(write_jsonl(tmp_path / "n.jsonl",
+                                                                     [row])))
+    engine = Engine(open_snapshot(tmp_path), Settings().with_overrides(
+        possible_match_threshold=0.6, name_min_score=0.6))
+    mrz = "AL<GHAIB<<SEYYED<HESHMATOLLAH<HAYAT"[:30]
+    cut, typed = engine.screen([Passenger(ref="m", full_name=mrz),
+                                Passenger(ref="t", surname="AL-GHAIB",
+                                          given_names="Seyyed Heshmatollah")])
+    [m_cut], [m_typed] = cut.matches, typed.matches
+    assert m_cut.score == pytest.approx(evidence.NAME_WEIGHT)  # as the whole listed name
+    [detail] = [d for d in m_cut.details if d.field == "name_cut"]
+    assert detail.record_value == "HAYAT" and detail.weight > 0
+    assert not [d for d in m_cut.details if d.field == "name_incomplete"]
+    assert m_typed.score < m_cut.score - 0.05
+    assert [d.record_value for d in m_typed.details if d.field == "name_incomplete"] == ["HAYAT"]
+    # The name index says which listed tokens the cut took: only those after the last token.
+    nm = engine.snapshot.name_index.search([mrz], min_score=0.6)[0][0]
+    assert nm.record_left == 0.0 and nm.record_cut > 0
+    assert [p.record_token for p in nm.pairs if p.method == "cut"] == ["HAYAT"]
