@@ -92,10 +92,20 @@ def _random_dob(rng: random.Random) -> str:
     return date.fromordinal(rng.randint(first, date(2010, 12, 31).toordinal())).isoformat()
 
 
+# Share of clean travellers whose name comes as read from their document's MRZ
+# (SURNAME<<GIVEN<NAMES, cut at the name field's length): the rules for MRZ names (a cut last
+# token matches as a prefix, listed names past the cut cost nothing) must not raise false
+# alarms on them.
+CLEAN_MRZ_SHARE = 0.1
+
+
 def clean(wl: Watchlist, count: int, seed: int) -> list[Case]:
     """Travellers from the generator's pools, never exact namesakes (same name tokens in any
-    order) of any listed name; random dates of birth, as real traffic."""
+    order) of any listed name; random dates of birth, as real traffic. CLEAN_MRZ_SHARE of
+    them give their name as an MRZ name field (a field length of V.MRZ_CUTS, the name cut
+    when longer)."""
     rng = random.Random(f"{seed}-clean")
+    rng_mrz = random.Random(f"{seed}-clean-mrz")  # its own stream: the names stay the same
     out: list[Case] = []
     while len(out) < count:
         pn = make_name(rng, pick_culture(rng), rng.choice("MF"))
@@ -103,8 +113,11 @@ def clean(wl: Watchlist, count: int, seed: int) -> list[Case]:
         if _key(sur, giv) in wl.name_keys:
             continue
         i = len(out)
+        query = V.Query(sur, giv)
+        if rng_mrz.random() < CLEAN_MRZ_SHARE:
+            query = V.Query(full_name=V.mrz_name(sur, giv)[:rng_mrz.choice(V.MRZ_CUTS)])
         out.append(Case(f"clean-{i}", "clean", "clean", "negative", "",
-                        "train" if i % 2 == 0 else "test", V.Query(sur, giv), _random_dob(rng)))
+                        "train" if i % 2 == 0 else "test", query, _random_dob(rng)))
     return out
 
 
