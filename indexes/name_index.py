@@ -76,7 +76,8 @@ KNOWN_FUZZY = 0.85
 # The last query token may be cut short (MRZ) and still match as a prefix: from this length,
 # or from MRZ_PREFIX_MIN_LEN when the name fills an MRZ name field exactly.
 PREFIX_MIN_LEN = 4
-MRZ_PREFIX_MIN_LEN = 2  # the field cut the name: even 2 letters (...<BEN<AB) start a name
+# The field cut the name: even 2 letters (...<BEN<AB) start a name (see K.MRZ_CUT_PREFIX_MIN).
+MRZ_PREFIX_MIN_LEN = K.MRZ_CUT_PREFIX_MIN
 MRZ_NAME_LENGTHS = frozenset({39, 31, 30})  # TD3, TD2, TD1 name fields
 HEAD_LENGTHS = (2,)  # squashed-name heads looked up by their exact key (see _head_keys)
 VARIANT_CACHE_SIZE = 65536  # manifests repeat names: normalise each distinct one once

@@ -188,8 +188,10 @@ def token_similarity(a: str, b: str, prefix_min: int = 0) -> tuple[float, int]:
         return max(best, K.DOUBLED_SIM), K.METHOD_DOUBLED
     if best < K.OCR_FOLD_SIM and len(a) != len(b) and ocr_fold(a) == ocr_fold(b):
         best, method = K.OCR_FOLD_SIM, K.METHOD_EDIT
-    if 0 < prefix_min <= len(a) < len(b) and b.startswith(a) and best < K.PREFIX_SIM:
-        best, method = K.PREFIX_SIM, K.METHOD_PREFIX
+    p_sim = 1.0 if prefix_min == K.MRZ_CUT_PREFIX_MIN and len(a) >= K.PREFIX_LEN \
+        else K.PREFIX_SIM
+    if 0 < prefix_min <= len(a) < len(b) and b.startswith(a) and best < p_sim:
+        best, method = p_sim, K.METHOD_PREFIX
     if best < K.PARTICLE_SIM and abs(len(a) - len(b)) in (2, 3):
         long, short = (a, b) if len(a) > len(b) else (b, a)
         k = glued_particle(long)

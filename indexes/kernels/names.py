@@ -40,6 +40,11 @@ GLUE_LEN_SLACK = 2  # letters a squash of 3+ tokens may lose or gain
 # A query's last token cut short (MRZ name fields are 39, 31 or 30 characters: KARIMOV<<MUHAM)
 # that is the start of a listed token: nearly as good as the whole token.
 PREFIX_SIM = 0.95
+# The prefix minimum (q_prefix) of a query token an MRZ name field cut (the name fills the
+# field exactly): such a token of PREFIX_LEN letters or more that starts the record token
+# matches at 1.0, since the document had no room for the rest (VLADIMIROV for VLADIMIROVICH);
+# shorter cut tokens, and prefixes of typed names (a guess at a cut), at PREFIX_SIM.
+MRZ_CUT_PREFIX_MIN = 2
 # Credit of a pair: sim^2 ramped from 0 at CREDIT_LOW to full at CREDIT_HIGH, so weak Jaro-Winkler
 # likeness (common between unrelated names) earns nothing and one typo still costs visibly.
 CREDIT_LOW = 0.7
@@ -318,15 +323,17 @@ def _token_sim_kernel(a, a_s, a_l, a_phon, a_plen, a_prefix, b, b_s, b_l, b_phon
     if best < OCR_FOLD_SIM and a_l != b_l and _same_ocr_folded_kernel(a, a_s, a_l, b, b_s, b_l):
         best = OCR_FOLD_SIM
         method = METHOD_EDIT
-    if 0 < a_prefix <= a_l < b_l and best < PREFIX_SIM:
-        same = True
-        for t in range(a_l):
-            if a[a_s + t] != b[b_s + t]:
-                same = False
-                break
-        if same:
-            best = PREFIX_SIM
-            method = METHOD_PREFIX
+    if 0 < a_prefix <= a_l < b_l:
+        p_sim = 1.0 if a_prefix == MRZ_CUT_PREFIX_MIN and a_l >= PREFIX_LEN else PREFIX_SIM
+        if best < p_sim:
+            same = True
+            for t in range(a_l):
+                if a[a_s + t] != b[b_s + t]:
+                    same = False
+                    break
+            if same:
+                best = p_sim
+                method = METHOD_PREFIX
     if best < PARTICLE_SIM and (a_l - b_l == 2 or a_l - b_l == 3 or b_l - a_l == 2
                                 or b_l - a_l == 3):
         if a_l > b_l:

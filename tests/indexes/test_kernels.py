@@ -290,6 +290,13 @@ def test_truncated_last_token_matches_as_prefix() -> None:
     assert token_sim("MUHAM", "MUHAMMAD", 0)[1] != K.METHOD_PREFIX  # not the last token
     assert token_sim("MUHAMMAD", "MUHAM", 4)[1] != K.METHOD_PREFIX  # record side not cut
     assert token_sim("MUHAMMAD", "MUHAMMAD", 4) == (1.0, K.METHOD_EXACT)
+    # A token an MRZ name field cut (prefix minimum MRZ_CUT_PREFIX_MIN): the document had no
+    # room for the rest, so 4 letters or more match fully; fewer still at PREFIX_SIM.
+    cut = K.MRZ_CUT_PREFIX_MIN
+    assert token_sim("VLADIMIROV", "VLADIMIROVICH", cut) == (1.0, K.METHOD_PREFIX)
+    assert token_sim("VLADIMIROV", "VLADIMIROVICH", 4)[0] < 1.0  # typed: a guess at a cut
+    assert token_sim("ABS", "ABSHA", cut) == (K.PREFIX_SIM, K.METHOD_PREFIX)
+    assert token_sim("VLADIMIROV", "VLADIMIRSKY", cut)[0] < 1.0  # not a prefix
 
 
 def test_rare_extra_query_token_costs_more_than_a_common_one() -> None:
