@@ -70,10 +70,22 @@ def _load_key(path: Path) -> bytes:
 
 
 @dataclass
+class _Pending:
+    """An entry waiting for the group commit (see AuditLog.append)."""
+
+    fields: dict
+    entry: dict | None = None
+    error: Exception | None = None
+
+
+@dataclass
 class AuditLog:
     directory: Path
     key: bytes = b""
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    # Entries waiting for the group commit (append); its own lock, held only to queue.
+    _queue_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _queue: list = field(default_factory=list, repr=False)
     _seq: int = 0
     _prev: str = GENESIS
     _stamp: tuple[int, int] | None = None
@@ -115,26 +127,60 @@ class AuditLog:
         self._stamp = stamp
 
     def append(self, action: str, *, who: str, role: str = "", **fields: object) -> dict:
-        """Write one entry, linked to the one before; returns it."""
-        with self._lock, self._locked():
-            return self.append_locked(action, who=who, role=role, **fields)
+        """Write one entry, linked to the one before; returns it once it is written.
+
+        Group commit: concurrent callers queue their entries, and whichever holds the lock
+        writes every queued entry with one file lock, one write and one head update. One
+        entry at a time, 32 partner threads queued on the lock while its holder, at each of
+        the half-dozen system calls of an append, waited for the GIL again (a switch interval
+        behind the other threads): 11 ms per check spent waiting here under load."""
+        pending = _Pending({"who": who, "role": role, "action": action, **fields})
+        with self._queue_lock:
+            self._queue.append(pending)
+        with self._lock:
+            if pending.entry is None:
+                with self._queue_lock:
+                    batch, self._queue = self._queue, []
+                with self._locked():
+                    self._write(batch)
+        if pending.error is not None:
+            raise pending.error
+        return pending.entry
 
     def append_locked(self, action: str, *, who: str, role: str = "", **fields: object) -> dict:
         """`append` for a caller that already holds both locks (a purge)."""
-        self._catch_up()
-        entry = {"seq": self._seq + 1,
-                 "at": _now().isoformat(timespec="microseconds"),
-                 "who": who, "role": role, "action": action, **fields,
-                 "prev": self._prev}
-        entry["hash"] = entry_hash(entry)
-        f = self._log_file()
-        f.write(_canonical(entry) + b"\n")
-        f.flush()
-        self._write_head(entry["seq"], entry["hash"])
-        st = os.fstat(f.fileno())
-        self._seq, self._prev, self._stamp = entry["seq"], entry["hash"], (st.st_ino,
-                                                                           st.st_size)
-        return entry
+        pending = _Pending({"who": who, "role": role, "action": action, **fields})
+        self._write([pending])
+        if pending.error is not None:
+            raise pending.error
+        return pending.entry
+
+    def _write(self, batch: list[_Pending]) -> None:
+        """Chain and write the entries of batch (both locks held); each gets its entry, or
+        the error that stopped the write."""
+        try:
+            self._catch_up()
+            seq, prev = self._seq, self._prev
+            at = _now().isoformat(timespec="microseconds")
+            lines = []
+            for p in batch:
+                seq += 1
+                entry = {"seq": seq, "at": at, **p.fields, "prev": prev}
+                entry["hash"] = prev = entry_hash(entry)
+                lines.append(_canonical(entry) + b"\n")
+                p.entry = entry
+            f = self._log_file()
+            f.write(b"".join(lines))
+            f.flush()
+            self._write_head(seq, prev)
+            st = os.fstat(f.fileno())
+            self._seq, self._prev, self._stamp = seq, prev, (st.st_ino, st.st_size)
+        except Exception as exc:  # every waiting caller learns the write failed
+            for p in batch:
+                p.entry, p.error = None, exc
+            # What was written may be partial: the next append re-reads the tail.
+            self._stamp = None
+            raise
 
     def _log_file(self):
         """The log opened for appending; reopened when a purge replaced the file."""

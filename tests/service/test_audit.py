@@ -57,6 +57,36 @@ def test_concurrent_writers_keep_one_chain(tmp_path):
     assert [json.loads(x)["seq"] for x in _lines(tmp_path)] == list(range(1, 201))
 
 
+def test_threads_sharing_one_log_are_committed_together_and_each_gets_its_entry(tmp_path):
+    """32 threads on one AuditLog (a server process): entries queued while another thread
+    writes go out in one group commit; the chain stays whole and every caller gets back the
+    entry carrying its own fields, as written."""
+    audit = open_audit(tmp_path)
+    got: dict[tuple[int, int], dict] = {}
+    lock = threading.Lock()
+
+    def writer(k: int) -> None:
+        for i in range(40):
+            entry = audit.append("check", who=f"t{k}", decision="CLEAR", asked=f"{k}-{i}")
+            with lock:
+                got[(k, i)] = entry
+    threads = [threading.Thread(target=writer, args=(k,)) for k in range(32)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    result = verify(tmp_path)
+    assert result.ok, result.problems
+    assert result.entries == 32 * 40
+    written = {e["seq"]: e for e in map(json.loads, _lines(tmp_path))}
+    assert sorted(written) == list(range(1, 32 * 40 + 1))
+    for (k, i), entry in got.items():
+        assert entry["who"] == f"t{k}" and entry["asked"] == f"{k}-{i}"
+        assert written[entry["seq"]] == entry
+    # Group commits happened: some entries share their commit's timestamp.
+    assert len({e["at"] for e in written.values()}) < len(written)
+
+
 def test_changed_entry_is_detected(tmp_path):
     _fill(tmp_path)
     lines = _lines(tmp_path)
