@@ -296,14 +296,8 @@ def _token_sim_kernel(a, a_s, a_l, a_phon, a_plen, a_prefix, b, b_s, b_l, b_phon
     """(similarity, method) of two tokens: the best of Jaro-Winkler, the OCR/keyboard edit
     similarity, a prefix match (query token a of at least a_prefix letters, 0 = not allowed,
     starting b) and the phonetic skeleton. rows: edit-distance scratch (3 * (b_l + 1))."""
-    if a_l == b_l:
-        same = True
-        for t in range(a_l):
-            if a[a_s + t] != b[b_s + t]:
-                same = False
-                break
-        if same:
-            return 1.0, METHOD_EXACT
+    if a_l == b_l and _same_bytes_kernel(a, a_s, b, b_s, a_l):
+        return 1.0, METHOD_EXACT
     if a_l == 1 or b_l == 1:
         if a_l > 0 and b_l > 0 and a[a_s] == b[b_s]:
             return INITIAL_SIM, METHOD_INITIAL
@@ -325,15 +319,9 @@ def _token_sim_kernel(a, a_s, a_l, a_phon, a_plen, a_prefix, b, b_s, b_l, b_phon
         method = METHOD_EDIT
     if 0 < a_prefix <= a_l < b_l:
         p_sim = 1.0 if a_prefix == MRZ_CUT_PREFIX_MIN and a_l >= PREFIX_LEN else PREFIX_SIM
-        if best < p_sim:
-            same = True
-            for t in range(a_l):
-                if a[a_s + t] != b[b_s + t]:
-                    same = False
-                    break
-            if same:
-                best = p_sim
-                method = METHOD_PREFIX
+        if best < p_sim and _same_bytes_kernel(a, a_s, b, b_s, a_l):
+            best = p_sim
+            method = METHOD_PREFIX
     if best < PARTICLE_SIM and (a_l - b_l == 2 or a_l - b_l == 3 or b_l - a_l == 2
                                 or b_l - a_l == 3):
         if a_l > b_l:

@@ -398,6 +398,16 @@ def test_name_score_grading() -> None:
     assert score("", "KARIMOV") == 0.0
 
 
+def _assert_pair_equals_twin(batch: tuple, p: int, n: int, want: tuple) -> None:
+    """Pair p of _score_pairs_kernel's output (a query of n tokens) equals the twin's."""
+    got, choice, sim, method, span, den = batch
+    assert abs(got[p] - want[0]) < 1e-12
+    assert choice[p, :n].tolist() == want[1]
+    assert np.allclose(sim[p, :n], want[2], atol=1e-12)
+    assert method[p, :n].tolist() == want[3] and span[p, :n].tolist() == want[4]
+    assert abs(den[p] - want[5]) < 1e-9
+
+
 @SETTINGS
 @given(st.lists(st.tuples(name_tokens, name_tokens), min_size=1, max_size=6))
 def test_batch_scorer_equals_single_pair_kernel(pairs) -> None:
@@ -432,12 +442,7 @@ def test_batch_scorer_equals_single_pair_kernel(pairs) -> None:
                               q_miss[sq_off[s]:sq_off[s + 1]].tolist(),
                               q_prefix[sq_off[s]:sq_off[s + 1]].tolist(),
                               q_fuzzy[sq_off[s]:sq_off[s + 1]].tolist())
-        n = len(q)
-        assert abs(got[p] - want[0]) < 1e-12
-        assert choice[p, :n].tolist() == want[1]
-        assert np.allclose(sim[p, :n], want[2], atol=1e-12)
-        assert method[p, :n].tolist() == want[3] and span[p, :n].tolist() == want[4]
-        assert abs(den[p] - want[5]) < 1e-9
+        _assert_pair_equals_twin((got, choice, sim, method, span, den), p, len(q), want)
 
 
 @SETTINGS
@@ -473,12 +478,7 @@ def test_batch_scorer_copies_namesakes_exactly(query, spellings, picks) -> None:
                               [tt.weight[vocab.index(t)] for t in c],
                               q_miss[sq_off[s]:sq_off[s + 1]].tolist(), [0] * len(q),
                               [1.0] * len(q))
-        n = len(q)
-        assert abs(got[p] - want[0]) < 1e-12
-        assert choice[p, :n].tolist() == want[1]
-        assert np.allclose(sim[p, :n], want[2], atol=1e-12)
-        assert method[p, :n].tolist() == want[3] and span[p, :n].tolist() == want[4]
-        assert abs(den[p] - want[5]) < 1e-9
+        _assert_pair_equals_twin((got, choice, sim, method, span, den), p, len(q), want)
 
 
 # ------------------------------------------------------------------ candidate gathering

@@ -41,16 +41,21 @@ def test_intact_chain_verifies(tmp_path):
     assert result.ok and result.entries == 10
 
 
+def _run_threads(target, n: int) -> None:
+    """target(k) in n threads at once, k = 0..n-1; returns when all are done."""
+    threads = [threading.Thread(target=target, args=(k,)) for k in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+
 def test_concurrent_writers_keep_one_chain(tmp_path):
     def writer(k: int) -> None:
         audit = open_audit(tmp_path)  # one AuditLog each, as separate processes would have
         for i in range(50):
             audit.append("check", who=f"w{k}", decision="CLEAR", asked=str(i))
-    threads = [threading.Thread(target=writer, args=(k,)) for k in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    _run_threads(writer, 4)
     result = verify(tmp_path)
     assert result.ok, result.problems
     assert result.entries == 200
@@ -70,11 +75,7 @@ def test_threads_sharing_one_log_are_committed_together_and_each_gets_its_entry(
             entry = audit.append("check", who=f"t{k}", decision="CLEAR", asked=f"{k}-{i}")
             with lock:
                 got[(k, i)] = entry
-    threads = [threading.Thread(target=writer, args=(k,)) for k in range(32)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    _run_threads(writer, 32)
     result = verify(tmp_path)
     assert result.ok, result.problems
     assert result.entries == 32 * 40
