@@ -138,11 +138,16 @@ class AuditLog:
         with self._queue_lock:
             self._queue.append(pending)
         with self._lock:
-            if pending.entry is None:
+            if pending.entry is None and pending.error is None:
                 with self._queue_lock:
                     batch, self._queue = self._queue, []
-                with self._locked():
-                    self._write(batch)
+                try:
+                    with self._locked():
+                        self._write(batch)
+                except Exception as exc:  # every caller in the batch learns it: none answers
+                    for p in batch:
+                        p.entry, p.error = None, exc
+                    raise
         if pending.error is not None:
             raise pending.error
         return pending.entry
@@ -151,13 +156,11 @@ class AuditLog:
         """`append` for a caller that already holds both locks (a purge)."""
         pending = _Pending({"who": who, "role": role, "action": action, **fields})
         self._write([pending])
-        if pending.error is not None:
-            raise pending.error
         return pending.entry
 
     def _write(self, batch: list[_Pending]) -> None:
-        """Chain and write the entries of batch (both locks held); each gets its entry, or
-        the error that stopped the write."""
+        """Chain and write the entries of batch (both locks held); each gets its entry. On
+        failure they get the error instead (the callers above say so)."""
         try:
             self._catch_up()
             seq, prev = self._seq, self._prev
@@ -175,11 +178,8 @@ class AuditLog:
             self._write_head(seq, prev)
             st = os.fstat(f.fileno())
             self._seq, self._prev, self._stamp = seq, prev, (st.st_ino, st.st_size)
-        except Exception as exc:  # every waiting caller learns the write failed
-            for p in batch:
-                p.entry, p.error = None, exc
-            # What was written may be partial: the next append re-reads the tail.
-            self._stamp = None
+        except Exception:
+            self._stamp = None  # what was written may be partial: re-read the tail next time
             raise
 
     def _log_file(self):

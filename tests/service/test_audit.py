@@ -88,6 +88,42 @@ def test_threads_sharing_one_log_are_committed_together_and_each_gets_its_entry(
     assert len({e["at"] for e in written.values()}) < len(written)
 
 
+def test_a_failed_write_fails_every_caller_of_its_batch_and_the_chain_goes_on(tmp_path,
+                                                                            monkeypatch):
+    """A write that fails raises in the caller (a check is not answered without its entry),
+    never returns nothing; the next appends continue one unbroken chain."""
+    audit = open_audit(tmp_path)
+    audit.append("check", who="a", decision="CLEAR")
+    real = audit._log_file
+    broken = {"on": True}
+
+    def log_file():
+        if broken["on"]:
+            raise OSError("disk full")
+        return real()
+    monkeypatch.setattr(audit, "_log_file", log_file)
+    with pytest.raises(OSError, match="disk full"):
+        audit.append("check", who="b", decision="CLEAR")
+    broken["on"] = False
+    # The file lock fails too: an entry another thread had queued for the same commit gets
+    # the error (its caller raises it), not silence.
+    queued = audit_log._Pending({"who": "q", "role": "", "action": "check"})
+    audit._queue.append(queued)
+
+    def no_lock():
+        raise OSError("no lock")
+    monkeypatch.setattr(audit, "_locked", no_lock)
+    with pytest.raises(OSError, match="no lock"):
+        audit.append("check", who="b", decision="CLEAR")
+    assert queued.entry is None and isinstance(queued.error, OSError)
+    monkeypatch.undo()
+    entry = audit.append("check", who="c", decision="CLEAR")
+    assert entry["seq"] == 2 and entry["who"] == "c"
+    result = verify(tmp_path)
+    assert result.ok, result.problems
+    assert result.entries == 2
+
+
 def test_changed_entry_is_detected(tmp_path):
     _fill(tmp_path)
     lines = _lines(tmp_path)
