@@ -42,7 +42,7 @@ from indexes.kernels.names import (
     _token_keys_kernel,
     _variant_pairs_kernel,
 )
-from indexes.normalize import PARTICLES, name_variants
+from indexes.normalize import PARTICLES, name_variants, without_glued_titles
 from indexes.phonetic import phonetic_tables
 
 FORMAT_VERSION = 5  # 2: OCR keys; 3: ABD forms, alias variants; 4: stricter variants;
@@ -550,7 +550,7 @@ class NameIndex:
         if found is not None:
             cache.move_to_end(query)
             return found
-        found = name_variants(query)
+        found = without_glued_titles(name_variants(query))
         cache[query] = found
         if len(cache) > VARIANT_CACHE_SIZE:
             cache.popitem(last=False)

@@ -277,6 +277,45 @@ def _digits_to_letters(s: str, one: str = "I") -> str:
     return _WORD_WITH_DIGIT.sub(lambda m: m.group().translate(table), s)
 
 
+# Honorifics that turn up glued inside a squashed name (HAJJIFAIZULLAHKHAN, OMARSHEIKHALI):
+# titles are dropped as tokens, so glued in they keep the squashed token from meeting the
+# listed names it joins. Only these: short or common-word titles (MR, DON, LADY) would cut
+# real names apart.
+GLUED_TITLES: tuple[str, ...] = tuple(sorted(
+    {"SHEIKH", "SHEIK", "SHAIKH", "SHEYKH", "HAJJI", "HAJI", "HADJI", "MULLAH", "MAULANA",
+     "SAYYID", "SAYED"}, key=len, reverse=True))
+GLUED_TITLE_REST_MIN = 6  # letters left once the title is out: two names or more
+
+
+def without_glued_titles(variants: list[list[str]]) -> list[list[str]]:
+    """Step 5 (queries only): for a token holding a glued honorific (one of GLUED_TITLES) at
+    its start or between two parts of 3 letters or more, with GLUED_TITLE_REST_MIN letters or
+    more left, the same variant with the title taken out (HAJJIFAIZULLAHKHAN ->
+    FAIZULLAHKHAN, OMARSHEIKHALI -> OMARALI); the variants as given come first."""
+    out = [list(v) for v in variants]
+    for tokens in variants:
+        for i, token in enumerate(tokens):
+            cut = _glued_title_cut(token)
+            if cut:
+                extra = tokens[:i] + [cut] + tokens[i + 1:]
+                if extra not in out:
+                    out.append(extra)
+    return out
+
+
+def _glued_title_cut(token: str) -> str:
+    """token with its first glued honorific taken out ("" when none qualifies)."""
+    for title in GLUED_TITLES:
+        at = token.find(title)
+        while at >= 0:
+            head, tail = token[:at], token[at + len(title):]
+            if (len(head) + len(tail) >= GLUED_TITLE_REST_MIN and (not head or len(head) >= 3)
+                    and (not tail or len(tail) >= 3)):
+                return head + tail
+            at = token.find(title, at + 1)
+    return ""
+
+
 def name_variants(s: str, learned: bool = True) -> list[list[str]]:
     """Token lists of a name: the ICAO form first, then the plain-folded form if it differs
     (MÜLLER -> [["MUELLER"], ["MULLER"]]). A 1 inside a word is OCR's I or L: both are tried

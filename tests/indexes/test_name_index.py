@@ -457,3 +457,14 @@ def test_matching_named_records_in_one_call_equals_one_by_one(index: NameIndex) 
     above = index.match_records_many(queries, records, min_score=0.9)
     assert all(m.score >= 0.9 for found in above for m in found.values())
     assert any(above)  # the floor leaves the good matches in
+
+
+def test_a_squashed_name_with_a_glued_honorific_meets_the_listed_names() -> None:
+    # Titles are dropped as tokens, so HAJJI in HAJJIFAIZULLAHKHAN kept it from meeting
+    # FAIZULLAH KHAN; a query variant without it does.
+    idx = NameIndex.build(["NOORZAI, Hajji Faizullah Khan", "HILOWLE, Omar Sheikh Ali",
+                           "NOORZAI, Faizullah"], np.arange(3))
+    for query, record in [("NOORZAI HajjiFaizullahKhan", 0), ("HILOWLE OmarSheikhAli", 1)]:
+        match = top(idx, query)
+        assert match is not None and match.record_idx == record, query
+        assert match.score > 0.97 and "squashed" in {p.method for p in match.pairs}

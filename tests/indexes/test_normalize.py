@@ -16,6 +16,7 @@ from indexes.normalize import (
     normalize_document_number,
     normalize_document_numbers,
     normalize_name,
+    without_glued_titles,
 )
 
 # ------------------------------------------------------------------ document numbers
@@ -168,3 +169,14 @@ def test_digits_inside_words_are_read_as_their_look_alike_letters() -> None:
     assert normalize_name("AGENT 007") == ["AGENT"]  # a number alone still vanishes
     # 1 is I or L: both spellings are searched.
     assert name_variants("A1-AULAQI") == [["AI", "AULAQI"], ["AL", "AULAQI"]]
+
+
+def test_glued_honorifics_come_out_of_squashed_tokens() -> None:
+    assert without_glued_titles([["NOORZAI", "HAJJIFAIZULLAHKHAN"]]) == [
+        ["NOORZAI", "HAJJIFAIZULLAHKHAN"], ["NOORZAI", "FAIZULLAHKHAN"]]
+    assert without_glued_titles([["HILOWLE", "OMARSHEIKHALI"]])[1] == ["HILOWLE", "OMARALI"]
+    # Names that merely contain a title's letters stay as they are: too little left
+    # (IMAMUDDIN: IMAM is not a glued title; SAYEDALI leaves 3 letters), or a part under 3
+    # letters (MUHAJIR, ALSAYEDHASSAN), or the title alone.
+    for token in ["IMAMUDDIN", "SAYEDALI", "MUHAJIR", "ALSAYEDHASSAN", "HAJI", "SHEIKHS"]:
+        assert without_glued_titles([[token]]) == [[token]], token
