@@ -646,20 +646,21 @@ class NameIndex:
         # After the cut: past the last record token the query's last token met.
         after = (int(choice[-1]) + int(span[-1])) if cut and q_tokens and choice[-1] >= 0 \
             else len(c_tokens)
+        weight, df = a["token_weight"], a["token_df"]
+        left = beyond = 0.0
         for j, token in enumerate(c_tokens):
             if j not in covered:
                 pairs.append(TokenPair("", token, 0.0, "missing" if j < after else "cut"))
+                if j < after:
+                    left += float(weight[tok_ids[j]])
+                else:
+                    beyond += float(weight[tok_ids[j]])
         n_entries = len(a["entry_name"])
-        weight, df = a["token_weight"], a["token_df"]
         info = 0.0
         for j in sorted(covered):
             t = tok_ids[j]
             if weight[t] >= TOKEN_WEIGHT:  # particles carry no identity
                 info += math.log2((n_entries + 1) / (int(df[t]) + 1))
-        left = sum(float(weight[t]) for j, t in enumerate(tok_ids)
-                   if j not in covered and j < after)
-        beyond = sum(float(weight[t]) for j, t in enumerate(tok_ids)
-                     if j not in covered and j >= after)
         return tuple(pairs), info, left, beyond
 
 

@@ -65,11 +65,11 @@ def normalize_document_numbers(values: pa.Array | pa.ChunkedArray) -> pa.Array:
     if isinstance(values, pa.ChunkedArray):
         values = values.combine_chunks()
     arr = pc.fill_null(values.cast(pa.large_string()), "")
-    if len(arr) and not pc.all(pc.string_is_ascii(arr)).as_py():
+    other = pc.invert(pc.string_is_ascii(arr))
+    if len(arr) and pc.any(other).as_py():
         # NFKC of the non-ASCII values (rare) by Python's Unicode database, as the per-string
         # twin does: Arrow's may be newer (it folds U+1CCD6, an outlined A of Unicode 16, to
         # A; Python 3.11's Unicode 14 leaves it), and one number must normalise one way.
-        other = pc.invert(pc.string_is_ascii(arr))
         folded = [unicodedata.normalize("NFKC", v) for v in arr.filter(other).to_pylist()]
         arr = pc.replace_with_mask(arr, other, pa.array(folded, type=pa.large_string()))
     data, offsets = _normalize_ascii_kernel(*string_buffers(arr))

@@ -739,13 +739,10 @@ def _score_pairs_kernel(
             if seen_hash[pos] == h:
                 f = pair_entry[seen_pair[pos]]
                 lo_f = e_tok_offsets[f]
-                if e_tok_offsets[f + 1] - lo_f == n_e:
-                    k = 0
-                    while k < n_e and e_tokens[lo_f + k] == e_tokens[lo_e + k]:
-                        k += 1
-                    if k == n_e:
-                        same = seen_pair[pos]
-                        break
+                if e_tok_offsets[f + 1] - lo_f == n_e and _same_bytes_kernel(
+                        e_tokens, lo_f, e_tokens, lo_e, n_e):
+                    same = seen_pair[pos]
+                    break
             pos = (pos + 1) & (cap - 1)
         if same >= 0:
             scores[p] = scores[same]
