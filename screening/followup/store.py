@@ -13,7 +13,6 @@ from typing import Protocol
 import duckdb
 import pyarrow as pa
 
-from screening.check_batcher import CheckBatcher
 from screening.domain import Decision, HitStatus
 from screening.errors import DataError, FailedPrecondition, InvalidArgument, NotFound
 from screening.followup.codec import (
@@ -97,9 +96,6 @@ _COLUMNS = ("id, position, idempotency_key, check_id, decision, status, passenge
             "priority_reason, recipients, acknowledged_at")
 
 
-ADD_BATCH = 64  # add() calls committed in one transaction at most
-
-
 class DuckDBHitStore:
     """Follow-up queue in a DuckDB file. One connection behind a lock: DuckDB allows a
     single writing process, and hits are rare enough that one writer is plenty. Every
@@ -128,11 +124,6 @@ class DuckDBHitStore:
         self._lock = threading.Lock()
         self._new = threading.Condition()
         self._last_position = self._max_position()
-        # Hits that callers add at the same time (concurrent manifests, both worker processes
-        # through the parent's store server) share one transaction: a DuckDB commit costs
-        # milliseconds whatever the number of rows.
-        self._adds: CheckBatcher[list[NewHit], list[FollowUpItem]] = CheckBatcher(
-            self._add_batches, max_batch=ADD_BATCH)
 
     def _max_position(self) -> int:
         return int(self._con.execute("SELECT coalesce(max(position), 0) FROM hits").fetchone()[0])
@@ -147,21 +138,9 @@ class DuckDBHitStore:
 
     def add(self, hits: list[NewHit]) -> list[FollowUpItem]:
         """Insert the hits that are new; return the stored item for every hit, in order
-        (the existing one when its idempotency key was seen before). Committed when it
-        returns; concurrent calls are committed together."""
+        (the existing one when its idempotency key was seen before)."""
         if not hits:
             return []
-        return self._adds.submit(hits)
-
-    def _add_batches(self, batches: list[list[NewHit]]) -> list[list[FollowUpItem]]:
-        items = self._add_now([h for hits in batches for h in hits])
-        out, start = [], 0
-        for hits in batches:
-            out.append(items[start:start + len(hits)])
-            start += len(hits)
-        return out
-
-    def _add_now(self, hits: list[NewHit]) -> list[FollowUpItem]:
         now = now_utc()
         with self._lock:
             con = self._con
@@ -422,7 +401,6 @@ class DuckDBHitStore:
             return int(self._con.execute("SELECT count(*) FROM outbox").fetchone()[0])
 
     def close(self) -> None:
-        self._adds.close()
         with self._lock:
             self._con.close()
 
