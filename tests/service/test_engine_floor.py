@@ -8,12 +8,12 @@ import random
 
 import pytest
 
-from indexes.snapshot import open_snapshot
-from screening import evidence
+from indexes.snapshot import build_snapshot, open_snapshot
+from screening import evidence, loader
 from screening.domain import Decision, Passenger, TravelDocument
 from screening.engine import Engine, name_floor
 from screening.settings import Settings
-from tests.fixtures import NOMINAL, build_fixture_data
+from tests.fixtures import NOMINAL, build_fixture_data, write_jsonl
 
 
 @pytest.fixture(scope="module")
@@ -21,6 +21,21 @@ def snapshot(tmp_path_factory):
     path = tmp_path_factory.mktemp("floor")
     build_fixture_data(path)
     return open_snapshot(path)
+
+
+def _wanted(record_id: str, surname: str, given_names: str, dates_of_birth: list[str],
+            nationality: str = "SLE") -> dict:
+    """A listed wanted person as the nominal loader reads it."""
+    return {"record_id": record_id, "list": "interpol-red", "category": "wanted",
+            "names": [{"surname": surname, "given_names": given_names}],
+            "dates_of_birth": dates_of_birth, "sex": "M", "nationalities": [nationality],
+            "documents": [], "owner": nationality, "status": "active"}
+
+
+def _snapshot_of(tmp_path, rows: list[dict]):
+    """A snapshot of just these listed persons."""
+    build_snapshot(tmp_path, nominal=loader.read_nominal(write_jsonl(tmp_path / "n.jsonl", rows)))
+    return open_snapshot(tmp_path)
 
 
 def _mutations(name: str, rnd: random.Random) -> list[str]:
@@ -101,18 +116,11 @@ def test_the_namesake_born_that_day_is_found_in_a_crowd(tmp_path) -> None:
     """80 listed TURAY CHIBUIKE, born on different days: the name search fills up with
     namesakes (limit 10 here), and the one born on the passenger's date of birth must still be
     weighed (found by date of birth, then scored by name) and come first."""
-    from indexes.snapshot import build_snapshot
-    from screening import loader
-    from tests.fixtures import write_jsonl
-
-    rows = [{"record_id": f"T-{i}", "list": "interpol-red", "category": "wanted",
-             "names": [{"surname": "TURAY", "given_names": "Chibuike"}],
-             "dates_of_birth": [f"19{50 + i % 40}-0{1 + i % 9}-1{i % 10}"], "sex": "M",
-             "nationalities": ["SLE"], "documents": [], "owner": "SLE", "status": "active"}
+    rows = [_wanted(f"T-{i}", "TURAY", "Chibuike", [f"19{50 + i % 40}-0{1 + i % 9}-1{i % 10}"])
             for i in range(80)]
-    build_snapshot(tmp_path, nominal=loader.read_nominal(write_jsonl(tmp_path / "n.jsonl", rows)))
+    snap = _snapshot_of(tmp_path, rows)
     settings = Settings().with_overrides(name_rerank_limit=10, max_matches=5)
-    engine = Engine(open_snapshot(tmp_path), settings)
+    engine = Engine(snap, settings)
     born = rows[72]["dates_of_birth"][0]  # 1982-01-12
     passenger = Passenger(ref="t", full_name="TURAY Chibuike", date_of_birth=born)
     [result] = engine.screen([passenger])
@@ -124,7 +132,7 @@ def test_the_namesake_born_that_day_is_found_in_a_crowd(tmp_path) -> None:
     swapped = Passenger(ref="s", full_name="TURAY Chibuike", date_of_birth="1982-12-01")
     assert 72 in engine.person_candidates([swapped])[0]
     # Room for every namesake: all 80 weighed, by name alone.
-    roomy = Engine(open_snapshot(tmp_path), Settings().with_overrides(name_rerank_limit=100))
+    roomy = Engine(snap, Settings().with_overrides(name_rerank_limit=100))
     assert len(roomy.person_candidates([passenger])[0]) == 80
 
 
@@ -132,32 +140,24 @@ def test_a_cut_never_splits_namesakes_that_score_the_same(tmp_path) -> None:
     """20 listed TURAY Chibuike and a passenger giving only that name: all score the same,
     and the answer keeps every one of them past max_matches (up to name_rerank_limit)
     rather than an arbitrary 5; a lower-scoring match after the tie is still cut."""
-    from indexes.snapshot import build_snapshot
-    from screening import loader
-    from tests.fixtures import write_jsonl
-
-    rows = [{"record_id": f"T-{i:02d}", "list": "interpol-red", "category": "wanted",
-             "names": [{"surname": "TURAY", "given_names": "Chibuike"}],
-             "dates_of_birth": [], "sex": "M", "nationalities": ["SLE"], "documents": [],
-             "owner": "SLE", "status": "active"} for i in range(20)]
-    rows.append({**rows[0], "record_id": "U-00",
-                 "names": [{"surname": "TURAY", "given_names": "Chibuiken"}]})
-    build_snapshot(tmp_path, nominal=loader.read_nominal(write_jsonl(tmp_path / "n.jsonl", rows)))
+    rows = [_wanted(f"T-{i:02d}", "TURAY", "Chibuike", []) for i in range(20)]
+    rows.append(_wanted("U-00", "TURAY", "Chibuiken", []))
+    snap = _snapshot_of(tmp_path, rows)
     base = Settings().with_overrides(max_matches=5, possible_match_threshold=0.6,
                                      name_min_score=0.6)
     passenger = Passenger(ref="t", full_name="TURAY Chibuike")
-    [result] = Engine(open_snapshot(tmp_path), base).screen([passenger])
+    [result] = Engine(snap, base).screen([passenger])
     assert sorted(m.record_id for m in result.matches) == [f"T-{i:02d}" for i in range(20)]
     assert len({m.score for m in result.matches}) == 1
     # The cap: name_rerank_limit matches at most, ties or not.
     capped = base.with_overrides(name_rerank_limit=12)
-    [result] = Engine(open_snapshot(tmp_path), capped).screen([passenger])
+    [result] = Engine(snap, capped).screen([passenger])
     assert len(result.matches) == 12
     # No tie at the cut: max_matches as before.
-    [result] = Engine(open_snapshot(tmp_path), base.with_overrides(max_matches=21)).screen(
+    [result] = Engine(snap, base.with_overrides(max_matches=21)).screen(
         [passenger])
     assert len(result.matches) == 21 and result.matches[-1].record_id == "U-00"
-    [result] = Engine(open_snapshot(tmp_path), base.with_overrides(max_matches=20)).screen(
+    [result] = Engine(snap, base.with_overrides(max_matches=20)).screen(
         [passenger])
     assert len(result.matches) == 20 and "U-00" not in {m.record_id for m in result.matches}
 
@@ -193,17 +193,8 @@ def test_listed_names_an_mrz_field_had_no_room_for_cost_nothing(tmp_path) -> Non
     characters) ends after HESHMATOLLAH. HAYAT could not be given: the name scores as if
     whole, the explanation says why, and the same name typed out (not filling a field)
     still pays for the listed name it leaves out."""
-    from indexes.snapshot import build_snapshot
-    from screening import loader
-    from tests.fixtures import write_jsonl
-
-    row = {"record_id": "G-1", "list": "interpol-red", "category": "wanted",
-           "names": [{"surname": "AL-GHAIB", "given_names": "Seyyed Heshmatollah Hayat"}],
-           "dates_of_birth": ["1970-01-01"], "sex": "M", "nationalities": ["IRN"],
-           "documents": [], "owner": "IRN", "status": "active"}
-    build_snapshot(tmp_path, nominal=loader.read_nominal(write_jsonl(tmp_path / "n.jsonl",
-                                                                     [row])))
-    engine = Engine(open_snapshot(tmp_path), Settings().with_overrides(
+    row = _wanted("G-1", "AL-GHAIB", "Seyyed Heshmatollah Hayat", ["1970-01-01"], "IRN")
+    engine = Engine(_snapshot_of(tmp_path, [row]), Settings().with_overrides(
         possible_match_threshold=0.6, name_min_score=0.6))
     mrz = "AL<GHAIB<<SEYYED<HESHMATOLLAH<HAYAT"[:30]
     cut, typed = engine.screen([Passenger(ref="m", full_name=mrz),
