@@ -102,7 +102,9 @@ def ocr_fold(token: str) -> str:
 def glued_particle(token: str) -> int:
     """Twin of _glued_particle_kernel."""
     for p in sorted(K.GLUED_PARTICLES, key=len, reverse=True):
-        if token.startswith(p) and len(token) >= len(p) + K.PARTICLE_REST_MIN:
+        rest = token[len(p):]
+        if token.startswith(p) and (len(rest) >= K.PARTICLE_REST_MIN
+                                    or rest in K.GLUED_PARTICLES):
             return len(p)
     return 0
 

@@ -35,7 +35,7 @@ INITIAL_SIM = 0.95  # "M" against "MUHAMMAD": consistent, and weighed low (INITI
 PHONETIC_SIM = 0.9  # same consonant skeleton: MOHAMED / MUHAMMAD, YOUSSEF / YUSUF
 PHONETIC_MIN_JW = 0.7  # 2-letter skeletons are weak evidence: also require some spelling likeness
 SQUASH_MIN = 0.9  # JOSELUIS against JOSE+LUIS must be this close to count
-MAX_GLUED = 4  # record tokens one squashed query token may stand for (SALEHISAMOHAMED)
+MAX_GLUED = 6  # record tokens one squashed query token may stand for (SALEHISAMOHAMED)
 GLUE_LEN_SLACK = 2  # letters a squash of 3+ tokens may lose or gain
 # A query's last token cut short (MRZ name fields are 39, 31 or 30 characters: KARIMOV<<MUHAM)
 # that is the start of a listed token: nearly as good as the whole token.
@@ -75,8 +75,9 @@ METHOD_DOUBLED = 9  # same letters once doubled letters collapse (HASSAN / HASAN
 METHOD_VARIANT = 10  # two spellings the list itself gives for one person (AHMED / AHMET)
 
 # Particles that get glued to the name they precede (AL-HASSAN typed ALHASSAN, VON GONZALEZ
-# as VONGONZALEZ): a token starting with one, followed by at least PARTICLE_REST_MIN letters,
-# also gets the key of the rest, and matches the rest at PARTICLE_SIM.
+# as VONGONZALEZ): a token starting with one, followed by at least PARTICLE_REST_MIN letters
+# or by another particle (DU AL-AMIN typed DUAL-AMIN), also gets the key of the rest, and
+# matches the rest at PARTICLE_SIM.
 GLUED_PARTICLES = ("AL", "EL", "DA", "DE", "DI", "DU", "LA", "LE", "ABU", "ABD", "BIN", "IBN",
                    "BEN", "VAN", "VON", "DOS", "DEL")
 _GLUED_2 = np.array(sorted(ord(p[0]) * 256 + ord(p[1]) for p in GLUED_PARTICLES if len(p) == 2),
@@ -180,19 +181,31 @@ def _phonetic_keys_kernel(chars, offsets, first_table, rest_table, ident):
 
 
 @njit(**JIT)
-def _glued_particle_kernel(buf, start, length):
-    """Length of the glued particle that token buf[start:start+length] starts with (3-letter
-    particles first), 0 when none or when fewer than PARTICLE_REST_MIN letters follow it."""
-    if length >= 3 + PARTICLE_REST_MIN:
-        code = buf[start] * 65536 + buf[start + 1] * 256 + buf[start + 2]
-        for x in _GLUED_3:
-            if x == code:
-                return 3
-    if length >= 2 + PARTICLE_REST_MIN:
+def _is_particle_kernel(buf, start, length):
+    """Whether buf[start:start+length] is one of GLUED_PARTICLES."""
+    if length == 2:
         code = buf[start] * 256 + buf[start + 1]
         for x in _GLUED_2:
             if x == code:
-                return 2
+                return True
+    elif length == 3:
+        code = buf[start] * 65536 + buf[start + 1] * 256 + buf[start + 2]
+        for x in _GLUED_3:
+            if x == code:
+                return True
+    return False
+
+
+@njit(**JIT)
+def _glued_particle_kernel(buf, start, length):
+    """Length of the glued particle that token buf[start:start+length] starts with (3-letter
+    particles first), 0 when none or when what follows it is neither PARTICLE_REST_MIN
+    letters or more nor itself a particle (a chain: DUAL is DU + AL, ABDAL is ABD + AL)."""
+    for k in (3, 2):
+        rest = length - k
+        if rest >= 2 and _is_particle_kernel(buf, start, k) and (
+                rest >= PARTICLE_REST_MIN or _is_particle_kernel(buf, start + k, rest)):
+            return k
     return 0
 
 

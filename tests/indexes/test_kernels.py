@@ -565,6 +565,32 @@ def test_a_name_squashed_over_three_or_four_tokens_meets_them() -> None:
         K.METHOD_EXACT
 
 
+def test_a_name_squashed_over_six_tokens_meets_them() -> None:
+    # TARAK BEN TAHER BEN FALEH OUNI written as one word (a UN-listed name, squashed).
+    q = ["HARZI", "TARAKBENTAHERBENFALEHOUNI"]
+    c = ["TARAK", "BEN", "TAHER", "BEN", "FALEH", "OUNI", "HARZI"]
+    score, choice, sim, method, span, _ = ref.name_score(q, [1.0] * 2, c, [1.0] * 7)
+    assert method[1] == K.METHOD_SQUASHED and span[1] == 6 and choice[1] == 0
+    assert score == 1.0
+    check_against_twin(q, c)
+    # Seven tokens are beyond MAX_GLUED: the squash stands for the first six at most.
+    assert ref.name_score(["ABCDEFGHIJKLMN"], [1.0], ["AB", "CD", "EF", "GH", "IJ", "KL", "MN"],
+                          [1.0] * 7)[4][0] < 7
+
+
+def test_a_particle_glued_onto_another_particle_meets_it() -> None:
+    # DU glued onto AL-AMIN (DUAL-AMIN), ABD onto AL: the rest is itself a particle.
+    for token, k in [("DUAL", 2), ("LEAL", 2), ("ABDAL", 3), ("ALHASSAN", 2), ("ALRI", 0),
+                     ("ALAN", 0), ("AL", 0), ("DELA", 2), ("BINA", 0)]:
+        buf = np.frombuffer(token.encode(), dtype=np.uint8)
+        assert K._glued_particle_kernel(buf, 0, len(token)) == ref.glued_particle(token) == k
+    score, _, _, method, _, _ = ref.name_score(["DUAL", "AMIN"], [1.0, 1.0], ["AL", "AMIN"],
+                                               [1.0, 1.0])
+    assert method[0] == K.METHOD_PARTICLE and score > 0.9
+    check_against_twin(["DUAL", "AMIN"], ["AL", "AMIN"])
+    check_against_twin(["LEAL", "TIKRITI"], ["AL", "TIKRITI"])
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 3)), min_size=2, max_size=40),
        st.integers(1, 39), st.randoms(use_true_random=False))

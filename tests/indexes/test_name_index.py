@@ -468,3 +468,15 @@ def test_a_squashed_name_with_a_glued_honorific_meets_the_listed_names() -> None
         match = top(idx, query)
         assert match is not None and match.record_idx == record, query
         assert match.score > 0.97 and "squashed" in {p.method for p in match.pairs}
+
+
+def test_particles_glued_onto_particles_and_long_squashes_are_found() -> None:
+    # DU glued onto AL-AMIN, and five given names written as one word (both from the
+    # quality benchmark's misses): search must bring these records, not just score them.
+    idx = NameIndex.build(["AL-AMIN, Muhammad Abdallah", "AL-KHATUNI, Umar Abdul Hamid Salim "
+                           "Brukan", "AMIN, Muhammad", "KHATUNI, Umar"], np.arange(4))
+    for query, record, method in [("DUAL-AMIN Muhammad Abdallah", 0, "particle"),
+                                  ("AL-KHATUNI UmarAbdulHamidSalimBrukan", 1, "squashed")]:
+        match = top(idx, query)
+        assert match is not None and match.record_idx == record, query
+        assert method in {p.method for p in match.pairs}, match.pairs
