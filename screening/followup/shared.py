@@ -78,6 +78,8 @@ class RemoteHitStore:
         return proxy
 
     def add(self, hits):
+        if not hits:  # most batches have no hit: no round trip to the owner for nothing
+            return []
         return self._proxy().add(hits)
 
     def get(self, item_id):

@@ -114,7 +114,10 @@ class DuckDBHitStore:
         self.outbox_signal = threading.Event()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self._con = duckdb.connect(str(self.path))
+            # One thread: the store runs many tiny transactions, and DuckDB's worker threads
+            # cost more to coordinate than they save on them (an add of 6 hits: 5.5 ms of CPU
+            # against 7.2 with the default threads, development measurement).
+            self._con = duckdb.connect(str(self.path), config={"threads": 1})
             self._con.execute(_SCHEMA)
             # Keep schema changes out of the write-ahead log: replaying some DDL after a
             # kill -9 needs DuckDB extensions it would try to download.
