@@ -61,6 +61,7 @@ METHOD_NAMES = {
     K.METHOD_SQUASHED: "squashed", K.METHOD_PHONETIC: "phonetic", K.METHOD_EDIT: "edit",
     K.METHOD_PREFIX: "prefix", K.METHOD_PARTICLE: "particle",
     K.METHOD_DOUBLED: "doubled", K.METHOD_VARIANT: "alias_variant",
+    K.METHOD_CONSONANTS: "consonants",
 }
 # Scoring is the expensive step (~1 us per candidate): after the score bound, at most this many
 # candidates per subquery, the ones sharing the most information with it.
@@ -96,8 +97,9 @@ class TokenPair:
     query_token: str  # "" for a record token the query does not have
     record_token: str  # "" when the query token is unmatched
     similarity: float
-    # exact, jaro_winkler, edit, prefix, phonetic, initial, squashed, missing; cut: a record
-    # token after the end of a name the MRZ field cut (no room for it on the document)
+    # exact, jaro_winkler, edit, prefix, phonetic, consonants, initial, squashed, missing...;
+    # cut: a record token after the end of a name the MRZ field cut (no room for it on the
+    # document)
     method: str
 
 

@@ -199,6 +199,10 @@ def token_similarity(a: str, b: str, prefix_min: int = 0) -> tuple[float, int]:
         k = glued_particle(long)
         if k == len(long) - len(short) and long[k:] == short:
             return K.PARTICLE_SIM, K.METHOD_PARTICLE
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    if (best < K.CONSONANTS_SIM and K.CONSONANTS_MIN_LEN <= len(short) < len(long)
+            and short == "".join(ch for ch in long if ch not in "AEIOU")):
+        return K.CONSONANTS_SIM, K.METHOD_CONSONANTS
     pa, pb = phonetic_skeleton(a), phonetic_skeleton(b)
     no_vowel = not set(a) & set("AEIOU") or not set(b) & set("AEIOU")
     if (best < K.PHONETIC_SIM and pa == pb and len(pa) >= K.MIN_PHONETIC_LEN

@@ -154,8 +154,20 @@ def test_phonetic_skeletons() -> None:
 def test_vowel_less_tokens_meet_on_two_letter_skeletons() -> None:
     # BLL (Arabic script) has a 2-letter skeleton like BILAL; spelling likeness is too weak,
     # so a vowel-less side is what lets the skeleton count (but not for two vowelled tokens).
-    assert ref.token_similarity("BLL", "BILAL") == (K.PHONETIC_SIM, K.METHOD_PHONETIC)
+    assert ref.token_similarity("BL", "BILAL") == (K.PHONETIC_SIM, K.METHOD_PHONETIC)
     assert ref.token_similarity("OLA", "ALI")[1] != K.METHOD_PHONETIC
+
+
+def test_a_token_written_without_its_vowels_meets_the_full_one() -> None:
+    # Exactly the consonants, in order: the name written abjad-style (JSPH, HSN, BLL).
+    for a, b in [("JSPH", "JOSEPH"), ("HSN", "HASAN"), ("BLL", "BILAL"), ("PTRCK", "PATRICK"),
+                 ("JOSEPH", "JSPH")]:
+        assert ref.token_similarity(a, b) == (K.CONSONANTS_SIM, K.METHOD_CONSONANTS)
+        check_token_sim_against_twin(a, b, 0)
+    # Other consonants (the skeleton folds SS into S), too short, or vowels left in: not this.
+    for a, b in [("HSN", "HUSSEIN"), ("MN", "MAIN"), ("MARA", "MARIA"), ("JSPHN", "JOSEPH")]:
+        assert ref.token_similarity(a, b)[1] != K.METHOD_CONSONANTS
+        check_token_sim_against_twin(a, b, 0)
 
 
 @SETTINGS
@@ -609,3 +621,13 @@ def test_select_best_kernel_equals_sorting(keys: list[tuple[int, int]], k: int, 
     assert n_out == 2 + k
     best = sorted(range(n), key=lambda f: (-info[f], -bound[f], kept[f]))[:k]
     assert out[2:n_out].tolist() == [int(kept[f]) for f in sorted(best)]
+
+
+def test_one_slip_in_a_short_name_keeps_it_near() -> None:
+    # Two letters swapped or a neighbouring key in a 4-letter name: as near as a doubled
+    # letter (at the old costs, 0.875 and 0.90, the name fell under POSSIBLE_MATCH).
+    for a, b in [("OAMR", "OMAR"), ("OMSR", "OMAR")]:
+        assert ref.token_similarity(a, b) == (0.95, K.METHOD_EDIT)
+        check_token_sim_against_twin(a, b, 0)
+    # Any other substitution still costs a whole letter.
+    assert ref.token_similarity("OMPR", "OMAR")[0] < 0.93
