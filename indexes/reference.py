@@ -135,6 +135,8 @@ def substitution_cost(x: str, y: str) -> float:
         return 0.0
     if any(x.upper() in g and y.upper() in g for g in S.OCR_GROUPS):
         return S.EDIT_OCR_COST
+    if any(x.upper() in g and y.upper() in g for g in S.SOUND_GROUPS):
+        return S.EDIT_SOUND_COST
     rows = S.KEYBOARD_ROWS
     pos = {ch: (r, c) for r, row in enumerate(rows) for c, ch in enumerate(row)}
     if x in pos and y in pos:

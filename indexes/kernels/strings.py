@@ -135,18 +135,23 @@ EDIT_OCR_COST = 0.25  # O/0, I/L/1, S/5...: the reader confuses them, the person
 # 78.1 -> 96.6%, transposition 95.0 -> 98.1%, clean false alarms still within target).
 EDIT_KEYBOARD_COST = 0.2
 EDIT_TRANSPOSE_COST = 0.2
+# Letters that spell one sound in the romanisations the lists mix (CORIC / KORIC, VALERY /
+# WALERY, MARIA / MARYA): a spelling convention, priced like a slip.
+EDIT_SOUND_COST = 0.2
 EDIT_GLYPH_PAIR_COST = 0.3  # two letters read as one or back: RN/M, CL/D, VV/W
 EDIT_MIN_LEN = 4  # shorter tokens: one cheap edit is too large a part of the name
 EDIT_MAX_LEN_DIFF = 2  # a larger length difference cannot reach a useful similarity
 
 OCR_GROUPS = ("O0QD", "I1LJ", "S5", "B8", "Z2", "G6", "UV", "EF", "MN")
 KEYBOARD_ROWS = ("QWERTYUIOP", "ASDFGHJKL", "ZXCVBNM")
+SOUND_GROUPS = ("CKQ", "VW", "IY")
 
 
-def _ocr_masks() -> np.ndarray:
-    """Per byte, the bit set of the OCR look-alike groups it belongs to (both cases)."""
+def _group_masks(groups: tuple[str, ...]) -> np.ndarray:
+    """Per byte, the bit set of the groups (OCR look-alikes, letters of one sound) it belongs
+    to (both cases)."""
     masks = np.zeros(256, dtype=np.uint32)
-    for g, group in enumerate(OCR_GROUPS):
+    for g, group in enumerate(groups):
         for ch in group:
             masks[ord(ch)] |= 1 << g
             masks[ord(ch.lower())] |= 1 << g
@@ -169,7 +174,8 @@ def _keyboard_masks() -> np.ndarray:
 
 # Module-level constants, frozen into the compiled kernels (defined in this file so a change
 # invalidates Numba's cache, which tracks the kernel's source file).
-OCR_MASKS = _ocr_masks()
+OCR_MASKS = _group_masks(OCR_GROUPS)
+SOUND_MASKS = _group_masks(SOUND_GROUPS)
 KEYBOARD_MASKS = _keyboard_masks()
 
 
@@ -179,6 +185,8 @@ def _substitution_cost_kernel(x, y):
         return 0.0
     if OCR_MASKS[x] & OCR_MASKS[y]:
         return EDIT_OCR_COST
+    if SOUND_MASKS[x] & SOUND_MASKS[y]:
+        return EDIT_SOUND_COST
     if 65 <= y <= 90 and (KEYBOARD_MASKS[x] >> np.uint32(y - 65)) & np.uint32(1):
         return EDIT_KEYBOARD_COST
     return 1.0

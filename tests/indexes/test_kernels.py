@@ -631,3 +631,17 @@ def test_one_slip_in_a_short_name_keeps_it_near() -> None:
         check_token_sim_against_twin(a, b, 0)
     # Any other substitution still costs a whole letter.
     assert ref.token_similarity("OMPR", "OMAR")[0] < 0.93
+
+
+
+def test_letters_of_one_sound_cost_like_a_slip() -> None:
+    # C/K/Q, V/W and I/Y spell one sound in the romanisations the lists mix.
+    from indexes.kernels import strings as S
+
+    for x, y in [("K", "C"), ("Q", "K"), ("W", "V"), ("Y", "I")]:
+        assert ref.substitution_cost(x, y) == S.EDIT_SOUND_COST
+        assert S._substitution_cost_kernel(ord(x), ord(y)) == S.EDIT_SOUND_COST
+    assert ref.substitution_cost("C", "P") == S._substitution_cost_kernel(67, 80) == 1.0
+    for a, b in [("KORIC", "CORIC"), ("WALERY", "VALERY"), ("MARYA", "MARIA")]:
+        assert ref.token_similarity(a, b)[0] >= 0.96
+        check_token_sim_against_twin(a, b, 0)
