@@ -190,6 +190,8 @@ def token_similarity(a: str, b: str, prefix_min: int = 0) -> tuple[float, int]:
         best, method = edit_similarity(a, b), K.METHOD_EDIT
     if len(a) != len(b) and collapse_runs(a) == collapse_runs(b):
         return max(best, K.DOUBLED_SIM), K.METHOD_DOUBLED
+    if best < K.SPELLING_SIM and spelling_fold(a) == spelling_fold(b):
+        return K.SPELLING_SIM, K.METHOD_SPELLING
     if best < K.OCR_FOLD_SIM and len(a) != len(b) and ocr_fold(a) == ocr_fold(b):
         best, method = K.OCR_FOLD_SIM, K.METHOD_EDIT
     p_sim = 1.0 if prefix_min == K.MRZ_CUT_PREFIX_MIN and len(a) >= K.PREFIX_LEN \
@@ -211,6 +213,28 @@ def token_similarity(a: str, b: str, prefix_min: int = 0) -> tuple[float, int]:
             and (len(pa) >= 3 or jw >= K.PHONETIC_MIN_JW or no_vowel)):
         return K.PHONETIC_SIM, K.METHOD_PHONETIC
     return best, method
+
+
+_SPELLING_UNITS = (("TCH", "1"), ("SCH", "2"), ("CH", "1"), ("SH", "2"), ("PH", "F"),
+                   ("GH", "G"), ("TH", "T"), ("OU", "U"), ("OO", "U"), ("EE", "I"), ("DJ", "J"),
+                   ("CK", "K"), ("KS", "X"), ("Y", "I"), ("W", "V"), ("C", "K"), ("Q", "K"),
+                   ("Z", "S"))
+
+
+def spelling_fold(token: str) -> str:
+    """Twin of _same_spelling_kernel's reading: spelling units left to right (longest
+    first), then each run of one unit once."""
+    out, i = [], 0
+    while i < len(token):
+        for src, dst in _SPELLING_UNITS:
+            if token.startswith(src, i):
+                out.append(dst)
+                i += len(src)
+                break
+        else:
+            out.append(token[i])
+            i += 1
+    return collapse_runs("".join(out))
 
 
 def collapse_runs(token: str) -> str:

@@ -74,6 +74,7 @@ METHOD_PARTICLE = 8  # one token is the other with a particle glued on (ALHASSAN
 METHOD_DOUBLED = 9  # same letters once doubled letters collapse (HASSAN / HASAN)
 METHOD_VARIANT = 10  # two spellings the list itself gives for one person (AHMED / AHMET)
 METHOD_CONSONANTS = 11  # one token is the other without its vowels (JSPH / JOSEPH)
+METHOD_SPELLING = 12  # the same under romanisation conventions (MOUSA / MUSA, ALY / ALI)
 
 # Particles that get glued to the name they precede (AL-HASSAN typed ALHASSAN, VON GONZALEZ
 # as VONGONZALEZ): a token starting with one, followed by at least PARTICLE_REST_MIN letters
@@ -97,6 +98,11 @@ OCR_FOLD_SIM = 0.95  # the same once RN/CL/VV read as M/D/W (RNUSA / MUSA): an O
 # At least CONSONANTS_MIN_LEN letters: MN or RZ stand for too many names.
 CONSONANTS_SIM = 0.95
 CONSONANTS_MIN_LEN = 3
+# Two spellings of one name under the conventions romanisations differ by (PH/F, OU/U, OO/U,
+# EE/I, DJ/J, GH/G, TH/T, CK/K, KS/X, SCH/SH, TCH/CH; Y/I, W/V, C/K, Q/K, Z/S; doubled
+# letters): MA'RUPH / MARUF, MOUSA / MUSA, ALY / ALI. Stricter than the phonetic skeleton
+# (vowels and the other consonants must agree), so nearer.
+SPELLING_SIM = 0.95
 # Alias variants: two alike tokens (VARIANT_MIN_SIM) that different names of one listed person
 # use in place of each other are two spellings of one name (ISMAIL / ISMAEL, KASIM / KASSEM),
 # not two names that look alike: they score VARIANT_SIM and are not discounted as a likeness.
@@ -334,6 +340,8 @@ def _token_sim_kernel(a, a_s, a_l, a_phon, a_plen, a_prefix, b, b_s, b_l, b_phon
             method = METHOD_EDIT
     if a_l != b_l and _same_collapsed_kernel(a, a_s, a_l, b, b_s, b_l):
         return max(best, DOUBLED_SIM), METHOD_DOUBLED
+    if best < SPELLING_SIM and _same_spelling_kernel(a, a_s, a_l, b, b_s, b_l):
+        return SPELLING_SIM, METHOD_SPELLING
     if best < OCR_FOLD_SIM and a_l != b_l and _same_ocr_folded_kernel(a, a_s, a_l, b, b_s, b_l):
         best = OCR_FOLD_SIM
         method = METHOD_EDIT
@@ -401,6 +409,76 @@ def _same_ocr_folded_kernel(a, a_s, a_l, b, b_s, b_l):
         if ca != cb:
             return False
     return i == a_e and j == b_e
+
+
+@njit(**JIT)
+def _spelling_step_kernel(buf, i, end):
+    """(code, next position): the spelling unit at buf[i] under the romanisation
+    conventions of SPELLING_SIM (digraphs first; 1 stands for CH, 2 for SH)."""
+    c = buf[i]
+    d = buf[i + 1] if i + 1 < end else 0
+    e = buf[i + 2] if i + 2 < end else 0
+    if d == 67 and e == 72 and (c == 84 or c == 83):  # TCH, SCH
+        return (1 if c == 84 else 2), i + 3
+    if d == 72:  # ?H
+        if c == 67:
+            return 1, i + 2  # CH
+        if c == 83:
+            return 2, i + 2  # SH
+        if c == 80:
+            return 70, i + 2  # PH -> F
+        if c == 71 or c == 84:
+            return c, i + 2  # GH -> G, TH -> T
+    if c == 79 and (d == 85 or d == 79):
+        return 85, i + 2  # OU, OO -> U
+    if c == 69 and d == 69:
+        return 73, i + 2  # EE -> I
+    if c == 68 and d == 74:
+        return 74, i + 2  # DJ -> J
+    if c == 67 and d == 75:
+        return 75, i + 2  # CK -> K
+    if c == 75 and d == 83:
+        return 88, i + 2  # KS -> X
+    if c == 89:
+        return 73, i + 1  # Y -> I
+    if c == 87:
+        return 86, i + 1  # W -> V
+    if c == 67 or c == 81:
+        return 75, i + 1  # C, Q -> K
+    if c == 90:
+        return 83, i + 1  # Z -> S
+    return c, i + 1
+
+
+@njit(**JIT)
+def _same_spelling_kernel(a, a_s, a_l, b, b_s, b_l):
+    """True when a and b read the same as sequences of spelling units
+    (_spelling_step_kernel), each run of one unit counted once."""
+    i = a_s
+    j = b_s
+    a_e = a_s + a_l
+    b_e = b_s + b_l
+    last_a = -1
+    last_b = -1
+    while True:
+        ca = -1
+        while i < a_e:
+            c, i = _spelling_step_kernel(a, i, a_e)
+            if c != last_a:
+                ca = c
+                last_a = c
+                break
+        cb = -1
+        while j < b_e:
+            c, j = _spelling_step_kernel(b, j, b_e)
+            if c != last_b:
+                cb = c
+                last_b = c
+                break
+        if ca != cb:
+            return False
+        if ca == -1:
+            return True
 
 
 @njit(**JIT)

@@ -645,3 +645,22 @@ def test_letters_of_one_sound_cost_like_a_slip() -> None:
     for a, b in [("KORIC", "CORIC"), ("WALERY", "VALERY"), ("MARYA", "MARIA")]:
         assert ref.token_similarity(a, b)[0] >= 0.96
         check_token_sim_against_twin(a, b, 0)
+
+
+@SETTINGS
+@given(st.text("CHSTKPOUEDJGYWQZXI", min_size=1, max_size=9),
+       st.text("CHSTKPOUEDJGYWQZXI", min_size=1, max_size=9))
+def test_token_similarity_kernel_equals_twin_on_spelling_units(a: str, b: str) -> None:
+    check_token_sim_against_twin(a, b, 0)
+
+
+def test_one_name_under_two_romanisation_conventions_is_near() -> None:
+    for a, b in [("ALY", "ALI"), ("MOUSA", "MUSA"), ("PHLORES", "FLORES"),
+                 ("MARUPH", "MARUF"), ("KYM", "KIM"), ("SCHMIDT", "SHMIDT")]:
+        assert ref.spelling_fold(a) == ref.spelling_fold(b)
+        assert ref.token_similarity(a, b)[0] >= K.SPELLING_SIM
+        check_token_sim_against_twin(a, b, 0)
+    # CH is not KH, ZH is not SH, and vowels must agree.
+    for a, b in [("CHEN", "KHEN"), ("ZHANG", "SHANG"), ("OMAR", "OMER")]:
+        assert ref.spelling_fold(a) != ref.spelling_fold(b)
+        assert ref.token_similarity(a, b)[1] != K.METHOD_SPELLING
