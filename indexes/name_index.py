@@ -61,7 +61,7 @@ METHOD_NAMES = {
     K.METHOD_SQUASHED: "squashed", K.METHOD_PHONETIC: "phonetic", K.METHOD_EDIT: "edit",
     K.METHOD_PREFIX: "prefix", K.METHOD_PARTICLE: "particle",
     K.METHOD_DOUBLED: "doubled", K.METHOD_VARIANT: "alias_variant",
-    K.METHOD_CONSONANTS: "consonants", K.METHOD_SPELLING: "spelling",
+    K.METHOD_VOWELS_DROPPED: "vowels_dropped", K.METHOD_SPELLING: "spelling",
 }
 # Scoring is the expensive step (~1 us per candidate): after the score bound, at most this many
 # candidates per subquery, the ones sharing the most information with it.

@@ -3,6 +3,7 @@ every kernel against its twin."""
 
 from __future__ import annotations
 
+import functools
 import math
 
 from indexes.kernels import names as K
@@ -204,9 +205,10 @@ def token_similarity(a: str, b: str, prefix_min: int = 0) -> tuple[float, int]:
         if k == len(long) - len(short) and long[k:] == short:
             return K.PARTICLE_SIM, K.METHOD_PARTICLE
     short, long = (a, b) if len(a) < len(b) else (b, a)
-    if (best < K.CONSONANTS_SIM and K.CONSONANTS_MIN_LEN <= len(short) < len(long)
-            and short == "".join(ch for ch in long if ch not in "AEIOU")):
-        return K.CONSONANTS_SIM, K.METHOD_CONSONANTS
+    if (best < K.VOWELS_DROPPED_SIM and K.VOWELS_DROPPED_MIN_LEN <= len(short) < len(long)
+            and vowels_dropped(short, long)
+            and (short[-1] == long[-1] or not set(short) & set("AEIOU"))):
+        return K.VOWELS_DROPPED_SIM, K.METHOD_VOWELS_DROPPED
     pa, pb = phonetic_skeleton(a), phonetic_skeleton(b)
     no_vowel = not set(a) & set("AEIOU") or not set(b) & set("AEIOU")
     if (best < K.PHONETIC_SIM and pa == pb and len(pa) >= K.MIN_PHONETIC_LEN
@@ -235,6 +237,19 @@ def spelling_fold(token: str) -> str:
             out.append(token[i])
             i += 1
     return collapse_runs("".join(out))
+
+
+@functools.lru_cache(maxsize=65536)
+def vowels_dropped(short: str, long: str) -> bool:
+    """Whether `short` is `long` with some of its vowels (A/E/I/O/U) left out: some way of
+    deleting only vowels from `long` gives `short` (all of them tried)."""
+    if not short:
+        return all(ch in "AEIOU" for ch in long)
+    if not long:
+        return False
+    if short[0] == long[0] and vowels_dropped(short[1:], long[1:]):
+        return True
+    return long[0] in "AEIOU" and vowels_dropped(short, long[1:])
 
 
 def collapse_runs(token: str) -> str:

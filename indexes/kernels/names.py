@@ -73,7 +73,7 @@ METHOD_PREFIX = 7  # truncated query token
 METHOD_PARTICLE = 8  # one token is the other with a particle glued on (ALHASSAN / HASSAN)
 METHOD_DOUBLED = 9  # same letters once doubled letters collapse (HASSAN / HASAN)
 METHOD_VARIANT = 10  # two spellings the list itself gives for one person (AHMED / AHMET)
-METHOD_CONSONANTS = 11  # one token is the other without its vowels (JSPH / JOSEPH)
+METHOD_VOWELS_DROPPED = 11  # one token is the other with vowels left out (JSPH / JOSEPH)
 METHOD_SPELLING = 12  # the same under romanisation conventions (MOUSA / MUSA, ALY / ALI)
 
 # Particles that get glued to the name they precede (AL-HASSAN typed ALHASSAN, VON GONZALEZ
@@ -92,12 +92,13 @@ PARTICLE_SIM = 0.95
 # it scores like a near-exact match and is not discounted as a mere likeness.
 DOUBLED_SIM = 0.97
 OCR_FOLD_SIM = 0.95  # the same once RN/CL/VV read as M/D/W (RNUSA / MUSA): an OCR misreading
-# A token written without its vowels (abjad-style romanisation: JSPH, HSN, PTRCK) that is the
-# other token's consonants, in order: the way the name was written, not another name. The
-# phonetic skeleton alone (PHONETIC_SIM) is looser: it also folds consonants together.
-# At least CONSONANTS_MIN_LEN letters: MN or RZ stand for too many names.
-CONSONANTS_SIM = 0.95
-CONSONANTS_MIN_LEN = 3
+# A token written without some or all of its vowels (abjad-style romanisation: JSPH, HSN,
+# PTRCK, HBBI for HABIBI), the other letters all there in order: the way the name was
+# written, not another name (a final vowel only when none is left: IVAN is not IVANA). The phonetic skeleton alone (PHONETIC_SIM) is looser: it also
+# folds consonants together. At least VOWELS_DROPPED_MIN_LEN letters: MN or RZ stand for too
+# many names.
+VOWELS_DROPPED_SIM = 0.95
+VOWELS_DROPPED_MIN_LEN = 3
 # Two spellings of one name under the conventions romanisations differ by (PH/F, OU/U, OO/U,
 # EE/I, DJ/J, GH/G, TH/T, CK/K, KS/X, SCH/SH, TCH/CH; Y/I, W/V, C/K, Q/K, Z/S; doubled
 # letters): MA'RUPH / MARUF, MOUSA / MUSA, ALY / ALI. Stricter than the phonetic skeleton
@@ -360,11 +361,12 @@ def _token_sim_kernel(a, a_s, a_l, a_phon, a_plen, a_prefix, b, b_s, b_l, b_phon
             k = _glued_particle_kernel(b, b_s, b_l)
             if k == b_l - a_l and _same_bytes_kernel(b, b_s + k, a, a_s, a_l):
                 return PARTICLE_SIM, METHOD_PARTICLE
-    if best < CONSONANTS_SIM and (
-            (CONSONANTS_MIN_LEN <= a_l < b_l and _consonants_of_kernel(a, a_s, a_l, b, b_s, b_l))
-            or (CONSONANTS_MIN_LEN <= b_l < a_l
-                and _consonants_of_kernel(b, b_s, b_l, a, a_s, a_l))):
-        return CONSONANTS_SIM, METHOD_CONSONANTS
+    if best < VOWELS_DROPPED_SIM and (
+            (VOWELS_DROPPED_MIN_LEN <= a_l < b_l
+             and _vowels_dropped_kernel(a, a_s, a_l, b, b_s, b_l))
+            or (VOWELS_DROPPED_MIN_LEN <= b_l < a_l
+                and _vowels_dropped_kernel(b, b_s, b_l, a, a_s, a_l))):
+        return VOWELS_DROPPED_SIM, METHOD_VOWELS_DROPPED
     if (best < PHONETIC_SIM and a_phon == b_phon and a_plen >= MIN_PHONETIC_LEN
             and a_plen == b_plen and (a_plen >= 3 or jw >= PHONETIC_MIN_JW
                                       or _no_vowel_kernel(a, a_s, a_l)
@@ -498,17 +500,20 @@ def _same_collapsed_kernel(a, a_s, a_l, b, b_s, b_l):
 
 
 @njit(**JIT)
-def _consonants_of_kernel(a, a_s, a_l, b, b_s, b_l):
-    """True when token a is token b with every A/E/I/O/U left out (a then has none)."""
+def _vowels_dropped_kernel(a, a_s, a_l, b, b_s, b_l):
+    """True when token a is token b with some of its A/E/I/O/U left out (a shorter than b):
+    every letter of b is matched in order or is a vowel passed over. A final vowel of b may
+    go only when a has no vowel left at all: IVAN / IVANA, ALI / ALIA are two names."""
     i = 0
     for t in range(b_s, b_s + b_l):
         c = b[t]
-        if c == 65 or c == 69 or c == 73 or c == 79 or c == 85:
-            continue
-        if i == a_l or a[a_s + i] != c:
+        if i < a_l and a[a_s + i] == c:
+            i += 1
+        elif not (c == 65 or c == 69 or c == 73 or c == 79 or c == 85):
             return False
-        i += 1
-    return i == a_l
+    if i != a_l:
+        return False
+    return a[a_s + a_l - 1] == b[b_s + b_l - 1] or _no_vowel_kernel(a, a_s, a_l)
 
 
 @njit(**JIT)
