@@ -453,30 +453,27 @@ def _spelling_step_kernel(buf, i, end):
 
 
 @njit(**JIT)
+def _next_spelling_unit_kernel(buf, i, end, last):
+    """(code, next position) of the next spelling unit from buf[i] that differs from `last`
+    (a run of one unit counts once); code -1 when none is left."""
+    while i < end:
+        c, i = _spelling_step_kernel(buf, i, end)
+        if c != last:
+            return c, i
+    return -1, i
+
+
+@njit(**JIT)
 def _same_spelling_kernel(a, a_s, a_l, b, b_s, b_l):
     """True when a and b read the same as sequences of spelling units
     (_spelling_step_kernel), each run of one unit counted once."""
     i = a_s
     j = b_s
-    a_e = a_s + a_l
-    b_e = b_s + b_l
-    last_a = -1
-    last_b = -1
+    ca = -1
+    cb = -1
     while True:
-        ca = -1
-        while i < a_e:
-            c, i = _spelling_step_kernel(a, i, a_e)
-            if c != last_a:
-                ca = c
-                last_a = c
-                break
-        cb = -1
-        while j < b_e:
-            c, j = _spelling_step_kernel(b, j, b_e)
-            if c != last_b:
-                cb = c
-                last_b = c
-                break
+        ca, i = _next_spelling_unit_kernel(a, i, a_s + a_l, ca)
+        cb, j = _next_spelling_unit_kernel(b, j, b_s + b_l, cb)
         if ca != cb:
             return False
         if ca == -1:
