@@ -86,18 +86,28 @@ def phonetic_key(token: str) -> int:
     return hash_bytes(phonetic_skeleton(token).encode(), K.SEED_PHONETIC)
 
 
-def ocr_fold(token: str) -> str:
-    """Twin of _ocr_fold_kernel: RN -> M, CL -> D, VV -> W, left to right."""
+def rewrite_units(token: str, units: tuple[tuple[str, str], ...]) -> str:
+    """`token` read left to right, each place taking the first of `units` (source, target)
+    that starts there, else its own letter."""
     out, i = [], 0
     while i < len(token):
-        pair = token[i:i + 2]
-        if pair in ("RN", "CL", "VV"):
-            out.append({"RN": "M", "CL": "D", "VV": "W"}[pair])
-            i += 2
+        for src, dst in units:
+            if token.startswith(src, i):
+                out.append(dst)
+                i += len(src)
+                break
         else:
             out.append(token[i])
             i += 1
     return "".join(out)
+
+
+_OCR_UNITS = (("RN", "M"), ("CL", "D"), ("VV", "W"))
+
+
+def ocr_fold(token: str) -> str:
+    """Twin of _ocr_fold_kernel: RN -> M, CL -> D, VV -> W, left to right."""
+    return rewrite_units(token, _OCR_UNITS)
 
 
 def glued_particle(token: str) -> int:
@@ -226,17 +236,7 @@ _SPELLING_UNITS = (("TCH", "1"), ("SCH", "2"), ("CH", "1"), ("SH", "2"), ("PH", 
 def spelling_fold(token: str) -> str:
     """Twin of _same_spelling_kernel's reading: spelling units left to right (longest
     first), then each run of one unit once."""
-    out, i = [], 0
-    while i < len(token):
-        for src, dst in _SPELLING_UNITS:
-            if token.startswith(src, i):
-                out.append(dst)
-                i += len(src)
-                break
-        else:
-            out.append(token[i])
-            i += 1
-    return collapse_runs("".join(out))
+    return collapse_runs(rewrite_units(token, _SPELLING_UNITS))
 
 
 @functools.lru_cache(maxsize=65536)

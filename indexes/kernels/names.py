@@ -94,9 +94,9 @@ DOUBLED_SIM = 0.97
 OCR_FOLD_SIM = 0.95  # the same once RN/CL/VV read as M/D/W (RNUSA / MUSA): an OCR misreading
 # A token written without some or all of its vowels (abjad-style romanisation: JSPH, HSN,
 # PTRCK, HBBI for HABIBI), the other letters all there in order: the way the name was
-# written, not another name (a final vowel only when none is left: IVAN is not IVANA). The phonetic skeleton alone (PHONETIC_SIM) is looser: it also
-# folds consonants together. At least VOWELS_DROPPED_MIN_LEN letters: MN or RZ stand for too
-# many names.
+# written, not another name (a final vowel only when none is left: IVAN is not IVANA). The
+# phonetic skeleton alone (PHONETIC_SIM) is looser: it also folds consonants together. At
+# least VOWELS_DROPPED_MIN_LEN letters: MN or RZ stand for too many names.
 VOWELS_DROPPED_SIM = 0.95
 VOWELS_DROPPED_MIN_LEN = 3
 # Two spellings of one name under the conventions romanisations differ by (PH/F, OU/U, OO/U,
@@ -506,7 +506,7 @@ def _vowels_dropped_kernel(a, a_s, a_l, b, b_s, b_l):
         c = b[t]
         if i < a_l and a[a_s + i] == c:
             i += 1
-        elif not (c == 65 or c == 69 or c == 73 or c == 79 or c == 85):
+        elif not _is_vowel_kernel(c):
             return False
     if i != a_l:
         return False
@@ -518,10 +518,15 @@ def _no_vowel_kernel(buf, start, length):
     """True for a token without A/E/I/O/U: an abjad romanisation (Arabic or Hebrew written
     without short vowels, BLL for BILAL), where the skeleton is all the evidence there is."""
     for t in range(start, start + length):
-        c = buf[t]
-        if c == 65 or c == 69 or c == 73 or c == 79 or c == 85:
+        if _is_vowel_kernel(buf[t]):
             return False
     return True
+
+
+@njit(**JIT)
+def _is_vowel_kernel(c):
+    """True for the byte of A, E, I, O or U."""
+    return c == 65 or c == 69 or c == 73 or c == 79 or c == 85
 
 
 @njit(**JIT)
