@@ -45,8 +45,8 @@ from indexes.kernels.names import (
 from indexes.normalize import PARTICLES, name_variants, without_glued_titles
 from indexes.phonetic import phonetic_tables
 
-FORMAT_VERSION = 5  # 2: OCR keys; 3: ABD forms, alias variants; 4: stricter variants;
-# 5: postings carry their entry's tokens
+FORMAT_VERSION = 6  # 2: OCR keys; 3: ABD forms, alias variants; 4: stricter variants;
+# 5: postings carry their entry's tokens; 6: spelling-fold, consonant and skeleton-deletion keys
 MAX_TOKENS = 12  # tokens kept per name (long Arabic chains); bounds the per-pair work
 PARTICLE_WEIGHT = 0.2
 PARTICLE_MISS = 0.25  # a particle the record lacks costs this share of its weight (AL, BIN)
@@ -88,7 +88,7 @@ _PARTICLE_SET = pa.array(sorted(PARTICLES), type=pa.large_string())
 _ARRAYS = (
     "token_chars", "token_offsets", "token_df", "token_weight", "token_phon", "token_plen",
     "entry_tok_offsets", "entry_tokens", "entry_name", "name_record", "keys", "key_tokens",
-    "tok_post_offsets", "tok_post", "variant_pairs",
+    "key_loose", "tok_post_offsets", "tok_post", "variant_pairs",
 )
 
 
@@ -270,10 +270,12 @@ class NameIndex:
         tok_post_offsets, tok_post = _inline_postings_kernel(tok_entry_offsets, tok_entries,
                                                              entry_tok_offsets, entry_tokens)
 
-        keys, key_owner = _token_keys_kernel(table.chars, table.offsets, table.phon, table.plen,
-                                             _IDENTITY, False)
+        keys, key_owner, key_loose = _token_keys_kernel(
+            table.chars, table.offsets, table.phon, table.plen, _IDENTITY, False, _PHON_FIRST,
+            _PHON_REST)
+        # Stable: where one token has a key twice, its strong copy (listed first) is kept.
         order = np.lexsort((key_owner, keys))
-        keys, key_owner = keys[order], key_owner[order]
+        keys, key_owner, key_loose = keys[order], key_owner[order], key_loose[order]
         keep = np.ones(len(keys), dtype=bool)  # a token's deletion keys can repeat (MUHAMMAD)
         keep[1:] = (keys[1:] != keys[:-1]) | (key_owner[1:] != key_owner[:-1])
         arrays = dict(
@@ -283,6 +285,7 @@ class NameIndex:
             entry_tok_offsets=entry_tok_offsets, entry_tokens=entry_tokens,
             entry_name=np.asarray(entry_name, dtype=np.int64), name_record=record_idx,
             keys=keys[keep], key_tokens=key_owner[keep].astype(np.int32),
+            key_loose=key_loose[keep],
             tok_post_offsets=tok_post_offsets, tok_post=tok_post,
         )
         arrays["variant_pairs"] = _alias_variants(arrays)
@@ -454,8 +457,9 @@ class NameIndex:
         a = self._a
         return _gather_candidates_kernel(
             prep.sq_tok_offsets, prep.tok_key_offsets, prep.qt.weight, prep.q_miss, prep.q_len,
-            prep.q_prefix, prep.lo, prep.hi, a["key_tokens"], a["token_df"], a["token_weight"],
-            a["token_offsets"], a["tok_post_offsets"], a["tok_post"], len(a["entry_name"]),
+            prep.q_prefix, prep.lo, prep.hi, a["key_tokens"], a["key_loose"], a["token_df"],
+            a["token_weight"], a["token_offsets"], a["tok_post_offsets"], a["tok_post"],
+            len(a["entry_name"]),
             float(min_score), max_candidates, COMMON_DF)
 
     def _score(self, prep: _Prepared, pair_sq: np.ndarray, entries: np.ndarray) -> tuple:
@@ -497,8 +501,8 @@ class NameIndex:
         q_prefix = np.asarray(prefix, dtype=np.int64)
 
         # Blocking: keys of every query token, looked up in one vectorised searchsorted.
-        q_keys, q_owner = _token_keys_kernel(qt.chars, qt.offsets, qt.phon, qt.plen, _IDENTITY,
-                                             True)
+        q_keys, q_owner, _ = _token_keys_kernel(qt.chars, qt.offsets, qt.phon, qt.plen,
+                                                _IDENTITY, True, _PHON_FIRST, _PHON_REST)
         lo = np.searchsorted(a["keys"], q_keys, side="left")
         hi = np.searchsorted(a["keys"], q_keys, side="right")
         # q_owner is ascending, so each query token's keys are contiguous.

@@ -120,9 +120,10 @@ def glued_particle(token: str) -> int:
     return 0
 
 
-def token_keys(token: str, query_side: bool = False) -> list[int]:
+def token_keys(token: str, query_side: bool = False, loose: bool = True) -> list[int]:
     """Blocking keys of a token: exact, one-deletion variants, prefix, glue prefix (query
-    side), OCR-folded, phonetic (see the kernel)."""
+    side), OCR-folded, phonetic, spelling-folded; listed side: consonants alone and skeleton
+    one-deletions, the loose keys, left out with loose=False (see the kernel)."""
     data = token.encode()
     keys = [hash_bytes(data, K.SEED_SPELLING)]
     if len(data) >= K.MIN_DELETE_LEN:
@@ -136,9 +137,23 @@ def token_keys(token: str, query_side: bool = False) -> list[int]:
         keys.append(hash_bytes(data[k:], K.SEED_SPELLING))
     if ocr_fold(token) != token:
         keys.append(hash_bytes(ocr_fold(token).encode(), K.SEED_SPELLING))
-    if len(phonetic_skeleton(token)) >= K.MIN_PHONETIC_LEN:
+    skeleton = phonetic_skeleton(token)
+    if len(skeleton) >= K.MIN_PHONETIC_LEN:
         keys.append(phonetic_key(token))
+    keys.append(hash_bytes(spelling_fold_bytes(token), K.SEED_FOLD))
+    if not query_side and loose:
+        consonants = "".join(ch for ch in token if ch not in "AEIOU")
+        if K.CONSONANTS_MIN_LEN <= len(consonants) < len(token):
+            keys.append(hash_bytes(consonants.encode(), K.SEED_SPELLING))
+        if len(skeleton) >= K.SKELETON_DELETE_MIN:
+            keys += [hash_bytes(skeleton.encode(), K.SEED_PHONETIC, skip=k)
+                     for k in range(len(skeleton))]
     return keys
+
+
+def spelling_fold_bytes(token: str) -> bytes:
+    """spelling_fold as the kernel writes it (_spelling_fold_kernel): CH as byte 1, SH as 2."""
+    return spelling_fold(token).replace("1", "\x01").replace("2", "\x02").encode()
 
 
 def substitution_cost(x: str, y: str) -> float:
@@ -430,13 +445,17 @@ def gather_candidates(
     max_candidates: int, common_df: int,
 ) -> list[list[int]]:
     """Twin of _gather_candidates_kernel on strings (entries: index token ids per entry): per
-    subquery, skip the most common query tokens (summed df >= common_df) while a candidate
-    matching only them could not reach min_score (but never the rarest query token that
-    matches anything), keep the entries reached through the other query tokens whose score
+    subquery, skip the most common query tokens (summed df >= common_df, over the tokens
+    they meet through keys that are not loose) while a candidate matching only them could not
+    reach min_score (but never the rarest query token that matches anything so), keep the
+    entries reached through the other query tokens (by keys that are not loose, or loosely
+    when rarer than common_df) whose score
     bound (name_bound) reaches min_score, rank them by the summed idf (per query token,
-    skipped ones included, of the rarest of the entry's tokens it matches) and keep the
+    skipped ones included, of the rarest of the entry's tokens it matches, shared as the
+    kernel shares it: exact, by a strong key, by loose keys only) and keep the
     max_candidates best (ties: higher bound, lower id), as a set (returned sorted)."""
     keys_of = [set(token_keys(t)) for t in index_tokens]
+    strong_of = [set(token_keys(t, loose=False)) for t in index_tokens]
     token_entries = [sorted({e for e, toks in enumerate(entries) if t in toks})
                      for t in range(len(index_tokens))]
     n_entries = len(entries)
@@ -447,7 +466,9 @@ def gather_candidates(
             [t for t in range(len(index_tokens)) if keys_of[t] & set(token_keys(q, True))]
             for q in tokens
         ]
-        qdf = [sum(len(token_entries[t]) for t in m) for m in matched]
+        strong = [{t for t in m if strong_of[t] & set(token_keys(q, True))}
+                  for q, m in zip(tokens, matched, strict=True)]
+        qdf = [sum(len(token_entries[t]) for t in m) for m in strong]
         by_commonness = sorted(range(len(tokens)), key=lambda i: (-qdf[i], -i))
         open_ = {i for i, q in enumerate(tokens)
                  if len(q) == 1 or 0 < prefix[i] <= len(q) < K.PREFIX_LEN}
@@ -463,8 +484,9 @@ def gather_candidates(
                 break
             a_skip, rest = a_new, rest_new
             skipped.add(i)
-        reached = {e for i, m in enumerate(matched) if i not in skipped
-                   for t in m for e in token_entries[t]}
+        reached = {e for i, (m, sm) in enumerate(zip(matched, strong, strict=True))
+                   if i not in skipped for t in m
+                   if t in sm or len(token_entries[t]) < common_df for e in token_entries[t]}
         info: dict[int, float] = {}
         bounds: dict[int, float] = {}
         for e in reached:
@@ -476,9 +498,10 @@ def gather_candidates(
                 bounds[e] = b
                 info[e] = sum(max(((math.log(n_entries + 1.0)
                                     - math.log(len(token_entries[t]) + 1.0))
-                                   * (1.0 if index_tokens[t] == q else K.FUZZY_INFO_SHARE)
+                                   * (1.0 if index_tokens[t] == q else K.FUZZY_INFO_SHARE
+                                      if t in sm else K.LOOSE_INFO_SHARE)
                                    for t in entries[e] if t in m), default=0.0)
-                              for q, m in zip(tokens, matched, strict=True))
+                              for q, m, sm in zip(tokens, matched, strong, strict=True))
         if len(info) <= max_candidates:
             entries_kept = sorted(info)
         else:

@@ -20,8 +20,16 @@ from indexes.numba_config import JIT
 # a query token with a letter dropped then equals a deletion key of the listed token (SymSpell).
 SEED_SPELLING = 1
 SEED_PHONETIC = 2
+SEED_FOLD = 3  # spelling folds (_spelling_fold_kernel): MOUSA / MUSA, ALEXEI / ALEKSEY
 MIN_DELETE_LEN = 4  # shorter tokens get no deletion keys (their 2-letter keys would match anything)
 MIN_PHONETIC_LEN = 2  # skeletons shorter than this are neither keys nor evidence
+# Listed tokens also key their skeleton with one consonant left out, when it keeps 3 or more:
+# a query that lost a consonant (MERIS for MERRICKS, JODAN for JOURDAN: a romanisation back
+# from Chinese drops them) then meets it on its own skeleton.
+SKELETON_DELETE_MIN = 4
+# Listed tokens also key their consonants alone (JSPH for JOSEPH, HMD for AHMAD): a query
+# written without vowels meets them through its exact or deletion keys.
+CONSONANTS_MIN_LEN = 2
 # Tokens longer than PREFIX_LEN also get the key of their first PREFIX_LEN letters (spelling key
 # space), so glued names meet their parts: ABDULRAHMAN / ABDUL, JOSELUIS / JOSE.
 PREFIX_LEN = 4
@@ -61,6 +69,11 @@ UNMATCHED_RECORD_COST = 0.1  # a listed middle name missing from the query costs
 # shares this part of its information, so an exact common surname is not crowded out by rarer
 # look-alikes (ZHANG WEI among ZHAN WEI, ZHENG WEI...).
 FUZZY_INFO_SHARE = 0.5
+# ... and one reached only through a loose listed-side key (its consonants alone, its skeleton
+# less one consonant) this part: such keys widen the net for cut and vowel-less spellings, and
+# a rare token met that loosely must not crowd out a common one met by spelling ('ALI AHMWD:
+# the AHMAD of 'ALI AHMAD, not rare tokens whose skeleton is AMT plus one consonant).
+LOOSE_INFO_SHARE = 0.1
 
 METHOD_MISSING = 0
 METHOD_EXACT = 1
@@ -246,20 +259,55 @@ def _ocr_fold_kernel(buf, start, end, out):
 
 
 @njit(**JIT)
-def _token_keys_kernel(chars, offsets, phon_keys, phon_lens, ident, query_side):
+def _spelling_fold_kernel(buf, start, end, out):
+    """buf[start:end] as its sequence of spelling units (_next_spelling_unit_kernel: runs of
+    one unit once) written to out; returns its length. Two tokens fold alike exactly when
+    _same_spelling_kernel takes them as one spelling."""
+    n = 0
+    i = start
+    c = -1
+    while True:
+        c, i = _next_spelling_unit_kernel(buf, i, end, c)
+        if c == -1:
+            return n
+        out[n] = c
+        n += 1
+
+
+@njit(**JIT)
+def _consonants_kernel(buf, start, end, out):
+    """buf[start:end] without its A/E/I/O/U written to out; returns its length."""
+    n = 0
+    for i in range(start, end):
+        if not _is_vowel_kernel(buf[i]):
+            out[n] = buf[i]
+            n += 1
+    return n
+
+
+@njit(**JIT)
+def _token_keys_kernel(chars, offsets, phon_keys, phon_lens, ident, query_side, first_table,
+                       rest_table):
     """Blocking keys of every token: exact, one-deletion variants (len >= MIN_DELETE_LEN),
     prefix (len > PREFIX_LEN), the rest after a glued particle, OCR-folded (when folding
-    changes it) and phonetic (skeleton len >= MIN_PHONETIC_LEN). query_side adds, for query tokens of GLUE_MIN_LEN letters or more,
-    the key of their first GLUE_PREFIX_LEN letters: a squashed query token (PAKYONG) then
-    meets the short listed token it starts with (PAK), which the scorer glues to the next.
-    Returns (keys, owner token), owner ascending."""
+    changes it), phonetic (skeleton len >= MIN_PHONETIC_LEN) and spelling-folded (its own key
+    space, always). query_side adds, for query tokens of GLUE_MIN_LEN letters or more, the key
+    of their first GLUE_PREFIX_LEN letters: a squashed query token (PAKYONG) then meets the
+    short listed token it starts with (PAK), which the scorer glues to the next. The listed
+    side (not query_side) adds its consonants alone (CONSONANTS_MIN_LEN or more, when it has
+    a vowel) in the spelling space and its skeleton's one-deletion variants (skeletons of
+    SKELETON_DELETE_MIN or more) in the phonetic space: one-sided, so the query's own exact,
+    deletion and phonetic keys meet them, and a query token does not fan out over every
+    skeleton one consonant away; those two are loose keys (LOOSE_INFO_SHARE). first_table,
+    rest_table: the skeleton's (_phonetic_skeleton_kernel). Returns (keys, owner token,
+    loose), owner ascending; each token's loose keys come last."""
     n = offsets.shape[0] - 1
     total = 0
     width = 1
     for i in range(n):
         length = offsets[i + 1] - offsets[i]
         width = max(width, length)
-        total += 3
+        total += 4
         if length >= MIN_DELETE_LEN:
             total += length
         if length > PREFIX_LEN:
@@ -268,8 +316,11 @@ def _token_keys_kernel(chars, offsets, phon_keys, phon_lens, ident, query_side):
             total += 1
         if phon_lens[i] >= MIN_PHONETIC_LEN:
             total += 1
+        if not query_side:
+            total += 1 + phon_lens[i]
     keys = np.empty(total, dtype=np.uint64)
     owners = np.empty(total, dtype=np.int64)
+    loose = np.zeros(total, dtype=np.bool_)
     folded = np.empty(width, dtype=np.uint8)
     p = 0
     for i in range(n):
@@ -306,7 +357,25 @@ def _token_keys_kernel(chars, offsets, phon_keys, phon_lens, ident, query_side):
             keys[p] = phon_keys[i]
             owners[p] = i
             p += 1
-    return keys[:p], owners[:p]
+        m = _spelling_fold_kernel(chars, s, e, folded)
+        keys[p] = _hash_bytes_kernel(folded, 0, m, -1, ident, SEED_FOLD)
+        owners[p] = i
+        p += 1
+        if not query_side:
+            m = _consonants_kernel(chars, s, e, folded)
+            if CONSONANTS_MIN_LEN <= m < e - s:
+                keys[p] = _hash_bytes_kernel(folded, 0, m, -1, ident, SEED_SPELLING)
+                owners[p] = i
+                loose[p] = True
+                p += 1
+            if phon_lens[i] >= SKELETON_DELETE_MIN:
+                m = _phonetic_skeleton_kernel(chars, s, e, first_table, rest_table, folded)
+                for k in range(m):
+                    keys[p] = _hash_bytes_kernel(folded, 0, m, k, ident, SEED_PHONETIC)
+                    owners[p] = i
+                    loose[p] = True
+                    p += 1
+    return keys[:p], owners[:p], loose[:p]
 
 
 @njit(**JIT)
@@ -1035,7 +1104,7 @@ def _apply_variants_kernel(q_tok, t, sim, method, n_tokens, variant_pairs):
 
 @njit(**JIT)
 def _name_bound_kernel(tokens, base, n_c, nq, q_w, q_miss, open_q, tslot, s_mask, s_exact,
-                       s_idf, s_w, s_near_q, s_glue, t_w, best_idf, w_c):
+                       s_strong, s_idf, s_w, s_near_q, s_glue, t_w, best_idf, w_c):
     """Upper bound of the name score of an entry (token ids tokens[base:base + n_c])
     against a subquery of nq tokens (q_w, q_miss: its slices), from which query tokens hit
     which of the entry's tokens through blocking keys.
@@ -1052,7 +1121,8 @@ def _name_bound_kernel(tokens, base, n_c, nq, q_w, q_miss, open_q, tslot, s_mask
     token in R.
     The caller (_gather_candidates_kernel) gives each hit index token t a slot tslot[t] > 0
     (0: not hit) and precomputes per slot: s_mask (bit i set when query token i shares a key
-    with it), s_exact (... and is spelled the same), its idf and weight, s_near_q (the query
+    with it), s_exact (... and is spelled the same), s_strong (... through a key that is not
+    loose), its idf and weight, s_near_q (the query
     neighbours it may take: it is longer than a query token hitting it by 2+ letters) and
     s_glue (a query token hitting it is longer by 2+ letters: that query token may take
     MAX_GLUED - 1 record neighbours on each side too). The per-entry work is then one lookup
@@ -1061,7 +1131,8 @@ def _name_bound_kernel(tokens, base, n_c, nq, q_w, q_miss, open_q, tslot, s_mask
     about three times as slow on the 1M-person list).
 
     Returns (bound, information shared): per query token, the largest idf of the entry's
-    tokens it hits, times FUZZY_INFO_SHARE unless spelled the same, summed. best_idf: float
+    tokens it hits, times FUZZY_INFO_SHARE unless spelled the same (LOOSE_INFO_SHARE when met
+    through loose keys only), summed. best_idf: float
     scratch of at least nq; w_c: float scratch of at least n_c."""
     # Bit sets as int64: at most MAX_TOKENS (12) query and record tokens each.
     hit_q = open_q
@@ -1084,9 +1155,15 @@ def _name_bound_kernel(tokens, base, n_c, nq, q_w, q_miss, open_q, tslot, s_mask
                 hit_c |= (bit >> k) | (bit << k)
         idf = s_idf[slot]
         ex = s_exact[slot]
+        strong = s_strong[slot]
         for i in range(nq):
             if (m >> i) & 1:
-                v = idf if (ex >> i) & 1 else idf * FUZZY_INFO_SHARE
+                if (ex >> i) & 1:
+                    v = idf
+                elif (strong >> i) & 1:
+                    v = idf * FUZZY_INFO_SHARE
+                else:
+                    v = idf * LOOSE_INFO_SHARE
                 if v > best_idf[i]:
                     best_idf[i] = v
     x = 0.0
@@ -1265,7 +1342,7 @@ def _select_best_kernel(kept, kept_info, kept_bound, n_kept, k, out, n_out, scra
 @njit(**JIT)
 def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, q_miss, q_len, q_prefix,
                               lo, hi,
-                              key_tokens, token_df, t_w, t_offsets, tok_post_offsets, tok_post,
+                              key_tokens, key_loose, token_df, t_w, t_offsets, tok_post_offsets, tok_post,
                               n_entries, min_score, max_candidates, common_df):
     """Candidate entries per subquery, as CSR (offsets, entries), and per subquery how many
     entries reached min_score's bound before the max_candidates cut (more than max_candidates:
@@ -1276,7 +1353,7 @@ def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, q_miss, q_le
     tok_key_offsets[k]:tok_key_offsets[k+1].
 
     1. Skip the most common query tokens (by the summed document frequency of the index tokens
-       they match, at least common_df: rare ones cost nothing and may still pair with a
+       they match through keys that are not loose (key_loose), at least common_df: rare ones cost nothing and may still pair with a
        candidate's token by spelling likeness alone) as long as a candidate matching only those
        could not reach min_score:
        score <= A / (A + W), A = sum over skipped tokens of (w_q + 1) / 2 (the largest pair
@@ -1284,12 +1361,14 @@ def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, q_miss, q_le
        Initials and short truncated tokens (no key reaches their record token) are always
        skipped and counted in A.
        (MUHAMMAD in "MUHAMMAD KARIMOV" is skipped: 1 / (1 + 1) < 0.75.) The rarest query
-       token that matches any key is never skipped.
-    2. Every entry reached through the remaining query tokens whose score bound
+       token that matches any such key is never skipped.
+    2. Every entry reached through the remaining query tokens (their hits by keys that are not
+       loose, and their loose hits rarer than common_df) whose score bound
        (_name_bound_kernel, over the hits of all query tokens, skipped ones included) reaches
        min_score is a candidate, ranked by the information it shares with the query: per
        query token (skipped ones included), log((n_entries + 1) / (df + 1)) of the rarest of
-       the entry's tokens that it hits (FUZZY_INFO_SHARE of it unless spelled the same);
+       the entry's tokens that it hits (FUZZY_INFO_SHARE of it unless spelled the same,
+       LOOSE_INFO_SHARE when met through loose keys only: key_loose, per key);
        summed over query tokens. Keep all candidates if at
        most max_candidates, else the max_candidates highest (ties: higher bound, then lower
        entry id): an entry sharing a rare surname AND given names beats one sharing only one
@@ -1300,6 +1379,7 @@ def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, q_miss, q_le
     tok_mark = np.zeros(n_tokens, dtype=np.bool_)
     tmask = np.zeros(n_tokens, dtype=np.int64)  # bit i: query token i matches (i < 63)
     texact = np.zeros(n_tokens, dtype=np.int64)  # bit i: ... and is spelled the same
+    tstrong = np.zeros(n_tokens, dtype=np.int64)  # bit i: ... through a key that is not loose
     t_near_q = np.zeros(n_tokens, dtype=np.int64)  # see _name_bound_kernel
     t_glue = np.zeros(n_tokens, dtype=np.bool_)
     t_alone = np.zeros(n_tokens, dtype=np.bool_)  # hit alone, it cannot reach min_score
@@ -1308,6 +1388,7 @@ def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, q_miss, q_le
     tslot = np.zeros(n_tokens, dtype=np.int32)
     s_mask = np.zeros(n_tokens + 1, dtype=np.int64)
     s_exact = np.zeros(n_tokens + 1, dtype=np.int64)
+    s_strong = np.zeros(n_tokens + 1, dtype=np.int64)
     s_near_q = np.zeros(n_tokens + 1, dtype=np.int64)
     s_glue = np.zeros(n_tokens + 1, dtype=np.bool_)
     s_idf = np.zeros(n_tokens + 1, dtype=np.float64)
@@ -1356,6 +1437,8 @@ def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, q_miss, q_le
                         n_masked += 1
                         t_idf[t] = log_n - np.log(token_df[t] + 1.0)
                     tmask[t] |= bit
+                    if not key_loose[x]:
+                        tstrong[t] |= bit
                     # The exact-spelling key comes first; the same length rules out the
                     # deletion and prefix keys of longer tokens sharing its key space.
                     if p == tok_key_offsets[qa + qi] and (
@@ -1365,9 +1448,11 @@ def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, q_miss, q_le
                         tok_mark[t] = True
                         found[n_found] = t
                         n_found += 1
-                        qdf[qi] += token_df[t]
             for f in range(n_found):
-                tok_mark[found[f]] = False
+                t = found[f]
+                tok_mark[t] = False
+                if tstrong[t] & bit:  # loose hits bring no candidates (see step 2)
+                    qdf[qi] += token_df[t]
         # Most common first; ties: the later query token first (argsort of the negation).
         order_q = np.argsort(-qdf * (nq + 1) - np.arange(nq))
         skipped = np.zeros(nq, dtype=np.bool_)
@@ -1443,13 +1528,18 @@ def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, q_miss, q_le
             tslot[t] = f + 1
             s_mask[f + 1] = tmask[t]
             s_exact[f + 1] = texact[t]
+            s_strong[f + 1] = tstrong[t]
             s_near_q[f + 1] = t_near_q[t]
             s_glue[f + 1] = t_glue[t]
             s_idf[f + 1] = t_idf[t]
             s_w[f + 1] = t_w[t]
         sq_w = q_w[qa:qa + nq]
         sq_miss = q_miss[qa:qa + nq]
-        # Entries listing an index token matched by a kept query token.
+        # Entries listing an index token matched by a kept query token through a key that is
+        # not loose, or loosely (the listed token's consonants or skeleton less one consonant
+        # met) when it is rarer than common_df. A common token met loosely only keeps the bound
+        # open for entries a stronger hit brings: walked, the postings of every token so met
+        # made gathering about 40% slower on the 1M-person list.
         n_touched = 0
         bit_kept = 0
         for qi in range(nq):
@@ -1457,7 +1547,7 @@ def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, q_miss, q_le
                 bit_kept |= 1 << qi
         for f in range(n_masked):
             t = masked[f]
-            if tmask[t] & bit_kept:
+            if tstrong[t] & bit_kept or (tmask[t] & bit_kept and token_df[t] < common_df):
                 p = tok_post_offsets[t]
                 end = tok_post_offsets[t + 1]
                 alone = t_alone[t]
@@ -1488,8 +1578,8 @@ def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, q_miss, q_le
             e = touched[f]
             entry_mark[e] = False
             b, info = _name_bound_kernel(tok_post, t_start[f], t_count[f], nq, sq_w, sq_miss,
-                                         open_q, tslot, s_mask, s_exact, s_idf, s_w, s_near_q,
-                                         s_glue, t_w, best_idf, w_c)
+                                         open_q, tslot, s_mask, s_exact, s_strong, s_idf, s_w,
+                                         s_near_q, s_glue, t_w, best_idf, w_c)
             if multi and b >= threshold:
                 b = _one_to_one_bound_kernel(b, tok_post, t_start[f], t_count[f], nq, sq_w,
                                              sq_miss, open_q, tmask, t_w, t_near_q, t_glue,
@@ -1511,6 +1601,7 @@ def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, q_miss, q_le
             tmask[masked[f]] = 0
             tslot[masked[f]] = 0
             texact[masked[f]] = 0
+            tstrong[masked[f]] = 0
             t_near_q[masked[f]] = 0
             t_glue[masked[f]] = False
             t_alone[masked[f]] = False

@@ -190,10 +190,15 @@ def test_phonetic_and_token_keys_kernels_equal_twin(tokens: list[str]) -> None:
     assert phon.tolist() == [ref.phonetic_key(t) for t in tokens]
     assert plen.tolist() == [len(ref.phonetic_skeleton(t)) for t in tokens]
     for query_side in (False, True):
-        keys, owners = K._token_keys_kernel(chars, offsets, phon, plen, IDENTITY_TABLE,
-                                            query_side)
+        keys, owners, loose = K._token_keys_kernel(chars, offsets, phon, plen, IDENTITY_TABLE,
+                                                   query_side, FIRST, REST)
         want = [(k, i) for i, t in enumerate(tokens) for k in ref.token_keys(t, query_side)]
         assert list(zip(keys.tolist(), owners.tolist(), strict=True)) == want
+        strong = [(k, i) for i, t in enumerate(tokens)
+                  for k in ref.token_keys(t, query_side, loose=False)]
+        got = [(k, i) for k, i, x in zip(keys.tolist(), owners.tolist(), loose.tolist(),
+                                         strict=True) if not x]
+        assert got == strong
 
 
 def test_ocr_folded_keys_meet() -> None:
@@ -205,6 +210,18 @@ def test_ocr_folded_keys_meet() -> None:
 def test_squashed_query_token_meets_its_first_part() -> None:
     assert set(ref.token_keys("PAK")) & set(ref.token_keys("PAKYONG", True))
     assert not set(ref.token_keys("PAK")) & set(ref.token_keys("PAKYONG", False))
+
+
+def test_likeness_without_a_shared_letter_key_meets_through_folds() -> None:
+    """Pairs the scorer credits that share no exact, deletion or skeleton key: the spelling
+    fold (both sides), the listed token's consonants, its skeleton less one consonant."""
+    for listed, query in [("ALEKSEY", "ALEXEI"), ("ROSENBAUMOVA", "ROZENBAUMOWA"),
+                          ("AHMADI", "HMDI"), ("MORSI", "MRSI"), ("JOSEPH", "JSPH"),
+                          ("MERRICKS", "MERIS"), ("JOURDAN", "JODAN"), ("ROOVERS", "ROVES")]:
+        assert set(ref.token_keys(listed)) & set(ref.token_keys(query, True)), (listed, query)
+    # One-sided: a query token's own consonants and skeleton deletions are not keys.
+    assert not set(ref.token_keys("HMDI")) & set(ref.token_keys("AHMADI", True))
+    assert not set(ref.token_keys("JODAN")) & set(ref.token_keys("JOURDAN", True))
 
 
 def test_deletion_keys_meet_on_single_typo() -> None:
@@ -516,14 +533,14 @@ def test_gather_kernel_equals_twin(entries: list[list[str]], queries: list[list[
     tok_entries = np.asarray([e for x in token_entries for e in x], dtype=np.int32)
     token_df = np.diff(tok_entry_offsets).astype(np.int32)
     it = _token_table(index_tokens)
-    keys, owners = K._token_keys_kernel(it.chars, it.offsets, it.phon, it.plen, IDENTITY_TABLE,
-                                        False)
+    keys, owners, loose = K._token_keys_kernel(it.chars, it.offsets, it.phon, it.plen,
+                                               IDENTITY_TABLE, False, FIRST, REST)
     order = np.lexsort((owners, keys))
-    keys, owners = keys[order], owners[order].astype(np.int32)
+    keys, owners, loose = keys[order], owners[order].astype(np.int32), loose[order]
     flat = [t for q in queries for t in q]
     qt = _token_table(flat)
-    q_keys, q_owner = K._token_keys_kernel(qt.chars, qt.offsets, qt.phon, qt.plen,
-                                           IDENTITY_TABLE, True)
+    q_keys, q_owner, _ = K._token_keys_kernel(qt.chars, qt.offsets, qt.phon, qt.plen,
+                                              IDENTITY_TABLE, True, FIRST, REST)
     sq_tok = np.zeros(len(queries) + 1, dtype=np.int64)
     np.cumsum([len(q) for q in queries], out=sq_tok[1:])
     tok_key_offsets = np.searchsorted(q_owner, np.arange(len(flat) + 1), side="left")
@@ -535,7 +552,8 @@ def test_gather_kernel_equals_twin(entries: list[list[str]], queries: list[list[
     q_prefix = np.zeros(len(flat), dtype=np.int64)
     q_prefix[sq_tok[1:] - 1] = 3 + (len(flat) % 2)
     offsets, cands, reached = K._gather_candidates_kernel(
-        sq_tok, tok_key_offsets, qt.weight, q_miss, q_len, q_prefix, lo, hi, owners, token_df,
+        sq_tok, tok_key_offsets, qt.weight, q_miss, q_len, q_prefix, lo, hi, owners, loose,
+        token_df,
         it.weight, it.offsets, *K._inline_postings_kernel(tok_entry_offsets, tok_entries,
                                                           e_tok_offsets, e_tokens),
         len(entries), min_score, max_candidates, common_df)
