@@ -92,6 +92,11 @@ _ARRAYS = (
 )
 
 
+class IndexFormatError(ValueError):
+    """The index on disk was written by a release with another format (a rebuild from the
+    snapshot's names makes it current: indexes.snapshot)."""
+
+
 @dataclass(frozen=True)
 class TokenPair:
     query_token: str  # "" for a record token the query does not have
@@ -304,7 +309,8 @@ class NameIndex:
         directory = Path(directory)
         meta = json.loads((directory / "meta.json").read_text())
         if meta.get("format") != FORMAT_VERSION:
-            raise ValueError(f"unsupported name index format {meta.get('format')}")
+            raise IndexFormatError(f"name index format {meta.get('format')} in {directory}, "
+                                   f"this release reads {FORMAT_VERSION}")
         # Copy-on-write maps: nothing is ever written, but the arrays are typed writable, so the
         # kernels compiled for a freshly built index serve an opened one (no second compile).
         # Plain ndarray views of the maps: np.memmap indexing goes through the subclass on every

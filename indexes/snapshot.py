@@ -21,7 +21,9 @@ that a load does not touch is hard-linked from the previous version, not copied.
 
 from __future__ import annotations
 
+import fcntl
 import json
+import logging
 import os
 import shutil
 import time
@@ -38,7 +40,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from indexes.document_index import DocumentIndex, DocumentIndexBuilder
-from indexes.name_index import NameIndex
+from indexes.name_index import IndexFormatError, NameIndex
 
 NAME_STRUCT = pa.struct(
     [
@@ -88,6 +90,9 @@ NOMINAL_FILES = (
 DOCUMENT_FILES = ("documents.arrow", "document_index")
 
 Progress = Callable[[str], None]
+
+
+_log = logging.getLogger(__name__)
 
 
 def _quiet(_: str) -> None:
@@ -156,13 +161,42 @@ def open_snapshot(data_dir: Path, version: str | None = None) -> Snapshot:
         names=_read_ipc(path / "names.arrow"),
         documents=documents,
         person_documents=person_documents,
-        name_index=NameIndex.open(path / "name_index"),
+        name_index=_open_name_index(path),
         document_index=DocumentIndex.open(path / "document_index", documents["number"],
                                           documents["issuing_country"]),
         person_document_index=DocumentIndex.open(path / "person_document_index",
                                                  person_documents["number"],
                                                  person_documents["issuing_country"]),
     )
+
+
+def _open_name_index(path: Path) -> NameIndex:
+    """The version's name index. One written by a release with another index format is
+    rebuilt first from the version's own names (names.arrow): the index is derived data, and
+    a server upgraded in place must start on the data it has, not stop on a traceback. One
+    process rebuilds (a lock beside it), the others wait and open its result; the new index
+    is written beside the old one and renamed into place."""
+    try:
+        return NameIndex.open(path / "name_index")
+    except IndexFormatError:
+        pass
+    with open(path / ".name_index.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            return NameIndex.open(path / "name_index")  # rebuilt meanwhile by another process
+        except IndexFormatError as exc:
+            _log.warning("%s: rebuilding the name index from names.arrow", exc)
+        t0 = time.perf_counter()
+        names = _read_ipc(path / "names.arrow")
+        tag = uuid.uuid4().hex[:8]
+        fresh, stale = path / f"name_index.new-{tag}", path / f"name_index.old-{tag}"
+        NameIndex.build(names["display"].to_pylist(),
+                        names["record_idx"].to_numpy().astype(np.int32)).save(fresh)
+        os.rename(path / "name_index", stale)
+        os.rename(fresh, path / "name_index")
+        shutil.rmtree(stale)  # this version's links only: other versions keep their files
+        _log.warning("name index of %s rebuilt in %.1f s", path.name, time.perf_counter() - t0)
+    return NameIndex.open(path / "name_index")
 
 
 def list_versions(data_dir: Path) -> list[str]:

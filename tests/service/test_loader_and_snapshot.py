@@ -123,3 +123,26 @@ def test_failed_build_leaves_current_untouched(tmp_path, monkeypatch):
             write_jsonl(tmp_path / "d.jsonl", DOCUMENTS[:2])))
     assert current_version(data) == v1 and list_versions(data) == [v1]
     assert not [p for p in (data / "versions").iterdir() if p.name.startswith(".build")]
+
+
+def test_name_index_of_an_older_format_is_rebuilt_on_open(tmp_path):
+    """A server upgraded in place opens the snapshot it has: a name index written with
+    another format is rebuilt from the version's names, once, and answers as a fresh one."""
+    from indexes.name_index import FORMAT_VERSION
+
+    data = tmp_path / "data"
+    version = build_snapshot(data, nominal=loader.read_nominal(
+        write_jsonl(tmp_path / "n.jsonl", NOMINAL)))
+    queries = [" ".join(n["names"][0].get(k, "") for k in ("surname", "given_names"))
+               for n in NOMINAL]
+    want = [[(m.record_idx, m.score) for m in found]
+            for found in open_snapshot(data).name_index.search(queries)]
+    assert sum(map(len, want)) >= len(NOMINAL) // 2
+    meta = data / "versions" / version / "name_index" / "meta.json"
+    meta.write_text(json.dumps({**json.loads(meta.read_text()), "format": FORMAT_VERSION - 1}))
+    snap = open_snapshot(data)
+    assert json.loads(meta.read_text())["format"] == FORMAT_VERSION
+    assert [[(m.record_idx, m.score) for m in found]
+            for found in snap.name_index.search(queries)] == want
+    assert sorted(p.name for p in meta.parent.parent.iterdir() if "name_index" in p.name) == [
+        ".name_index.lock", "name_index"]
