@@ -442,14 +442,15 @@ def gather_candidates(
     query_tokens: list[list[str]], query_weights: list[list[float]],
     query_miss: list[list[float]], query_prefix: list[list[int]], index_tokens: list[str],
     index_weights: list[float], entries: list[list[int]], min_score: float,
-    max_candidates: int, common_df: int,
+    max_candidates: int, common_df: int, loose_df: int,
 ) -> list[list[int]]:
     """Twin of _gather_candidates_kernel on strings (entries: index token ids per entry): per
     subquery, skip the most common query tokens (summed df >= common_df, over the tokens
     they meet through keys that are not loose) while a candidate matching only them could not
     reach min_score (but never the rarest query token that matches anything so), keep the
     entries reached through the other query tokens (by keys that are not loose, or loosely
-    when rarer than common_df) whose score
+    when rarer than loose_df and a query token was skipped or this one met nothing else)
+    whose score
     bound (name_bound) reaches min_score, rank them by the summed idf (per query token,
     skipped ones included, of the rarest of the entry's tokens it matches, shared as the
     kernel shares it: exact, by a strong key, by loose keys only) and keep the
@@ -484,9 +485,11 @@ def gather_candidates(
                 break
             a_skip, rest = a_new, rest_new
             skipped.add(i)
+        loose_ok = {i for i in range(len(tokens)) if skipped or not qdf[i]}
         reached = {e for i, (m, sm) in enumerate(zip(matched, strong, strict=True))
                    if i not in skipped for t in m
-                   if t in sm or len(token_entries[t]) < common_df for e in token_entries[t]}
+                   if t in sm or (i in loose_ok and len(token_entries[t]) < loose_df)
+                   for e in token_entries[t]}
         info: dict[int, float] = {}
         bounds: dict[int, float] = {}
         for e in reached:

@@ -1343,7 +1343,7 @@ def _select_best_kernel(kept, kept_info, kept_bound, n_kept, k, out, n_out, scra
 def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, q_miss, q_len, q_prefix,
                               lo, hi,
                               key_tokens, key_loose, token_df, t_w, t_offsets, tok_post_offsets, tok_post,
-                              n_entries, min_score, max_candidates, common_df):
+                              n_entries, min_score, max_candidates, common_df, loose_df):
     """Candidate entries per subquery, as CSR (offsets, entries), and per subquery how many
     entries reached min_score's bound before the max_candidates cut (more than max_candidates:
     the cut dropped some, e.g. a crowd of namesakes).
@@ -1363,7 +1363,8 @@ def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, q_miss, q_le
        (MUHAMMAD in "MUHAMMAD KARIMOV" is skipped: 1 / (1 + 1) < 0.75.) The rarest query
        token that matches any such key is never skipped.
     2. Every entry reached through the remaining query tokens (their hits by keys that are not
-       loose, and their loose hits rarer than common_df) whose score bound
+       loose; their loose hits rarer than loose_df too when a query token was skipped or the
+       query token met nothing otherwise) whose score bound
        (_name_bound_kernel, over the hits of all query tokens, skipped ones included) reaches
        min_score is a candidate, ranked by the information it shares with the query: per
        query token (skipped ones included), log((n_entries + 1) / (df + 1)) of the rarest of
@@ -1537,17 +1538,27 @@ def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, q_miss, q_le
         sq_miss = q_miss[qa:qa + nq]
         # Entries listing an index token matched by a kept query token through a key that is
         # not loose, or loosely (the listed token's consonants or skeleton less one consonant
-        # met) when it is rarer than common_df. A common token met loosely only keeps the bound
-        # open for entries a stronger hit brings: walked, the postings of every token so met
-        # made gathering about 40% slower on the 1M-person list.
+        # met) when it is rarer than loose_df and the query token has no other way to bring
+        # its entry: a query token was skipped (ROVES in ROVES TATIANA, TATIANA skipped, meets
+        # ROOVERS loosely), or this one met nothing else. Otherwise a loose hit only keeps the
+        # bound open for entries a stronger hit brings: walked, the postings of every token
+        # so met made gathering about 40% slower on the 1M-person list, and full screening
+        # about 40% slower on a 10,000-name list, where nearly every token is rare.
         n_touched = 0
         bit_kept = 0
+        any_skipped = False
+        for qi in range(nq):
+            if skipped[qi]:
+                any_skipped = True
+        bit_loose = 0
         for qi in range(nq):
             if not skipped[qi]:
                 bit_kept |= 1 << qi
+                if any_skipped or qdf[qi] == 0:
+                    bit_loose |= 1 << qi
         for f in range(n_masked):
             t = masked[f]
-            if tstrong[t] & bit_kept or (tmask[t] & bit_kept and token_df[t] < common_df):
+            if tstrong[t] & bit_kept or (tmask[t] & bit_loose and token_df[t] < loose_df):
                 p = tok_post_offsets[t]
                 end = tok_post_offsets[t + 1]
                 alone = t_alone[t]

@@ -518,10 +518,11 @@ def test_batch_scorer_copies_namesakes_exactly(query, spellings, picks) -> None:
 @SETTINGS
 @given(st.lists(name_tokens.filter(bool), min_size=1, max_size=8),
        st.lists(name_tokens.filter(bool), min_size=1, max_size=4),
-       st.integers(1, 6), st.sampled_from([0.0, 0.5, 0.75, 0.9]), st.integers(0, 3))
+       st.integers(1, 6), st.sampled_from([0.0, 0.5, 0.75, 0.9]), st.integers(0, 3),
+       st.integers(0, 3))
 def test_gather_kernel_equals_twin(entries: list[list[str]], queries: list[list[str]],
                                    max_candidates: int, min_score: float,
-                                   common_df: int) -> None:
+                                   common_df: int, loose_df: int) -> None:
     index_tokens = sorted({t for e in entries for t in e})
     token_entries = [[e for e, toks in enumerate(entries) if t in toks] for t in index_tokens]
     entry_ids = [[index_tokens.index(t) for t in e] for e in entries]
@@ -556,7 +557,7 @@ def test_gather_kernel_equals_twin(entries: list[list[str]], queries: list[list[
         token_df,
         it.weight, it.offsets, *K._inline_postings_kernel(tok_entry_offsets, tok_entries,
                                                           e_tok_offsets, e_tokens),
-        len(entries), min_score, max_candidates, common_df)
+        len(entries), min_score, max_candidates, common_df, loose_df)
     got = [sorted(cands[offsets[s]:offsets[s + 1]].tolist()) for s in range(len(queries))]
     for s, kept in enumerate(got):  # every entry that reached the bound is kept, up to the cut
         assert len(kept) == min(int(reached[s]), max_candidates)
@@ -565,7 +566,7 @@ def test_gather_kernel_equals_twin(entries: list[list[str]], queries: list[list[
              for s in range(len(queries))]
     assert got == ref.gather_candidates(
         queries, q_weights, [m for m, _ in split], [p for _, p in split], index_tokens,
-        it.weight.tolist(), entry_ids, min_score, max_candidates, common_df)
+        it.weight.tolist(), entry_ids, min_score, max_candidates, common_df, loose_df)
 
 
 @settings(max_examples=100, deadline=None)
