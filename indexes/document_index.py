@@ -30,6 +30,7 @@ import numpy as np
 import pyarrow as pa
 
 from indexes.arrow_buffers import as_large_string, string_buffers
+from indexes.index_format import IndexFormatError
 from indexes.kernels.documents import (
     _bucket_bounds_kernel,
     _bucket_starts_kernel,
@@ -175,7 +176,8 @@ class DocumentIndex:
         directory = Path(directory)
         meta = json.loads((directory / "meta.json").read_text())
         if meta.get("format") != FORMAT_VERSION:
-            raise ValueError(f"unsupported document index format {meta.get('format')}")
+            raise IndexFormatError(f"document index format {meta.get('format')} in "
+                                   f"{directory}, this release reads {FORMAT_VERSION}")
         # Plain ndarray views of copy-on-write maps: nothing is written, indexing has no
         # memmap-subclass overhead, and the kernels compiled at build serve them (writable).
         arrays = {name: np.load(directory / f"{name}.npy", mmap_mode="c").view(np.ndarray)

@@ -32,6 +32,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from indexes.arrow_buffers import string_buffers
+from indexes.index_format import IndexFormatError
 from indexes.kernels import names as K
 from indexes.kernels.names import (
     _exact_keys_kernel,
@@ -95,11 +96,6 @@ _ARRAYS = (
     "entry_tok_offsets", "entry_tokens", "entry_name", "name_record", "keys", "key_tokens",
     "key_loose", "tok_post_offsets", "tok_post", "variant_pairs",
 )
-
-
-class IndexFormatError(ValueError):
-    """The index on disk was written by a release with another format (a rebuild from the
-    snapshot's names makes it current: indexes.snapshot)."""
 
 
 @dataclass(frozen=True)

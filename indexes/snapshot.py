@@ -40,7 +40,8 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from indexes.document_index import DocumentIndex, DocumentIndexBuilder
-from indexes.name_index import IndexFormatError, NameIndex
+from indexes.index_format import IndexFormatError
+from indexes.name_index import NameIndex
 
 NAME_STRUCT = pa.struct(
     [
@@ -161,42 +162,62 @@ def open_snapshot(data_dir: Path, version: str | None = None) -> Snapshot:
         names=_read_ipc(path / "names.arrow"),
         documents=documents,
         person_documents=person_documents,
-        name_index=_open_name_index(path),
-        document_index=DocumentIndex.open(path / "document_index", documents["number"],
-                                          documents["issuing_country"]),
-        person_document_index=DocumentIndex.open(path / "person_document_index",
-                                                 person_documents["number"],
-                                                 person_documents["issuing_country"]),
+        name_index=_open_rebuilding(path, "name_index",
+                                    lambda: NameIndex.open(path / "name_index"),
+                                    lambda out: _rebuild_name_index(path, out)),
+        document_index=_open_rebuilding(
+            path, "document_index",
+            lambda: DocumentIndex.open(path / "document_index", documents["number"],
+                                       documents["issuing_country"]),
+            lambda out: _rebuild_document_index(documents, out)),
+        person_document_index=_open_rebuilding(
+            path, "person_document_index",
+            lambda: DocumentIndex.open(path / "person_document_index",
+                                       person_documents["number"],
+                                       person_documents["issuing_country"]),
+            lambda out: _rebuild_document_index(person_documents, out)),
     )
 
 
-def _open_name_index(path: Path) -> NameIndex:
-    """The version's name index. One written by a release with another index format is
-    rebuilt first from the version's own names (names.arrow): the index is derived data, and
-    a server upgraded in place must start on the data it has, not stop on a traceback. One
-    process rebuilds (a lock beside it), the others wait and open its result; the new index
-    is written beside the old one and renamed into place."""
+def _open_rebuilding(path: Path, name: str, open_index: Callable[[], object],
+                     build: Callable[[Path], None]) -> object:
+    """open_index() of the version's index `name`. One written by a release with another
+    index format is rebuilt first from the version's own tables (build(folder)): the index is
+    derived data, and a server upgraded in place must start on the data it has, not stop on a
+    traceback. One process rebuilds (a lock beside it), the others wait and open its result;
+    the new index is written beside the old one and renamed into place."""
     try:
-        return NameIndex.open(path / "name_index")
+        return open_index()
     except IndexFormatError:
         pass
-    with open(path / ".name_index.lock", "w") as lock:
+    with open(path / f".{name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
-            return NameIndex.open(path / "name_index")  # rebuilt meanwhile by another process
+            return open_index()  # rebuilt meanwhile by another process
         except IndexFormatError as exc:
-            _log.warning("%s: rebuilding the name index from names.arrow", exc)
+            _log.warning("%s: rebuilding it from the version's tables", exc)
         t0 = time.perf_counter()
-        names = _read_ipc(path / "names.arrow")
         tag = uuid.uuid4().hex[:8]
-        fresh, stale = path / f"name_index.new-{tag}", path / f"name_index.old-{tag}"
-        NameIndex.build(names["display"].to_pylist(),
-                        names["record_idx"].to_numpy().astype(np.int32)).save(fresh)
-        os.rename(path / "name_index", stale)
-        os.rename(fresh, path / "name_index")
+        fresh, stale = path / f"{name}.new-{tag}", path / f"{name}.old-{tag}"
+        build(fresh)
+        os.rename(path / name, stale)
+        os.rename(fresh, path / name)
         shutil.rmtree(stale)  # this version's links only: other versions keep their files
-        _log.warning("name index of %s rebuilt in %.1f s", path.name, time.perf_counter() - t0)
-    return NameIndex.open(path / "name_index")
+        _log.warning("%s of %s rebuilt in %.1f s", name, path.name, time.perf_counter() - t0)
+    return open_index()
+
+
+def _rebuild_name_index(path: Path, out: Path) -> None:
+    names = _read_ipc(path / "names.arrow")
+    NameIndex.build(names["display"].to_pylist(),
+                    names["record_idx"].to_numpy().astype(np.int32)).save(out)
+
+
+def _rebuild_document_index(table: pa.Table, out: Path) -> None:
+    builder = DocumentIndexBuilder(table.num_rows)
+    for batch in table.to_batches(max_chunksize=1 << 20):  # rows in order, as built
+        builder.add(batch.column("number"), batch.column("issuing_country"))
+    builder.finish().save(out)
 
 
 def list_versions(data_dir: Path) -> list[str]:

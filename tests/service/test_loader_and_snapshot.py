@@ -125,24 +125,40 @@ def test_failed_build_leaves_current_untouched(tmp_path, monkeypatch):
     assert not [p for p in (data / "versions").iterdir() if p.name.startswith(".build")]
 
 
-def test_name_index_of_an_older_format_is_rebuilt_on_open(tmp_path):
-    """A server upgraded in place opens the snapshot it has: a name index written with
-    another format is rebuilt from the version's names, once, and answers as a fresh one."""
-    from indexes.name_index import FORMAT_VERSION
+def test_indexes_of_an_older_format_are_rebuilt_on_open(tmp_path):
+    """A server upgraded in place opens the snapshot it has: an index written with another
+    format is rebuilt from the version's own tables, once, and answers as a fresh one."""
+    from indexes.document_index import FORMAT_VERSION as DOC_FORMAT
+    from indexes.name_index import FORMAT_VERSION as NAME_FORMAT
 
     data = tmp_path / "data"
-    version = build_snapshot(data, nominal=loader.read_nominal(
-        write_jsonl(tmp_path / "n.jsonl", NOMINAL)))
+    version = build_snapshot(
+        data, nominal=loader.read_nominal(write_jsonl(tmp_path / "n.jsonl", NOMINAL)),
+        documents=loader.read_documents(write_jsonl(tmp_path / "d.jsonl", DOCUMENTS)))
     queries = [" ".join(n["names"][0].get(k, "") for k in ("surname", "given_names"))
                for n in NOMINAL]
-    want = [[(m.record_idx, m.score) for m in found]
-            for found in open_snapshot(data).name_index.search(queries)]
-    assert sum(map(len, want)) >= len(NOMINAL) // 2
-    meta = data / "versions" / version / "name_index" / "meta.json"
-    meta.write_text(json.dumps({**json.loads(meta.read_text()), "format": FORMAT_VERSION - 1}))
+    numbers = [d["number"] for d in DOCUMENTS] + ["AB1234567", "B0IO574", "NOPE"]
+    countries = [d["issuing_country"] for d in DOCUMENTS] + ["UZB", "LBY", ""]
+
+    def answers(snap) -> tuple:
+        return ([[(m.record_idx, m.score) for m in found]
+                 for found in snap.name_index.search(queries)],
+                [x.tolist() for x in snap.document_index.lookup(numbers, countries)],
+                [x.tolist() for x in snap.person_document_index.lookup(numbers, countries)])
+
+    want = answers(open_snapshot(data))
+    assert sum(map(len, want[0])) >= len(NOMINAL) // 2
+    assert max(want[1][0]) >= 0 and max(want[2][0]) >= 0  # lookups that find something
+    folder = data / "versions" / version
+    formats = {"name_index": NAME_FORMAT, "document_index": DOC_FORMAT,
+               "person_document_index": DOC_FORMAT}
+    for name, current in formats.items():
+        meta = folder / name / "meta.json"
+        meta.write_text(json.dumps({**json.loads(meta.read_text()), "format": current - 1}))
     snap = open_snapshot(data)
-    assert json.loads(meta.read_text())["format"] == FORMAT_VERSION
-    assert [[(m.record_idx, m.score) for m in found]
-            for found in snap.name_index.search(queries)] == want
-    assert sorted(p.name for p in meta.parent.parent.iterdir() if "name_index" in p.name) == [
-        ".name_index.lock", "name_index"]
+    for name, current in formats.items():
+        assert json.loads((folder / name / "meta.json").read_text())["format"] == current
+    assert answers(snap) == want
+    leftovers = sorted(p.name for p in folder.iterdir() if "index." in p.name)
+    assert leftovers == [".document_index.lock", ".name_index.lock",
+                         ".person_document_index.lock"]
