@@ -159,8 +159,6 @@ def spelling_fold_bytes(token: str) -> bytes:
 def substitution_cost(x: str, y: str) -> float:
     if x == y:
         return 0.0
-    if any(x.upper() in g and y.upper() in g for g in S.OCR_GROUPS):
-        return S.EDIT_OCR_COST
     if any(x.upper() in g and y.upper() in g for g in S.SOUND_GROUPS):
         return S.EDIT_SOUND_COST
     rows = S.KEYBOARD_ROWS
@@ -170,6 +168,8 @@ def substitution_cost(x: str, y: str) -> float:
         if (r2, c2) in {(r, c - 1), (r, c + 1), (r - 1, c), (r - 1, c + 1), (r + 1, c - 1),
                         (r + 1, c)}:
             return S.EDIT_KEYBOARD_COST
+    if any(x.upper() in g and y.upper() in g for g in S.OCR_GROUPS):
+        return S.EDIT_OCR_COST
     return 1.0
 
 

@@ -183,12 +183,13 @@ KEYBOARD_MASKS = _keyboard_masks()
 def _substitution_cost_kernel(x, y):
     if x == y:
         return 0.0
-    if OCR_MASKS[x] & OCR_MASKS[y]:
-        return EDIT_OCR_COST
+    # The cheapest reading first: I/J and M/N are both OCR look-alikes and keyboard neighbours.
     if SOUND_MASKS[x] & SOUND_MASKS[y]:
         return EDIT_SOUND_COST
     if 65 <= y <= 90 and (KEYBOARD_MASKS[x] >> np.uint32(y - 65)) & np.uint32(1):
         return EDIT_KEYBOARD_COST
+    if OCR_MASKS[x] & OCR_MASKS[y]:
+        return EDIT_OCR_COST
     return 1.0
 
 
