@@ -64,13 +64,13 @@ METHOD_NAMES = {
     K.METHOD_DOUBLED: "doubled", K.METHOD_VARIANT: "alias_variant",
     K.METHOD_VOWELS_DROPPED: "vowels_dropped", K.METHOD_SPELLING: "spelling",
 }
-# Scoring is the expensive step (~1 us per candidate): after the score bound, at most this many
-# candidates per subquery, the ones sharing the most information with it.
 # Loose blocking hits (names._token_keys_kernel) bring candidates only from tokens listed in
 # fewer than one entry in this many, and fewer than COMMON_DF: rare on the list's own scale, so
 # a small list, where nearly every token is rare, does not walk them all (walking them made
 # full screening about 40% slower on a 10,000-name list).
 LOOSE_WALK_ENTRIES_PER_DF = 10_000
+# Scoring is the expensive step (~1 us per candidate): after the score bound, at most this many
+# candidates per subquery, the ones sharing the most information with it.
 MAX_SCORED = 256
 # An extra query token the record lacks costs its weight times MISS_FLOOR (a token every entry
 # has) up to 1 (a token no entry has): an unseen surname is strong evidence of another person,
@@ -103,9 +103,9 @@ class TokenPair:
     query_token: str  # "" for a record token the query does not have
     record_token: str  # "" when the query token is unmatched
     similarity: float
-    # exact, jaro_winkler, edit, prefix, phonetic, consonants, initial, squashed, missing...;
-    # cut: a record token after the end of a name the MRZ field cut (no room for it on the
-    # document)
+    # one of METHOD_NAMES (exact, jaro_winkler, edit, spelling, vowels_dropped, phonetic,
+    # initial, squashed, missing...); cut: a record token after the end of a name the MRZ
+    # field cut (no room for it on the document)
     method: str
 
 
@@ -462,12 +462,12 @@ class NameIndex:
         """Candidate entries per subquery (CSR offsets, entries) and the entries each reached
         before the cut: _gather_candidates_kernel."""
         a = self._a
+        n_entries = len(a["entry_name"])
         return _gather_candidates_kernel(
             prep.sq_tok_offsets, prep.tok_key_offsets, prep.qt.weight, prep.q_miss, prep.q_len,
             prep.q_prefix, prep.lo, prep.hi, a["key_tokens"], a["key_loose"], a["token_df"],
             a["token_weight"], a["token_offsets"], a["tok_post_offsets"], a["tok_post"],
-            len(a["entry_name"]),
-            float(min_score), max_candidates, COMMON_DF, _loose_walk_df(len(a["entry_name"])))
+            n_entries, float(min_score), max_candidates, COMMON_DF, _loose_walk_df(n_entries))
 
     def _score(self, prep: _Prepared, pair_sq: np.ndarray, entries: np.ndarray) -> tuple:
         """(scores, choice, sim, method, span, den) of (subquery, entry) pairs:

@@ -450,10 +450,9 @@ def gather_candidates(
     reach min_score (but never the rarest query token that matches anything so), keep the
     entries reached through the other query tokens (by keys that are not loose, or loosely
     when rarer than loose_df and a query token was skipped or this one met nothing else)
-    whose score
-    bound (name_bound) reaches min_score, rank them by the summed idf (per query token,
-    skipped ones included, of the rarest of the entry's tokens it matches, shared as the
-    kernel shares it: exact, by a strong key, by loose keys only) and keep the
+    whose score bound (name_bound) reaches min_score, rank them by the summed idf (per query
+    token, skipped ones included, of the rarest of the entry's tokens it matches, shared as
+    the kernel shares it: exact, by a strong key, by loose keys only) and keep the
     max_candidates best (ties: higher bound, lower id), as a set (returned sorted)."""
     keys_of = [set(token_keys(t)) for t in index_tokens]
     strong_of = [set(token_keys(t, loose=False)) for t in index_tokens]

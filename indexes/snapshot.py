@@ -164,7 +164,8 @@ def open_snapshot(data_dir: Path, version: str | None = None) -> Snapshot:
         person_documents=person_documents,
         name_index=_open_rebuilding(path, "name_index",
                                     lambda: NameIndex.open(path / "name_index"),
-                                    lambda out: _rebuild_name_index(path, out)),
+                                    lambda out: _save_name_index(
+                                        _read_ipc(path / "names.arrow"), out)),
         document_index=_open_rebuilding(
             path, "document_index",
             lambda: DocumentIndex.open(path / "document_index", documents["number"],
@@ -207,8 +208,8 @@ def _open_rebuilding(path: Path, name: str, open_index: Callable[[], object],
     return open_index()
 
 
-def _rebuild_name_index(path: Path, out: Path) -> None:
-    names = _read_ipc(path / "names.arrow")
+def _save_name_index(names: pa.Table, out: Path) -> None:
+    """The name index of a names table (names.arrow: record_idx, display), saved to out."""
     NameIndex.build(names["display"].to_pylist(),
                     names["record_idx"].to_numpy().astype(np.int32)).save(out)
 
@@ -306,10 +307,7 @@ def _build_nominal(nominal: pa.Table, out: Path, progress: Progress) -> None:
 
     progress(f"indexing {names.num_rows:,} names of {nominal.num_rows:,} records")
     t0 = time.perf_counter()
-    name_index = NameIndex.build(
-        names["display"].to_pylist(), names["record_idx"].to_numpy().astype(np.int32)
-    )
-    name_index.save(out / "name_index")
+    _save_name_index(names, out / "name_index")
     progress(f"name index built in {time.perf_counter() - t0:.1f} s")
     DocumentIndex.build(person_docs["number"], person_docs["issuing_country"]).save(
         out / "person_document_index"

@@ -1341,9 +1341,9 @@ def _select_best_kernel(kept, kept_info, kept_bound, n_kept, k, out, n_out, scra
 
 @njit(**JIT)
 def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, q_miss, q_len, q_prefix,
-                              lo, hi,
-                              key_tokens, key_loose, token_df, t_w, t_offsets, tok_post_offsets, tok_post,
-                              n_entries, min_score, max_candidates, common_df, loose_df):
+                              lo, hi, key_tokens, key_loose, token_df, t_w, t_offsets,
+                              tok_post_offsets, tok_post, n_entries, min_score, max_candidates,
+                              common_df, loose_df):
     """Candidate entries per subquery, as CSR (offsets, entries), and per subquery how many
     entries reached min_score's bound before the max_candidates cut (more than max_candidates:
     the cut dropped some, e.g. a crowd of namesakes).
@@ -1353,9 +1353,9 @@ def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, q_miss, q_le
     tok_key_offsets[k]:tok_key_offsets[k+1].
 
     1. Skip the most common query tokens (by the summed document frequency of the index tokens
-       they match through keys that are not loose (key_loose), at least common_df: rare ones cost nothing and may still pair with a
-       candidate's token by spelling likeness alone) as long as a candidate matching only those
-       could not reach min_score:
+       they match through keys that are not loose (key_loose), at least common_df: rare ones
+       cost nothing and may still pair with a candidate's token by spelling likeness alone)
+       as long as a candidate matching only those could not reach min_score:
        score <= A / (A + W), A = sum over skipped tokens of (w_q + 1) / 2 (the largest pair
        weight, credit 1), W = q_miss of the other query tokens, which it leaves unmatched.
        Initials and short truncated tokens (no key reaches their record token) are always
