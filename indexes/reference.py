@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import math
+import string
 
 from indexes.kernels import names as K
 from indexes.kernels import strings as S
@@ -122,8 +123,9 @@ def glued_particle(token: str) -> int:
 
 def token_keys(token: str, query_side: bool = False, loose: bool = True) -> list[int]:
     """Blocking keys of a token: exact, one-deletion variants, prefix, glue prefix (query
-    side), OCR-folded, phonetic, spelling-folded; listed side: consonants alone and skeleton
-    one-deletions, the loose keys, left out with loose=False (see the kernel)."""
+    side), OCR-folded, phonetic, spelling-folded; then the loose keys, left out with
+    loose=False (see the kernel): listed side, consonants alone and skeleton one-deletions;
+    query side, the spellings one slip away of a 2- or 3-letter token."""
     data = token.encode()
     keys = [hash_bytes(data, K.SEED_SPELLING)]
     if len(data) >= K.MIN_DELETE_LEN:
@@ -141,6 +143,8 @@ def token_keys(token: str, query_side: bool = False, loose: bool = True) -> list
     if len(skeleton) >= K.MIN_PHONETIC_LEN:
         keys.append(phonetic_key(token))
     keys.append(hash_bytes(spelling_fold_bytes(token), K.SEED_FOLD))
+    if query_side and loose and S.SHORT_SLIP_MIN_LEN <= len(data) < S.EDIT_MIN_LEN:
+        keys += [hash_bytes(slip.encode(), K.SEED_SPELLING) for slip in slips(token)]
     if not query_side and loose:
         consonants = "".join(ch for ch in token if ch not in "AEIOU")
         if K.CONSONANTS_MIN_LEN <= len(consonants) < len(token):
@@ -149,6 +153,19 @@ def token_keys(token: str, query_side: bool = False, loose: bool = True) -> list
             keys += [hash_bytes(skeleton.encode(), K.SEED_PHONETIC, skip=k)
                      for k in range(len(skeleton))]
     return keys
+
+
+def slips(token: str) -> list[str]:
+    """Twin of _slip_keys_kernel's spellings, in its order: each letter replaced by one a slip
+    away (substitution cost at most SHORT_SLIP_MAX_COST), then each two adjacent different
+    letters swapped."""
+    out = []
+    for k, x in enumerate(token):
+        out += [token[:k] + y + token[k + 1:] for y in string.ascii_uppercase
+                if y != x and substitution_cost(x, y) <= S.SHORT_SLIP_MAX_COST]
+    out += [token[:k] + token[k + 1] + token[k] + token[k + 2:] for k in range(len(token) - 1)
+            if token[k] != token[k + 1]]
+    return out
 
 
 def spelling_fold_bytes(token: str) -> bytes:
@@ -213,6 +230,10 @@ def token_similarity(a: str, b: str, prefix_min: int = 0) -> tuple[float, int]:
     best, method = jw, K.METHOD_JARO_WINKLER
     if (min(len(a), len(b)) >= S.EDIT_MIN_LEN and abs(len(a) - len(b)) <= S.EDIT_MAX_LEN_DIFF
             and edit_similarity(a, b) > best):
+        best, method = edit_similarity(a, b), K.METHOD_EDIT
+    elif (len(a) == len(b) and S.SHORT_SLIP_MIN_LEN <= len(a) < S.EDIT_MIN_LEN
+          and best < edit_similarity(a, b)
+          and edit_similarity(a, b) >= 1.0 - S.SHORT_SLIP_MAX_COST / len(a)):
         best, method = edit_similarity(a, b), K.METHOD_EDIT
     if len(a) != len(b) and collapse_runs(a) == collapse_runs(b):
         return max(best, K.DOUBLED_SIM), K.METHOD_DOUBLED
@@ -466,7 +487,7 @@ def gather_candidates(
             [t for t in range(len(index_tokens)) if keys_of[t] & set(token_keys(q, True))]
             for q in tokens
         ]
-        strong = [{t for t in m if strong_of[t] & set(token_keys(q, True))}
+        strong = [{t for t in m if strong_of[t] & set(token_keys(q, True, loose=False))}
                   for q, m in zip(tokens, matched, strict=True)]
         qdf = [sum(len(token_entries[t]) for t in m) for m in strong]
         by_commonness = sorted(range(len(tokens)), key=lambda i: (-qdf[i], -i))

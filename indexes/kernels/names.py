@@ -11,8 +11,11 @@ from indexes.kernels.hashing import _hash_bytes_kernel
 from indexes.kernels.strings import (
     EDIT_MAX_LEN_DIFF,
     EDIT_MIN_LEN,
+    SHORT_SLIP_MAX_COST,
+    SHORT_SLIP_MIN_LEN,
     _edit_similarity_kernel,
     _jaro_winkler_core_kernel,
+    _substitution_cost_kernel,
 )
 from indexes.numba_config import JIT
 
@@ -298,9 +301,11 @@ def _token_keys_kernel(chars, offsets, phon_keys, phon_lens, ident, query_side, 
     a vowel) in the spelling space and its skeleton's one-deletion variants (skeletons of
     SKELETON_DELETE_MIN or more) in the phonetic space: one-sided, so the query's own exact,
     deletion and phonetic keys meet them, and a query token does not fan out over every
-    skeleton one consonant away; those two are loose keys (LOOSE_INFO_SHARE). first_table,
-    rest_table: the skeleton's (_phonetic_skeleton_kernel). Returns (keys, owner token,
-    loose), owner ascending; each token's loose keys come last."""
+    skeleton one consonant away; those two are loose keys (LOOSE_INFO_SHARE). The query side
+    adds, for tokens of SHORT_SLIP_MIN_LEN to EDIT_MIN_LEN - 1 letters (2 or 3), the loose keys
+    of their spellings one slip away (_slip_keys_kernel). first_table, rest_table: the
+    skeleton's (_phonetic_skeleton_kernel). Returns (keys, owner token, loose), owner
+    ascending; each token's loose keys come last."""
     n = offsets.shape[0] - 1
     total = 0
     width = 1
@@ -318,6 +323,8 @@ def _token_keys_kernel(chars, offsets, phon_keys, phon_lens, ident, query_side, 
             total += 1
         if not query_side:
             total += 1 + phon_lens[i]
+        elif SHORT_SLIP_MIN_LEN <= length < EDIT_MIN_LEN:
+            total += 27 * length
     keys = np.empty(total, dtype=np.uint64)
     owners = np.empty(total, dtype=np.int64)
     loose = np.zeros(total, dtype=np.bool_)
@@ -375,7 +382,45 @@ def _token_keys_kernel(chars, offsets, phon_keys, phon_lens, ident, query_side, 
                     owners[p] = i
                     loose[p] = True
                     p += 1
+        elif SHORT_SLIP_MIN_LEN <= e - s < EDIT_MIN_LEN:
+            p = _slip_keys_kernel(chars, s, e, ident, folded, keys, owners, loose, p, i)
     return keys[:p], owners[:p], loose[:p]
+
+
+@njit(**JIT)
+def _slip_keys_kernel(chars, s, e, ident, buf, keys, owners, loose, p, owner):
+    """Loose keys of a short query token (SHORT_SLIP_MIN_LEN to EDIT_MIN_LEN - 1 letters): the
+    exact keys of its spellings one slip away, as the scorer takes them (_token_sim_kernel):
+    one letter swapped for one that costs at most SHORT_SLIP_MAX_COST (a neighbouring key, a
+    look-alike, a letter of one sound), or two adjacent letters swapped. ZL meets AL, WLI meets
+    ALI, IDN meets DIN, where no other key of so short a token reaches. Written from keys[p];
+    returns the new p."""
+    n = e - s
+    for k in range(n):
+        buf[k] = chars[s + k]
+    for k in range(n):
+        x = buf[k]
+        for y in range(65, 91):
+            if y != x and _substitution_cost_kernel(x, y) <= SHORT_SLIP_MAX_COST:
+                buf[k] = y
+                keys[p] = _hash_bytes_kernel(buf, 0, n, -1, ident, SEED_SPELLING)
+                owners[p] = owner
+                loose[p] = True
+                p += 1
+        buf[k] = x
+    for k in range(n - 1):
+        x = buf[k]
+        y = buf[k + 1]
+        if x != y:
+            buf[k] = y
+            buf[k + 1] = x
+            keys[p] = _hash_bytes_kernel(buf, 0, n, -1, ident, SEED_SPELLING)
+            owners[p] = owner
+            loose[p] = True
+            p += 1
+            buf[k] = x
+            buf[k + 1] = y
+    return p
 
 
 @njit(**JIT)
@@ -406,6 +451,11 @@ def _token_sim_kernel(a, a_s, a_l, a_phon, a_plen, a_prefix, b, b_s, b_l, b_phon
     if a_l >= EDIT_MIN_LEN and b_l >= EDIT_MIN_LEN and abs(a_l - b_l) <= EDIT_MAX_LEN_DIFF:
         ed = _edit_similarity_kernel(a, a_s, a_l, b, b_s, b_l, rows)
         if ed > best:
+            best = ed
+            method = METHOD_EDIT
+    elif a_l == b_l and SHORT_SLIP_MIN_LEN <= a_l < EDIT_MIN_LEN:
+        ed = _edit_similarity_kernel(a, a_s, a_l, b, b_s, b_l, rows)
+        if ed > best and ed >= 1.0 - SHORT_SLIP_MAX_COST / a_l:
             best = ed
             method = METHOD_EDIT
     if a_l != b_l and _same_collapsed_kernel(a, a_s, a_l, b, b_s, b_l):
@@ -1341,7 +1391,7 @@ def _select_best_kernel(kept, kept_info, kept_bound, n_kept, k, out, n_out, scra
 
 @njit(**JIT)
 def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, q_miss, q_len, q_prefix,
-                              lo, hi, key_tokens, key_loose, token_df, t_w, t_offsets,
+                              lo, hi, q_loose, key_tokens, key_loose, token_df, t_w, t_offsets,
                               tok_post_offsets, tok_post, n_entries, min_score, max_candidates,
                               common_df, loose_df):
     """Candidate entries per subquery, as CSR (offsets, entries), and per subquery how many
@@ -1350,7 +1400,8 @@ def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, q_miss, q_le
 
     Subquery s owns query tokens sq_tok_offsets[s]:sq_tok_offsets[s+1] (at most 64); query
     token k owns key ranges lo[p]:hi[p] (ranges of key_tokens, i.e. index token ids) for p in
-    tok_key_offsets[k]:tok_key_offsets[k+1].
+    tok_key_offsets[k]:tok_key_offsets[k+1]; a hit is loose when its index key is (key_loose)
+    or the query key is (q_loose: a short token's slip keys).
 
     1. Skip the most common query tokens (by the summed document frequency of the index tokens
        they match through keys that are not loose (key_loose), at least common_df: rare ones
@@ -1438,7 +1489,7 @@ def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, q_miss, q_le
                         n_masked += 1
                         t_idf[t] = log_n - np.log(token_df[t] + 1.0)
                     tmask[t] |= bit
-                    if not key_loose[x]:
+                    if not key_loose[x] and not q_loose[p]:
                         tstrong[t] |= bit
                     # The exact-spelling key comes first; the same length rules out the
                     # deletion and prefix keys of longer tokens sharing its key space.

@@ -140,6 +140,12 @@ EDIT_TRANSPOSE_COST = 0.2
 EDIT_SOUND_COST = 0.2
 EDIT_GLYPH_PAIR_COST = 0.3  # two letters read as one or back: RN/M, CL/D, VV/W
 EDIT_MIN_LEN = 4  # shorter tokens: one cheap edit is too large a part of the name
+# ... except one slip (a neighbouring key, a look-alike, a letter of one sound, two letters
+# swapped) in a token of 2 or 3 letters, scored by the same distance: ZL / AL, WLI / ALI,
+# IDN / DIN. Anything more (a second slip, any other substitution, a letter added or lost)
+# leaves too little of so short a name.
+SHORT_SLIP_MIN_LEN = 2
+SHORT_SLIP_MAX_COST = EDIT_OCR_COST
 EDIT_MAX_LEN_DIFF = 2  # a larger length difference cannot reach a useful similarity
 
 OCR_GROUPS = ("O0QD", "I1LJ", "S5", "B8", "Z2", "G6", "UV", "EF", "MN")

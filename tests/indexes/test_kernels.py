@@ -12,6 +12,7 @@ from indexes import reference as ref
 from indexes.arrow_buffers import string_buffers
 from indexes.document_index import FOLD_TABLE, IDENTITY_TABLE
 from indexes.kernels import names as K
+from indexes.kernels import strings as S
 from indexes.kernels.documents import _lookup_fingerprint_kernel, _pack_countries_kernel
 from indexes.kernels.hashing import _hash_strings_kernel
 from indexes.kernels.strings import _edit_similarity_kernel, _jaro_winkler_kernel
@@ -207,6 +208,27 @@ def test_ocr_folded_keys_meet() -> None:
         assert set(ref.token_keys(a)) & set(ref.token_keys(b, True)), (a, b)
 
 
+def test_short_tokens_one_slip_apart_meet_and_score_as_slips() -> None:
+    """2- and 3-letter tokens: one neighbouring key, look-alike, letter of one sound or swap
+    meets the listed spelling through a loose query key and scores as an edit; a second slip,
+    another substitution or a letter lost does neither."""
+    for listed, query in [("ALI", "WLI"), ("DIN", "IDN"), ("KIM", "KIN"), ("ALI", "ALY"),
+                          ("AL", "ZL"), ("SU", "SY")]:
+        strong = set(ref.token_keys(query, True, loose=False))
+        slip = set(ref.token_keys(query, True)) - strong
+        assert set(ref.token_keys(listed)) & slip, (listed, query)
+        sim, method = ref.token_similarity(query, listed)
+        assert sim >= 1 - S.SHORT_SLIP_MAX_COST / len(query), (listed, query)
+        check_against_twin([query], [listed])
+    assert not set(ref.token_keys("ALI")) & set(ref.token_keys("WLI", True, loose=False))
+    assert ref.token_similarity("WLI", "ALI")[1] == K.METHOD_EDIT
+    for listed, query in [("SU", "PU"), ("ALI", "WLY"), ("DIN", "DINN"), ("ALI", "AI"),
+                          ("ALI", "AXI")]:
+        assert not set(ref.token_keys(listed)) & (
+            set(ref.token_keys(query, True)) - set(ref.token_keys(query, True, loose=False)))
+        assert ref.token_similarity(query, listed)[1] != K.METHOD_EDIT, (listed, query)
+
+
 def test_squashed_query_token_meets_its_first_part() -> None:
     assert set(ref.token_keys("PAK")) & set(ref.token_keys("PAKYONG", True))
     assert not set(ref.token_keys("PAK")) & set(ref.token_keys("PAKYONG", False))
@@ -282,8 +304,10 @@ def test_ocr_and_keyboard_confusions_beat_plain_jaro_winkler() -> None:
     assert token_sim("KSRIMOV", "KARIMOV")[0] > 0.94
     assert token_sim("KARIRNOV", "KARIMOV")[0] > 0.95  # RN read for M
     assert token_sim("KRAIMOV", "KARIMOV")[0] >= ref.jaro_winkler("KRAIMOV", "KARIMOV")
-    # Short tokens keep plain Jaro-Winkler: one cheap edit is too much of the name.
-    assert token_sim("ALL", "ALI")[1] != K.METHOD_EDIT
+    # Short tokens take one slip only (L read for I); any other substitution is too much of
+    # the name, and Jaro-Winkler alone decides.
+    assert token_sim("ALL", "ALI")[1] == K.METHOD_EDIT
+    assert token_sim("ALX", "ALI")[1] != K.METHOD_EDIT
 
 
 @SETTINGS
@@ -540,8 +564,8 @@ def test_gather_kernel_equals_twin(entries: list[list[str]], queries: list[list[
     keys, owners, loose = keys[order], owners[order].astype(np.int32), loose[order]
     flat = [t for q in queries for t in q]
     qt = _token_table(flat)
-    q_keys, q_owner, _ = K._token_keys_kernel(qt.chars, qt.offsets, qt.phon, qt.plen,
-                                              IDENTITY_TABLE, True, FIRST, REST)
+    q_keys, q_owner, q_loose = K._token_keys_kernel(qt.chars, qt.offsets, qt.phon, qt.plen,
+                                                    IDENTITY_TABLE, True, FIRST, REST)
     sq_tok = np.zeros(len(queries) + 1, dtype=np.int64)
     np.cumsum([len(q) for q in queries], out=sq_tok[1:])
     tok_key_offsets = np.searchsorted(q_owner, np.arange(len(flat) + 1), side="left")
@@ -553,7 +577,8 @@ def test_gather_kernel_equals_twin(entries: list[list[str]], queries: list[list[
     q_prefix = np.zeros(len(flat), dtype=np.int64)
     q_prefix[sq_tok[1:] - 1] = 3 + (len(flat) % 2)
     offsets, cands, reached = K._gather_candidates_kernel(
-        sq_tok, tok_key_offsets, qt.weight, q_miss, q_len, q_prefix, lo, hi, owners, loose,
+        sq_tok, tok_key_offsets, qt.weight, q_miss, q_len, q_prefix, lo, hi, q_loose, owners,
+        loose,
         token_df,
         it.weight, it.offsets, *K._inline_postings_kernel(tok_entry_offsets, tok_entries,
                                                           e_tok_offsets, e_tokens),
