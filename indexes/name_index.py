@@ -5,14 +5,17 @@ Layout (all numpy, CSR = offsets + values, saved as .npy and memory-mapped on op
   a list of token ids; entry_name maps an entry back to its name, name_record to its record.
 - tokens: unique token strings (chars + offsets), document frequency (entries containing it),
   weight (particles low), phonetic key.
+- sequences: entries with the same tokens in the same order (namesakes) share one sequence id
+  (entry_seq; seq_entries lists each sequence's entries, CSR).
 - keys: sorted uint64 blocking keys (exact, one-deletion, 4-letter prefix, phonetic) with their
-  token ids, and token -> entries postings that carry each entry's tokens inline (the score
-  bound reads them where the walk finds the entry, not from its row elsewhere in memory).
-Search: query token keys -> searchsorted -> matched tokens -> entries (common query tokens left
-out of the walk) -> upper bound of each entry's score from which tokens its keys hit, only
-entries that can reach min_score, at most MAX_SCORED by shared information -> batch scoring
-kernel (which also returns the token assignment for the explanations) -> best entry per
-record -> top `limit`.
+  token ids, and token -> sequences postings that carry each sequence's tokens inline (the
+  score bound reads them where the walk finds the sequence, not from a row elsewhere).
+Search: query token keys -> searchsorted -> matched tokens -> sequences (common query tokens
+left out of the walk) -> upper bound of each sequence's score from which tokens its keys hit,
+only sequences that can reach min_score, at most MAX_SCORED by shared information -> batch
+scoring kernel, once per sequence (it also returns the token assignment for the
+explanations) -> every entry of the sequences that pass -> best entry per record -> top
+`limit`.
 Token similarity: the best of Jaro-Winkler, an OCR/keyboard-aware edit similarity, a prefix
 match for the query's last token (MRZ truncation) and the phonetic skeleton. A query token the
 record lacks costs more the rarer it is in the list.
@@ -40,15 +43,16 @@ from indexes.kernels.names import (
     _inline_postings_kernel,
     _phonetic_keys_kernel,
     _score_pairs_kernel,
+    _sequence_ids_kernel,
     _token_keys_kernel,
     _variant_pairs_kernel,
 )
 from indexes.normalize import PARTICLES, name_variants, without_glued_titles
 from indexes.phonetic import phonetic_tables
 
-FORMAT_VERSION = 7  # 2: OCR keys; 3: ABD forms, alias variants; 4: stricter variants;
+FORMAT_VERSION = 8  # 2: OCR keys; 3: ABD forms, alias variants; 4: stricter variants;
 # 5: postings carry their entry's tokens; 6: spelling-fold, consonant and skeleton-deletion keys;
-# 7: alias variants also pair short tokens one slip apart
+# 7: alias variants also pair short tokens one slip apart; 8: postings over token sequences
 MAX_TOKENS = 12  # tokens kept per name (long Arabic chains); bounds the per-pair work
 PARTICLE_WEIGHT = 0.2
 PARTICLE_MISS = 0.25  # a particle the record lacks costs this share of its weight (AL, BIN)
@@ -71,7 +75,8 @@ METHOD_NAMES = {
 # full screening about 40% slower on a 10,000-name list).
 LOOSE_WALK_ENTRIES_PER_DF = 10_000
 # Scoring is the expensive step (~1 us per candidate): after the score bound, at most this many
-# candidates per subquery, the ones sharing the most information with it.
+# candidate token sequences per subquery (each standing for all its entries), the ones sharing
+# the most information with it.
 MAX_SCORED = 256
 # An extra query token the record lacks costs its weight times MISS_FLOOR (a token every entry
 # has) up to 1 (a token no entry has): an unseen surname is strong evidence of another person,
@@ -95,7 +100,8 @@ _PARTICLE_SET = pa.array(sorted(PARTICLES), type=pa.large_string())
 _ARRAYS = (
     "token_chars", "token_offsets", "token_df", "token_weight", "token_phon", "token_plen",
     "entry_tok_offsets", "entry_tokens", "entry_name", "name_record", "keys", "key_tokens",
-    "key_loose", "tok_post_offsets", "tok_post", "variant_pairs",
+    "key_loose", "tok_post_offsets", "tok_post", "variant_pairs", "entry_seq",
+    "seq_entry_offsets", "seq_entries",
 )
 
 
@@ -268,15 +274,30 @@ class NameIndex:
         np.cumsum(np.asarray(entry_len, dtype=np.int64), out=entry_tok_offsets[1:])
         table = _token_table(dictionary)
 
-        # token -> entries postings, one posting per (token, entry) even if repeated in a name.
-        owner = np.repeat(np.arange(n_entries, dtype=np.int64), entry_len)
-        pair = np.unique(entry_tokens.astype(np.int64) * max(n_entries, 1) + owner)
-        pair_token = (pair // max(n_entries, 1)).astype(np.int64)
-        pair_entry = (pair % max(n_entries, 1)).astype(np.int32)
-        tok_entry_offsets, tok_entries = _csr_from_groups(pair_token, pair_entry, n_tokens)
-        token_df = np.diff(tok_entry_offsets).astype(np.int32)
-        tok_post_offsets, tok_post = _inline_postings_kernel(tok_entry_offsets, tok_entries,
-                                                             entry_tok_offsets, entry_tokens)
+        # Entries spelled with the same tokens in the same order (namesakes, a name and its
+        # other spellings that normalise alike) form one sequence: the candidate step walks
+        # and bounds sequences, the scorer scores each once (on the 1M-person list, 2.05M
+        # entries are 0.89M sequences).
+        entry_seq, n_seq = _sequence_ids_kernel(entry_tok_offsets, entry_tokens)
+        seq_entry_offsets, seq_entries = _csr_from_groups(
+            entry_seq, np.arange(n_entries, dtype=np.int32), n_seq)
+        seq_rep = seq_entries[seq_entry_offsets[:-1]].astype(np.int64)  # its first entry
+        seq_len = np.asarray(entry_len, dtype=np.int64)[seq_rep]
+        seq_tok_offsets = np.zeros(n_seq + 1, dtype=np.int64)
+        np.cumsum(seq_len, out=seq_tok_offsets[1:])
+        seq_tokens = _csr_take(entry_tok_offsets, entry_tokens, seq_rep)
+
+        # token -> sequences postings, one posting per (token, sequence) even if repeated in
+        # a name; the document frequency counts entries (every entry of each sequence).
+        owner = np.repeat(np.arange(n_seq, dtype=np.int64), seq_len)
+        pair = np.unique(seq_tokens.astype(np.int64) * max(n_seq, 1) + owner)
+        pair_token = (pair // max(n_seq, 1)).astype(np.int64)
+        pair_seq = (pair % max(n_seq, 1)).astype(np.int32)
+        tok_seq_offsets, tok_seqs = _csr_from_groups(pair_token, pair_seq, n_tokens)
+        token_df = np.bincount(pair_token, weights=np.diff(seq_entry_offsets)[pair_seq],
+                               minlength=n_tokens).astype(np.int32)
+        tok_post_offsets, tok_post = _inline_postings_kernel(tok_seq_offsets, tok_seqs,
+                                                             seq_tok_offsets, seq_tokens)
 
         keys, key_owner, key_loose = _token_keys_kernel(
             table.chars, table.offsets, table.phon, table.plen, _IDENTITY, False, _PHON_FIRST,
@@ -295,6 +316,8 @@ class NameIndex:
             keys=keys[keep], key_tokens=key_owner[keep].astype(np.int32),
             key_loose=key_loose[keep],
             tok_post_offsets=tok_post_offsets, tok_post=tok_post,
+            entry_seq=entry_seq.astype(np.int32), seq_entry_offsets=seq_entry_offsets,
+            seq_entries=seq_entries,
         )
         arrays["variant_pairs"] = _alias_variants(arrays)
         return cls(arrays)
@@ -336,10 +359,11 @@ class NameIndex:
                max_candidates: int = 2000, crowded: list[bool] | None = None
                ) -> list[list[NameMatch]]:
         """Per query, at most `limit` matches with score >= min_score, best first, one per
-        record (its best-scoring name). At most min(max_candidates, MAX_SCORED) entries per
-        query spelling are scored (see _gather_candidates_kernel). With `crowded` (a list),
-        it receives per query whether matches may have been left out for lack of room: the
-        candidate cut dropped entries, or `limit` matches were found (a crowd of namesakes:
+        record (its best-scoring name). At most min(max_candidates, MAX_SCORED) token sequences
+        per query spelling are scored, once each for all their entries (see
+        _gather_candidates_kernel). With `crowded` (a list), it receives per query whether
+        matches may have been left out for lack of room: the candidate cut dropped sequences,
+        or `limit` matches were found (a crowd of namesakes:
         the caller may look for the person another way, e.g. by date of birth)."""
         if limit < 1 or max_candidates < 1:
             raise ValueError("limit and max_candidates must be positive")
@@ -356,6 +380,7 @@ class NameIndex:
             return results
         sq_query, sq_tokens = prep.sq_query, prep.sq_tokens
         cand_offsets, cands, reached = self._gather(prep, min_score, max_candidates)
+        seq_of_cands = a["entry_seq"][cands]
         # Score in (subquery, entry) order: the scorer then walks the index arrays forward
         # instead of jumping around (about 15% faster than the rarest-first gather order).
         n_entries = max(1, len(a["entry_name"]))
@@ -369,6 +394,15 @@ class NameIndex:
         ok = scores >= min_score
         pair_sq, cands, scores = pair_sq[ok], cands[ok], scores[ok]
         choice, sim, method, span, den = choice[ok], sim[ok], method[ok], span[ok], den[ok]
+        # Each scored entry stands for its token sequence: every entry of it scores the same.
+        seq = a["entry_seq"][cands]
+        seq_offsets = a["seq_entry_offsets"]
+        counts = seq_offsets[seq + 1] - seq_offsets[seq]
+        if (counts > 1).any():
+            at = np.repeat(np.arange(len(cands)), counts)
+            cands = _csr_take(seq_offsets, a["seq_entries"], seq).astype(np.int64)
+            pair_sq, scores, choice, sim = pair_sq[at], scores[at], choice[at], sim[at]
+            method, span, den = method[at], span[at], den[at]
         pair_q = np.asarray(sq_query, dtype=np.int64)[pair_sq]
         name = a["entry_name"][cands]
         record = a["name_record"][name]
@@ -385,7 +419,14 @@ class NameIndex:
                 sq_tokens[int(pair_sq[p])], int(cands[p]), float(scores[p]), choice[p],
                 sim[p], method[p], span[p], float(den[p]), prep.sq_cut[int(pair_sq[p])]))
         if crowded is not None:
-            for s in np.flatnonzero(reached > max_candidates).tolist():
+            # Crowded also when the sequences kept hold more entries than max_candidates (a
+            # crowd of namesakes in few sequences): the caller's fallback (the person's date of
+            # birth) then runs as it did when the cut counted entries.
+            held = np.bincount(np.repeat(np.arange(len(sq_tokens)), np.diff(cand_offsets)),
+                               weights=np.diff(a["seq_entry_offsets"])[seq_of_cands],
+                               minlength=len(sq_tokens))
+            for s in np.flatnonzero((reached > max_candidates) | (held > max_candidates)
+                                    ).tolist():
                 crowded[sq_query[s]] = True
             for q, found in enumerate(results):
                 crowded[q] = crowded[q] or len(found) >= limit
@@ -461,16 +502,18 @@ class NameIndex:
 
     def _gather(self, prep: _Prepared, min_score: float, max_candidates: int
                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Candidate entries per subquery (CSR offsets, entries) and the entries each reached
-        before the cut: _gather_candidates_kernel."""
+        """Candidates per subquery (CSR offsets, entries) and how many each reached before the
+        cut: _gather_candidates_kernel over the token sequences, each candidate sequence given
+        as its first entry (search scores it once for all its entries)."""
         a = self._a
         n_entries = len(a["entry_name"])
-        return _gather_candidates_kernel(
+        offsets, seqs, reached = _gather_candidates_kernel(
             prep.sq_tok_offsets, prep.tok_key_offsets, prep.qt.weight, prep.q_miss, prep.q_len,
             prep.q_prefix, prep.lo, prep.hi, prep.q_loose, a["key_tokens"], a["key_loose"],
             a["token_df"],
             a["token_weight"], a["token_offsets"], a["tok_post_offsets"], a["tok_post"],
             n_entries, float(min_score), max_candidates, COMMON_DF, _loose_walk_df(n_entries))
+        return offsets, a["seq_entries"][a["seq_entry_offsets"][seqs]].astype(np.int64), reached
 
     def _score(self, prep: _Prepared, pair_sq: np.ndarray, entries: np.ndarray) -> tuple:
         """(scores, choice, sim, method, span, den) of (subquery, entry) pairs:

@@ -452,6 +452,13 @@ def name_bound(q: list[str], q_w: list[float], q_miss: list[float], q_prefix: li
     return x / (x + rest) if x + rest > 0 else 0.0
 
 
+def sequence_ids(entries: list[list[int]]) -> list[int]:
+    """Twin of _sequence_ids_kernel: per entry, the id of its token sequence, ids numbered in
+    order of their first entry."""
+    ids: dict[tuple[int, ...], int] = {}
+    return [ids.setdefault(tuple(e), len(ids)) for e in entries]
+
+
 def inline_postings(token_entries: list[list[int]], entries: list[list[int]]) -> list[list[int]]:
     """Twin of _inline_postings_kernel: per token, for each entry listing it (in the given
     order), the entry id, its token count and its token ids."""

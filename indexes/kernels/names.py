@@ -1305,6 +1305,58 @@ def _one_to_one_bound_kernel(bound, tokens, base, n_c, nq, q_w, q_miss, open_q, 
 
 
 @njit(**JIT)
+def _sequence_ids_kernel(e_tok_offsets, e_tokens):
+    """(sequence id of every entry, number of sequences): entries with the same token ids in
+    the same order share one id, ids numbered in order of their first entry. A 64-bit hash of
+    each sequence groups the candidates; equal hashes are compared token by token, so a
+    collision never merges two sequences."""
+    n = e_tok_offsets.shape[0] - 1
+    h = np.empty(n, dtype=np.uint64)
+    for e in range(n):
+        x = np.uint64(14695981039346656037) ^ np.uint64(e_tok_offsets[e + 1] - e_tok_offsets[e])
+        for k in range(e_tok_offsets[e], e_tok_offsets[e + 1]):
+            x = (x ^ np.uint64(e_tokens[k])) * np.uint64(1099511628211)
+            x ^= x >> np.uint64(29)
+        h[e] = x
+    order = np.argsort(h, kind="mergesort")  # stable: a run of equal hashes in entry order
+    seq = np.full(n, -1, dtype=np.int64)
+    n_seq = 0
+    i = 0
+    while i < n:
+        j = i + 1
+        while j < n and h[order[j]] == h[order[i]]:
+            j += 1
+        for a in range(i, j):
+            e = order[a]
+            if seq[e] >= 0:
+                continue
+            seq[e] = n_seq
+            lo = e_tok_offsets[e]
+            m = e_tok_offsets[e + 1] - lo
+            for b in range(a + 1, j):
+                f = order[b]
+                if seq[f] >= 0 or e_tok_offsets[f + 1] - e_tok_offsets[f] != m:
+                    continue
+                same = True
+                for k in range(m):
+                    if e_tokens[lo + k] != e_tokens[e_tok_offsets[f] + k]:
+                        same = False
+                        break
+                if same:
+                    seq[f] = n_seq
+            n_seq += 1
+        i = j
+    remap = np.full(n_seq, -1, dtype=np.int64)
+    nxt = 0
+    for e in range(n):
+        if remap[seq[e]] < 0:
+            remap[seq[e]] = nxt
+            nxt += 1
+        seq[e] = remap[seq[e]]
+    return seq, n_seq
+
+
+@njit(**JIT)
 def _inline_postings_kernel(tok_entry_offsets, tok_entries, e_tok_offsets, e_tokens):
     """Postings that carry their entry's tokens, as CSR (offsets by token, int32 words): for
     token t, per entry listing it (in tok_entries order) the entry id, its token count n and
@@ -1396,7 +1448,9 @@ def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, q_miss, q_le
                               common_df, loose_df):
     """Candidate entries per subquery, as CSR (offsets, entries), and per subquery how many
     entries reached min_score's bound before the max_candidates cut (more than max_candidates:
-    the cut dropped some, e.g. a crowd of namesakes).
+    the cut dropped some, e.g. a crowd of namesakes). The index walks token sequences, not
+    entries (tok_post lists sequences; NameIndex expands them): "entry" below is whatever the
+    postings list, n_entries (which sizes the scratch and scales the idf) the entry count.
 
     Subquery s owns query tokens sq_tok_offsets[s]:sq_tok_offsets[s+1] (at most 64); query
     token k owns key ranges lo[p]:hi[p] (ranges of key_tokens, i.e. index token ids) for p in

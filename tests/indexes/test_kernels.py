@@ -594,6 +594,17 @@ def test_gather_kernel_equals_twin(entries: list[list[str]], queries: list[list[
         it.weight.tolist(), entry_ids, min_score, max_candidates, common_df, loose_df)
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.integers(0, 3), min_size=0, max_size=3), max_size=30))
+def test_sequence_ids_kernel_equals_twin(entries: list[list[int]]) -> None:
+    e_tok_offsets = np.zeros(len(entries) + 1, dtype=np.int64)
+    np.cumsum([len(e) for e in entries], out=e_tok_offsets[1:])
+    e_tokens = np.asarray([t for e in entries for t in e], dtype=np.int32)
+    seq, n_seq = K._sequence_ids_kernel(e_tok_offsets, e_tokens)
+    assert seq.tolist() == ref.sequence_ids(entries)
+    assert n_seq == len({tuple(e) for e in entries})
+
+
 @settings(max_examples=100, deadline=None)
 @given(st.lists(st.lists(st.integers(0, 6), min_size=1, max_size=5), min_size=1, max_size=12))
 def test_inline_postings_kernel_equals_twin(entries: list[list[int]]) -> None:

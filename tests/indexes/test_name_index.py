@@ -143,6 +143,23 @@ def test_blocking_prefers_rare_tokens() -> None:
     assert match and match[0].record_idx == 300
 
 
+def test_namesakes_share_one_token_sequence_and_are_all_found() -> None:
+    """Identical names are one sequence to the candidate step and the scorer: one candidate
+    (max_candidates=1) brings every namesake's record, all with the same score; a crowd
+    larger than `limit` is reported as crowded."""
+    names = ["Maria Garcia Lopez"] * 40 + ["Lopez Maria Garcia", "Maria Garcia", "Jose Ruiz"]
+    idx = NameIndex.build(names, np.arange(len(names)))
+    seq = idx._a["entry_seq"][idx._a["entry_name"] == 0]
+    assert len(set(idx._a["entry_seq"][np.isin(idx._a["entry_name"], range(40))].tolist())) \
+        == len(set(seq.tolist()))  # the 40 namesakes' entries: the sequences of one name
+    found = idx.search(["Maria Garcia Lopez"], limit=100, max_candidates=1)[0]
+    assert set(range(40)) <= {m.record_idx for m in found}
+    assert len({m.score for m in found if m.record_idx < 40}) == 1
+    crowded: list[bool] = []
+    found = idx.search(["Maria Garcia Lopez"], limit=10, crowded=crowded)[0]
+    assert len(found) == 10 and crowded == [True]
+
+
 def test_ocr_and_keyboard_confusions() -> None:
     idx = NameIndex.build(["Rustam KARIMOV", "Rustam KAXIMOV"], np.array([0, 1]))
     for query in ["Rustam KARlMOV", "Rustam KAR1MOV", "Rustam KSRIMOV", "Rustam KARIRNOV"]:
