@@ -422,8 +422,9 @@ class NameIndex:
             # Crowded also when the sequences kept hold more entries than max_candidates (a
             # crowd of namesakes in few sequences): the caller's fallback (the person's date of
             # birth) then runs as it did when the cut counted entries.
+            seq_offsets = a["seq_entry_offsets"]
             held = np.bincount(np.repeat(np.arange(len(sq_tokens)), np.diff(cand_offsets)),
-                               weights=np.diff(a["seq_entry_offsets"])[seq_of_cands],
+                               weights=seq_offsets[seq_of_cands + 1] - seq_offsets[seq_of_cands],
                                minlength=len(sq_tokens))
             for s in np.flatnonzero((reached > max_candidates) | (held > max_candidates)
                                     ).tolist():
