@@ -323,6 +323,7 @@ def exhaustive(names: list[str], records: np.ndarray, query: str
         by_record.setdefault(int(r), []).extend(
             c[:MAX_TOKENS] for c in name_variants(name, learned=False) if c)
     variants = ref.alias_variants(list(by_record.values()))
+    listed = {t for e in entries for t in e}
     best: dict[int, float] = {}
     keyed: set[int] = set()
     for q in name_variants(query):
@@ -341,7 +342,10 @@ def exhaustive(names: list[str], records: np.ndarray, query: str
                     best[r] = max(best.get(r, 0.0), s)
                     if s >= 0.75 and all(
                         j < 0 or 0 < prefix[k] <= len(q[k]) < 4
-                        or any(set(ref.token_keys(q[k])) & set(ref.token_keys(c[x]))
+                        # The keys search uses: the query side's own (a short listed
+                        # spelling looks up no slips), the listed side's loose ones too.
+                        or any(set(ref.token_keys(q[k], True, loose=q[k] not in listed))
+                               & set(ref.token_keys(c[x]))
                                for x in range(j, j + max(1, span[k])))
                         for k, j in enumerate(choice)
                     ):
