@@ -192,7 +192,6 @@ class _Prepared:
     tok_key_offsets: np.ndarray
     lo: np.ndarray  # per query key: range of the index's sorted keys
     hi: np.ndarray
-    q_loose: np.ndarray  # per query key: a loose key (a short token's slips)
     q_miss: np.ndarray
     q_fuzzy: np.ndarray
     q_tok: np.ndarray  # index token id spelled like each query token, -1 when none
@@ -510,8 +509,7 @@ class NameIndex:
         n_entries = len(a["entry_name"])
         offsets, seqs, reached = _gather_candidates_kernel(
             prep.sq_tok_offsets, prep.tok_key_offsets, prep.qt.weight, prep.q_miss, prep.q_len,
-            prep.q_prefix, prep.lo, prep.hi, prep.q_loose, a["key_tokens"], a["key_loose"],
-            a["token_df"],
+            prep.q_prefix, prep.lo, prep.hi, a["key_tokens"], a["key_loose"], a["token_df"],
             a["token_weight"], a["token_offsets"], a["tok_post_offsets"], a["tok_post"],
             n_entries, float(min_score), max_candidates, COMMON_DF, _loose_walk_df(n_entries))
         return offsets, a["seq_entries"][a["seq_entry_offsets"][seqs]].astype(np.int64), reached
@@ -555,8 +553,8 @@ class NameIndex:
         q_prefix = np.asarray(prefix, dtype=np.int64)
 
         # Blocking: keys of every query token, looked up in one vectorised searchsorted.
-        q_keys, q_owner, q_loose = _token_keys_kernel(qt.chars, qt.offsets, qt.phon, qt.plen,
-                                                      _IDENTITY, True, _PHON_FIRST, _PHON_REST)
+        q_keys, q_owner, q_slip = _token_keys_kernel(qt.chars, qt.offsets, qt.phon, qt.plen,
+                                                     _IDENTITY, True, _PHON_FIRST, _PHON_REST)
         lo = np.searchsorted(a["keys"], q_keys, side="left")
         hi = np.searchsorted(a["keys"], q_keys, side="right")
         # q_owner is ascending, so each query token's keys are contiguous.
@@ -564,9 +562,10 @@ class NameIndex:
         q_miss, q_fuzzy, q_tok = self._query_token_costs(qt.weight, q_len, tok_key_offsets, lo,
                                                          hi, flat)
         # A listed spelling (ALI, KIM) is likelier itself than a slip of another: its slip keys
-        # (the only loose query keys) look nothing up. They serve the tokens the list does not
-        # know (ZL, WLI, IDN), and spare common short names the lookups and the bound work.
-        listed_slip = q_loose & (q_tok[q_owner] >= 0)
+        # (the query keys flagged loose) look nothing up. They serve the tokens the list does
+        # not know (ZL, WLI, OCX), whose slips are then hits like any other: walked, so that
+        # OCX BRIAN reaches COX BRIAN even when BRIAN, common, is skipped.
+        listed_slip = q_slip & (q_tok[q_owner] >= 0)
         hi[listed_slip] = lo[listed_slip]
         # A listed spelling also looks for its alias variants (ALEXEY for ALEKSEY: no shared
         # key, yet the scorer takes them as one name): their exact keys join its own, after
@@ -585,11 +584,10 @@ class NameIndex:
             order = np.argsort(np.concatenate([q_owner, extra_owner]), kind="stable")
             lo = np.concatenate([lo, np.searchsorted(a["keys"], extra_keys, side="left")])[order]
             hi = np.concatenate([hi, np.searchsorted(a["keys"], extra_keys, side="right")])[order]
-            q_loose = np.concatenate([q_loose, np.zeros(len(extra_keys), dtype=bool)])[order]
             q_owner = np.concatenate([q_owner, extra_owner])[order]
             tok_key_offsets = np.searchsorted(q_owner, np.arange(len(flat) + 1), side="left")
         return _Prepared(sq_query, sq_tokens, qt, q_len, q_prefix, sq_cut, sq_tok_offsets,
-                         tok_key_offsets, lo, hi, q_loose, q_miss, q_fuzzy, q_tok)
+                         tok_key_offsets, lo, hi, q_miss, q_fuzzy, q_tok)
 
     def score_entries(self, query: str, entries: np.ndarray) -> np.ndarray:
         """Name score of `query` against each of `entries` (entry ids), the best over its

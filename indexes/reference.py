@@ -125,7 +125,8 @@ def token_keys(token: str, query_side: bool = False, loose: bool = True) -> list
     """Blocking keys of a token: exact, one-deletion variants, prefix, glue prefix (query
     side), OCR-folded, phonetic, spelling-folded; then the loose keys, left out with
     loose=False (see the kernel): listed side, consonants alone and skeleton one-deletions;
-    query side, the spellings one slip away of a 2- or 3-letter token."""
+    query side, the spellings one slip away of a 2- or 3-letter token (left out for a listed
+    spelling; their hits are not loose)."""
     data = token.encode()
     keys = [hash_bytes(data, K.SEED_SPELLING)]
     if len(data) >= K.MIN_DELETE_LEN:
@@ -494,7 +495,7 @@ def gather_candidates(
             [t for t in range(len(index_tokens)) if keys_of[t] & set(token_keys(q, True))]
             for q in tokens
         ]
-        strong = [{t for t in m if strong_of[t] & set(token_keys(q, True, loose=False))}
+        strong = [{t for t in m if strong_of[t] & set(token_keys(q, True))}
                   for q, m in zip(tokens, matched, strict=True)]
         qdf = [sum(len(token_entries[t]) for t in m) for m in strong]
         by_commonness = sorted(range(len(tokens)), key=lambda i: (-qdf[i], -i))

@@ -302,10 +302,11 @@ def _token_keys_kernel(chars, offsets, phon_keys, phon_lens, ident, query_side, 
     SKELETON_DELETE_MIN or more) in the phonetic space: one-sided, so the query's own exact,
     deletion and phonetic keys meet them, and a query token does not fan out over every
     skeleton one consonant away; those two are loose keys (LOOSE_INFO_SHARE). The query side
-    adds, for tokens of SHORT_SLIP_MIN_LEN to EDIT_MIN_LEN - 1 letters (2 or 3), the loose keys
-    of their spellings one slip away (_slip_keys_kernel). first_table, rest_table: the
-    skeleton's (_phonetic_skeleton_kernel). Returns (keys, owner token, loose), owner
-    ascending; each token's loose keys come last."""
+    adds, for tokens of SHORT_SLIP_MIN_LEN to EDIT_MIN_LEN - 1 letters (2 or 3), the keys of
+    their spellings one slip away (_slip_keys_kernel), flagged in `loose` so the caller can
+    leave them out (a listed spelling looks up none); their hits are not loose. first_table,
+    rest_table: the skeleton's (_phonetic_skeleton_kernel). Returns (keys, owner token,
+    loose), owner ascending; each token's loose keys come last."""
     n = offsets.shape[0] - 1
     total = 0
     width = 1
@@ -389,7 +390,7 @@ def _token_keys_kernel(chars, offsets, phon_keys, phon_lens, ident, query_side, 
 
 @njit(**JIT)
 def _slip_keys_kernel(chars, s, e, ident, buf, keys, owners, loose, p, owner):
-    """Loose keys of a short query token (SHORT_SLIP_MIN_LEN to EDIT_MIN_LEN - 1 letters): the
+    """Slip keys of a short query token (SHORT_SLIP_MIN_LEN to EDIT_MIN_LEN - 1 letters): the
     exact keys of its spellings one slip away, as the scorer takes them (_token_sim_kernel):
     one letter swapped for one that costs at most SHORT_SLIP_MAX_COST (a neighbouring key, a
     look-alike, a letter of one sound), or two adjacent letters swapped. ZL meets AL, WLI meets
@@ -1443,7 +1444,7 @@ def _select_best_kernel(kept, kept_info, kept_bound, n_kept, k, out, n_out, scra
 
 @njit(**JIT)
 def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, q_miss, q_len, q_prefix,
-                              lo, hi, q_loose, key_tokens, key_loose, token_df, t_w, t_offsets,
+                              lo, hi, key_tokens, key_loose, token_df, t_w, t_offsets,
                               tok_post_offsets, tok_post, n_entries, min_score, max_candidates,
                               common_df, loose_df):
     """Candidate entries per subquery, as CSR (offsets, entries), and per subquery how many
@@ -1454,8 +1455,7 @@ def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, q_miss, q_le
 
     Subquery s owns query tokens sq_tok_offsets[s]:sq_tok_offsets[s+1] (at most 64); query
     token k owns key ranges lo[p]:hi[p] (ranges of key_tokens, i.e. index token ids) for p in
-    tok_key_offsets[k]:tok_key_offsets[k+1]; a hit is loose when its index key is (key_loose)
-    or the query key is (q_loose: a short token's slip keys).
+    tok_key_offsets[k]:tok_key_offsets[k+1]; a hit is loose when its index key is (key_loose).
 
     1. Skip the most common query tokens (by the summed document frequency of the index tokens
        they match through keys that are not loose (key_loose), at least common_df: rare ones
@@ -1543,7 +1543,7 @@ def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, q_miss, q_le
                         n_masked += 1
                         t_idf[t] = log_n - np.log(token_df[t] + 1.0)
                     tmask[t] |= bit
-                    if not key_loose[x] and not q_loose[p]:
+                    if not key_loose[x]:
                         tstrong[t] |= bit
                     # The exact-spelling key comes first; the same length rules out the
                     # deletion and prefix keys of longer tokens sharing its key space.

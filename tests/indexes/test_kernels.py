@@ -210,7 +210,7 @@ def test_ocr_folded_keys_meet() -> None:
 
 def test_short_tokens_one_slip_apart_meet_and_score_as_slips() -> None:
     """2- and 3-letter tokens: one neighbouring key, look-alike, letter of one sound or swap
-    meets the listed spelling through a loose query key and scores as an edit; a second slip,
+    meets the listed spelling through a slip key and scores as an edit; a second slip,
     another substitution or a letter lost does neither."""
     for listed, query in [("ALI", "WLI"), ("DIN", "IDN"), ("KIM", "KIN"), ("ALI", "ALY"),
                           ("AL", "ZL"), ("SU", "SY")]:
@@ -564,8 +564,8 @@ def test_gather_kernel_equals_twin(entries: list[list[str]], queries: list[list[
     keys, owners, loose = keys[order], owners[order].astype(np.int32), loose[order]
     flat = [t for q in queries for t in q]
     qt = _token_table(flat)
-    q_keys, q_owner, q_loose = K._token_keys_kernel(qt.chars, qt.offsets, qt.phon, qt.plen,
-                                                    IDENTITY_TABLE, True, FIRST, REST)
+    q_keys, q_owner, _ = K._token_keys_kernel(qt.chars, qt.offsets, qt.phon, qt.plen,
+                                              IDENTITY_TABLE, True, FIRST, REST)
     sq_tok = np.zeros(len(queries) + 1, dtype=np.int64)
     np.cumsum([len(q) for q in queries], out=sq_tok[1:])
     tok_key_offsets = np.searchsorted(q_owner, np.arange(len(flat) + 1), side="left")
@@ -577,8 +577,7 @@ def test_gather_kernel_equals_twin(entries: list[list[str]], queries: list[list[
     q_prefix = np.zeros(len(flat), dtype=np.int64)
     q_prefix[sq_tok[1:] - 1] = 3 + (len(flat) % 2)
     offsets, cands, reached = K._gather_candidates_kernel(
-        sq_tok, tok_key_offsets, qt.weight, q_miss, q_len, q_prefix, lo, hi, q_loose, owners,
-        loose,
+        sq_tok, tok_key_offsets, qt.weight, q_miss, q_len, q_prefix, lo, hi, owners, loose,
         token_df,
         it.weight, it.offsets, *K._inline_postings_kernel(tok_entry_offsets, tok_entries,
                                                           e_tok_offsets, e_tokens),
