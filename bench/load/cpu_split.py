@@ -1,0 +1,106 @@
+"""Where the box's CPU goes during a load run: CPU seconds of each server process (the parent,
+which owns the follow-up store, and each worker) and of the whole machine, around one
+load-generator run against the real server on the load benchmark's data.
+
+    python -m bench.load.cpu_split manifest|check [--duration 15]
+
+Reads /proc (Linux). Uses bench.load.run's data, credentials and server start; the data must
+exist (run `python -m bench.load.run` once first).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import time
+from pathlib import Path
+
+from bench.load import run as R
+
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _children(pid: int) -> list[int]:
+    """pid and every process whose parent is in the list (one pass suffices: workers are
+    direct children of the server)."""
+    out = [pid]
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) in out:
+                out.append(int(entry))
+    return sorted(set(out))
+
+
+def _cpu_s(pid: int) -> float:
+    """User + system CPU seconds of one process (0 once it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / _TICK
+
+
+def _machine_s() -> tuple[float, float]:
+    """(all CPU seconds, idle CPU seconds) since boot, over every core."""
+    ticks = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    return sum(ticks) / _TICK, (ticks[3] + ticks[4]) / _TICK
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("mode", choices=["manifest", "check"])
+    ap.add_argument("--persons", type=int, default=1_000_000)
+    ap.add_argument("--documents", type=int, default=1_000_000)
+    ap.add_argument("--duration", type=float, default=15.0)
+    args = ap.parse_args()
+    gen, data, _ = R.prepare(args.persons, args.documents, lambda msg: None)
+    trust = R.trust(data)
+    base = {**os.environ, "SCREENING_TLS_CERT": trust["cert"], "SCREENING_TLS_KEY": trust["key"],
+            "SCREENING_CA_CERT": trust["ca"], "SCREENING_RATE_LIMIT_PER_S": R.RATE_LIMIT,
+            "SCREENING_RELOAD_INTERVAL_S": "0"}
+    env = {**base, "SCREENING_TOKEN": trust["centre" if args.mode == "manifest" else "partner"]}
+    for stale in data.glob("followup.duckdb*"):  # an empty queue, as bench.load.run starts
+        stale.unlink()
+    port = R.free_port()
+    server = R.start_server(data, port, 2, {**base, "SCREENING_TOKEN": trust["partner"]})
+    try:
+        pids = _children(server.pid)
+        cmd = [R.PY, "-m", "bench.load.loadgen", args.mode, "--target", f"127.0.0.1:{port}",
+               "--passengers", str(gen / "passengers.jsonl"), "--duration", str(args.duration)]
+        cmd += (["--centres", "4", "--manifest-size", "500", "--batch", "100"]
+                if args.mode == "manifest" else ["--concurrency", "32"])
+        before = {p: _cpu_s(p) for p in pids}
+        all0, idle0 = _machine_s()
+        t0 = time.perf_counter()
+        loadgen = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, text=True)
+        out, _ = loadgen.communicate()
+        wall = time.perf_counter() - t0
+        after = {p: _cpu_s(p) for p in pids}
+        all1, idle1 = _machine_s()
+    finally:
+        R.stop(server)
+    result = json.loads(out.strip().splitlines()[-1])
+    served = result.get("passengers_per_s", result.get("throughput_per_s", 0.0))
+    n = result["passenger_latency"]["requests"] if args.mode == "manifest" else result["requests"]
+    roles = ["parent (follow-up store)"] + [f"worker {k}" for k in range(1, len(pids))]
+    print(f"{args.mode}: {served:,.0f}/s over {wall:.1f} s; machine busy "
+          f"{(all1 - all0) - (idle1 - idle0):.1f} of {all1 - all0:.1f} CPU-s")
+    for role, p in zip(roles, pids, strict=True):
+        used = after[p] - before[p]
+        print(f"  {role}: {used:.1f} CPU-s, {used / max(n, 1) * 1e6:.0f} µs per "
+              f"{'passenger' if args.mode == 'manifest' else 'check'}")
+    total = sum(after[p] - before[p] for p in pids)
+    print(f"  server, all processes: {total:.1f} CPU-s, {total / max(n, 1) * 1e6:.0f} µs per "
+          f"{'passenger' if args.mode == 'manifest' else 'check'} (each line above also "
+          f"divides by every {'passenger' if args.mode == 'manifest' else 'check'} served)")
+    print("  the load generator and the rest: the remaining busy time")
+
+
+if __name__ == "__main__":
+    main()
