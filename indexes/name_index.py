@@ -379,7 +379,6 @@ class NameIndex:
             return results
         sq_query, sq_tokens = prep.sq_query, prep.sq_tokens
         cand_offsets, cands, reached = self._gather(prep, min_score, max_candidates)
-        seq_of_cands = a["entry_seq"][cands]
         # Score in (subquery, entry) order: the scorer then walks the index arrays forward
         # instead of jumping around (about 15% faster than the rarest-first gather order).
         n_entries = max(1, len(a["entry_name"]))
@@ -387,18 +386,19 @@ class NameIndex:
                              np.diff(cand_offsets)) + cands
         pair_key.sort()
         pair_sq, cands = np.divmod(pair_key, n_entries)
+        # Each candidate stands for its token sequence: `size` entries, all scoring the same.
+        seq_offsets = a["seq_entry_offsets"]
+        seq = a["entry_seq"][cands]
+        size = seq_offsets[seq + 1] - seq_offsets[seq]
+        held = np.bincount(pair_sq, weights=size, minlength=len(sq_tokens))  # per subquery
         scores, choice, sim, method, span, den = self._score(prep, pair_sq, cands)
 
         # Best entry per (query, record), then top `limit` per query — all vectorised.
         ok = scores >= min_score
-        pair_sq, cands, scores = pair_sq[ok], cands[ok], scores[ok]
+        pair_sq, cands, scores, seq, size = pair_sq[ok], cands[ok], scores[ok], seq[ok], size[ok]
         choice, sim, method, span, den = choice[ok], sim[ok], method[ok], span[ok], den[ok]
-        # Each scored entry stands for its token sequence: every entry of it scores the same.
-        seq = a["entry_seq"][cands]
-        seq_offsets = a["seq_entry_offsets"]
-        counts = seq_offsets[seq + 1] - seq_offsets[seq]
-        if (counts > 1).any():
-            at = np.repeat(np.arange(len(cands)), counts)
+        if (size > 1).any():  # every entry of the sequences that passed
+            at = np.repeat(np.arange(len(cands)), size)
             cands = _csr_take(seq_offsets, a["seq_entries"], seq).astype(np.int64)
             pair_sq, scores, choice, sim = pair_sq[at], scores[at], choice[at], sim[at]
             method, span, den = method[at], span[at], den[at]
@@ -421,10 +421,6 @@ class NameIndex:
             # Crowded also when the sequences kept hold more entries than max_candidates (a
             # crowd of namesakes in few sequences): the caller's fallback (the person's date of
             # birth) then runs as it did when the cut counted entries.
-            seq_offsets = a["seq_entry_offsets"]
-            held = np.bincount(np.repeat(np.arange(len(sq_tokens)), np.diff(cand_offsets)),
-                               weights=seq_offsets[seq_of_cands + 1] - seq_offsets[seq_of_cands],
-                               minlength=len(sq_tokens))
             for s in np.flatnonzero((reached > max_candidates) | (held > max_candidates)
                                     ).tolist():
                 crowded[sq_query[s]] = True

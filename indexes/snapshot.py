@@ -170,13 +170,15 @@ def open_snapshot(data_dir: Path, version: str | None = None) -> Snapshot:
             path, "document_index",
             lambda: DocumentIndex.open(path / "document_index", documents["number"],
                                        documents["issuing_country"]),
-            lambda out: _rebuild_document_index(documents, out)),
+            lambda out: DocumentIndex.build(documents["number"],
+                                            documents["issuing_country"]).save(out)),
         person_document_index=_open_rebuilding(
             path, "person_document_index",
             lambda: DocumentIndex.open(path / "person_document_index",
                                        person_documents["number"],
                                        person_documents["issuing_country"]),
-            lambda out: _rebuild_document_index(person_documents, out)),
+            lambda out: DocumentIndex.build(person_documents["number"],
+                                            person_documents["issuing_country"]).save(out)),
     )
 
 
@@ -212,13 +214,6 @@ def _save_name_index(names: pa.Table, out: Path) -> None:
     """The name index of a names table (names.arrow: record_idx, display), saved to out."""
     NameIndex.build(names["display"].to_pylist(),
                     names["record_idx"].to_numpy().astype(np.int32)).save(out)
-
-
-def _rebuild_document_index(table: pa.Table, out: Path) -> None:
-    builder = DocumentIndexBuilder(table.num_rows)
-    for batch in table.to_batches(max_chunksize=1 << 20):  # rows in order, as built
-        builder.add(batch.column("number"), batch.column("issuing_country"))
-    builder.finish().save(out)
 
 
 def list_versions(data_dir: Path) -> list[str]:

@@ -54,9 +54,7 @@ def _cumulative(stats: pstats.Stats, file_part: str, func: str) -> float:
     return total
 
 
-def profile(gen: Path, data: Path) -> tuple[dict, pstats.Stats, int]:
-    engine = Engine(open_snapshot(data), Settings())
-    passengers = _passengers(gen)
+def profile(engine: Engine, passengers: list[Passenger]) -> tuple[dict, pstats.Stats, int]:
     batches = [passengers[k:k + BATCH] for k in range(0, len(passengers), BATCH)]
     engine.screen(batches[0])  # compiled and warm before the profile
     engine.snapshot.name_index._variants.clear()
@@ -129,8 +127,10 @@ def main() -> None:
     ap.add_argument("--out", type=Path)
     ap.add_argument("--top", type=int, default=25)
     args = ap.parse_args()
-    steps, stats, n = profile(args.gen, args.data)
     snap = open_snapshot(args.data)
+    engine = Engine(snap, Settings())
+    passengers = _passengers(args.gen)
+    steps, stats, n = profile(engine, passengers)  # also compiles and warms the engine
     total = steps.pop("_total")
     wall = steps.pop("_wall")
     command = f"python -m bench.scale.profile --gen {args.gen} --data {args.data}"
@@ -156,9 +156,6 @@ def main() -> None:
     body = buf.getvalue()
     lines.append(body[body.find("ncalls"):].rstrip())
     lines.append("```")
-    engine = Engine(snap, Settings())
-    passengers = _passengers(args.gen)
-    engine.screen(passengers[:BATCH])  # compiled and warm
     lines += _batch_lines(cost_by_batch_size(engine, passengers))
     text = "\n".join(lines) + "\n"
     if args.out:
