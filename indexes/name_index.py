@@ -50,9 +50,10 @@ from indexes.kernels.names import (
 from indexes.normalize import PARTICLES, name_variants, without_glued_titles
 from indexes.phonetic import phonetic_tables
 
-FORMAT_VERSION = 8  # 2: OCR keys; 3: ABD forms, alias variants; 4: stricter variants;
+FORMAT_VERSION = 10  # 2: OCR keys; 3: ABD forms, alias variants; 4: stricter variants;
 # 5: postings carry their entry's tokens; 6: spelling-fold, consonant and skeleton-deletion keys;
-# 7: alias variants also pair short tokens one slip apart; 8: postings over token sequences
+# 7: alias variants also pair short tokens one slip apart; 8: postings over token sequences;
+# 9, 10: only alias variants a share of their rarer token's entries give
 MAX_TOKENS = 12  # tokens kept per name (long Arabic chains); bounds the per-pair work
 PARTICLE_WEIGHT = 0.2
 PARTICLE_MISS = 0.25  # a particle the record lacks costs this share of its weight (AL, BIN)
@@ -780,8 +781,16 @@ def _record_entries(a: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
 
 def _alias_variants(a: dict[str, np.ndarray]) -> np.ndarray:
     """Token pairs that different names of one record use for each other (AHMED / AHMET in
-    two aliases of one person): see names._variant_pairs_kernel."""
+    two aliases of one person) and how many records pair each (names._variant_pairs_kernel),
+    kept when that is a good share of the rarer token's entries."""
     rec_entry_offsets, rec_entries = _record_entries(a)
-    return _variant_pairs_kernel(rec_entry_offsets, rec_entries, a["entry_tok_offsets"],
-                                 a["entry_tokens"], a["token_chars"], a["token_offsets"],
-                                 a["token_phon"], a["token_plen"])
+    pairs, support = _variant_pairs_kernel(
+        rec_entry_offsets, rec_entries, a["entry_tok_offsets"], a["entry_tokens"],
+        a["token_chars"], a["token_offsets"], a["token_phon"], a["token_plen"])
+    # Only pairs a good share of the rarer token's entries give (K.VARIANT_MIN_SHARE): two
+    # common names one record happens to pair are not one name.
+    n_tokens = max(len(a["token_offsets"]) - 1, 1)
+    df = np.asarray(a["token_df"], dtype=np.float64)
+    rarer = np.minimum(df[pairs // n_tokens], df[pairs % n_tokens])
+    keep = support >= K.VARIANT_MIN_SHARE * rarer
+    return pairs[keep]

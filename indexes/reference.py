@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import math
 import string
+from collections.abc import Collection
 
 from indexes.kernels import names as K
 from indexes.kernels import strings as S
@@ -238,8 +239,8 @@ def token_similarity(a: str, b: str, prefix_min: int = 0) -> tuple[float, int]:
         best, method = edit_similarity(a, b), K.METHOD_EDIT
     if len(a) != len(b) and collapse_runs(a) == collapse_runs(b):
         return max(best, K.DOUBLED_SIM), K.METHOD_DOUBLED
-    if best < K.SPELLING_SIM and spelling_fold(a) == spelling_fold(b):
-        return K.SPELLING_SIM, K.METHOD_SPELLING
+    if spelling_fold(a) == spelling_fold(b):
+        return max(best, K.SPELLING_SIM), K.METHOD_SPELLING
     if best < K.OCR_FOLD_SIM and len(a) != len(b) and ocr_fold(a) == ocr_fold(b):
         best, method = K.OCR_FOLD_SIM, K.METHOD_EDIT
     p_sim = 1.0 if prefix_min == K.MRZ_CUT_PREFIX_MIN and len(a) >= K.PREFIX_LEN \
@@ -294,11 +295,12 @@ def collapse_runs(token: str) -> str:
     return "".join(ch for k, ch in enumerate(token) if k == 0 or token[k - 1] != ch)
 
 
-def alias_variants(records: list[list[list[str]]]) -> set[frozenset[str]]:
+def alias_variants(records: list[list[list[str]]]) -> dict[frozenset[str], int]:
     """Twin of _variant_pairs_kernel: per record (its entries' token lists), the pairs of
     distinct tokens no entry has both of, of at least VARIANT_MIN_LEN letters, same first
-    letter, token similarity >= VARIANT_MIN_SIM and not a glued particle."""
-    out: set[frozenset[str]] = set()
+    letter, token similarity >= VARIANT_MIN_SIM and not a glued particle; each pair with the
+    number of records pairing it."""
+    out: dict[frozenset[str], int] = {}
     for entries in records:
         if not 2 <= len(entries) <= 63:
             continue
@@ -313,8 +315,17 @@ def alias_variants(records: list[list[list[str]]]) -> set[frozenset[str]]:
                     continue
                 sim, method = token_similarity(a, b)
                 if sim >= K.VARIANT_MIN_SIM and method != K.METHOD_PARTICLE:
-                    out.add(frozenset((a, b)))
+                    pair = frozenset((a, b))
+                    out[pair] = out.get(pair, 0) + 1
     return out
+
+
+def kept_alias_variants(variants: dict[frozenset[str], int],
+                        df: dict[str, int]) -> dict[frozenset[str], int]:
+    """Twin of NameIndex's filter: the pairs whose support is at least VARIANT_MIN_SHARE of
+    the document frequency of their rarer token."""
+    return {p: n for p, n in variants.items()
+            if n >= K.VARIANT_MIN_SHARE * min(df[t] for t in p)}
 
 
 def record_span(kind: int) -> int:
@@ -332,13 +343,13 @@ def credit(sim: float) -> float:
 def name_score(
     q: list[str], q_w: list[float], c: list[str], c_w: list[float],
     q_miss: list[float] | None = None, q_prefix: list[int] | None = None,
-    q_fuzzy: list[float] | None = None, variants: set[frozenset[str]] | None = None,
+    q_fuzzy: list[float] | None = None, variants: Collection[frozenset[str]] | None = None,
 ) -> tuple[float, list[int], list[float], list[int], list[int], float]:
     """Twin of _name_score_core_kernel: (score, choice, sim, method, span per query token,
     the score's denominator).
     q_miss: cost of each query token left unmatched (default its weight); q_prefix: per query
     token, the prefix-match minimum length (default 0, none); q_fuzzy: share of credit of its
-    likeness-only matches (default 1); variants: alias variant pairs (alias_variants)."""
+    likeness-only matches (default 1); variants: alias variant pairs (kept_alias_variants)."""
     q_miss = list(q_w) if q_miss is None else q_miss
     q_fuzzy = [1.0] * len(q) if q_fuzzy is None else q_fuzzy
     q_prefix = [0] * len(q) if q_prefix is None else q_prefix
@@ -356,7 +367,10 @@ def name_score(
                     and frozenset((q[i], c[j])) in variants):
                 sim, method = max(sim, K.VARIANT_SIM), K.METHOD_VARIANT
             cr = credit(sim)
-            if method in (K.METHOD_JARO_WINKLER, K.METHOD_EDIT):
+            if (method in (K.METHOD_JARO_WINKLER, K.METHOD_EDIT)
+                    or (method == K.METHOD_PREFIX and sim < 1.0)
+                    or (method == K.METHOD_VOWELS_DROPPED
+                        and all(set(t) & set("AEIOU") for t in (q[i], c[j])))):
                 cr *= q_fuzzy[i]
             elif method == K.METHOD_PHONETIC:
                 cr *= 0.5 + 0.5 * q_fuzzy[i]

@@ -2,10 +2,13 @@
 which owns the follow-up store, and each worker) and of the whole machine, around one
 load-generator run against the real server on the load benchmark's data.
 
-    python -m bench.load.cpu_split manifest|check [--duration 15]
+    python -m bench.load.cpu_split manifest|check [--duration 15] [--py-spy 10]
 
 Reads /proc (Linux). Uses bench.load.run's data, credentials and server start; the data must
-exist (run `python -m bench.load.run` once first).
+exist (run `python -m bench.load.run` once first). With --py-spy S, py-spy (the `bench` extra)
+samples every worker for S seconds in the middle of the run and the report adds, per function,
+the share of the workers' samples spent in it (inclusive) and in its own code (self): where a
+worker's time goes outside the engine.
 """
 
 from __future__ import annotations
@@ -13,8 +16,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
+import sys
+import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 from bench.load import run as R
@@ -52,12 +59,58 @@ def _machine_s() -> tuple[float, float]:
     return sum(ticks) / _TICK, (ticks[3] + ticks[4]) / _TICK
 
 
+def _py_spy(pids: list[int], seconds: float, out_dir: Path) -> list[subprocess.Popen]:
+    """Start py-spy on each pid (collapsed stacks, idle threads left out)."""
+    exe = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
+    return [subprocess.Popen([exe, "record", "--pid", str(p), "--duration", str(int(seconds)),
+                              "--rate", "200", "--format", "raw", "--output",
+                              str(out_dir / f"{p}.txt")],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            for p in pids]
+
+
+def _frame_name(frame: str) -> str:
+    """`function (path/file.py:line)` -> `function (file.py)`: lines merged."""
+    name, _, where = frame.partition(" (")
+    return f"{name} ({Path(where.split(':')[0]).name})" if where else name
+
+
+def summarise_stacks(files: list[Path], top: int = 25) -> list[str]:
+    """Inclusive and self shares of the samples in py-spy's collapsed stacks."""
+    inclusive: Counter[str] = Counter()
+    own: Counter[str] = Counter()
+    total = 0
+    for f in files:
+        for line in f.read_text().splitlines():
+            stack, _, count = line.rpartition(" ")
+            if not stack or not count.isdigit():
+                continue
+            n = int(count)
+            frames = [_frame_name(x) for x in stack.split(";")[1:]]  # [0] is the thread
+            total += n
+            for name in set(frames):
+                inclusive[name] += n
+            if frames:
+                own[frames[-1]] += n
+    if not total:
+        return ["  (no samples)"]
+    lines = [f"  {total:,} samples of the workers' busy threads; inclusive / self share:"]
+    for name, n in inclusive.most_common(top):
+        lines.append(f"  {100 * n / total:5.1f}% {100 * own[name] / total:5.1f}%  {name}")
+    lines.append("  self time, top:")
+    for name, n in own.most_common(top):
+        lines.append(f"  {100 * n / total:5.1f}%  {name}")
+    return lines
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("mode", choices=["manifest", "check"])
     ap.add_argument("--persons", type=int, default=1_000_000)
     ap.add_argument("--documents", type=int, default=1_000_000)
     ap.add_argument("--duration", type=float, default=15.0)
+    ap.add_argument("--py-spy", type=float, default=0.0, metavar="S",
+                    help="sample the workers with py-spy for S seconds mid-run")
     args = ap.parse_args()
     gen, data, _ = R.prepare(args.persons, args.documents, lambda msg: None)
     trust = R.trust(data)
@@ -79,7 +132,14 @@ def main() -> None:
         all0, idle0 = _machine_s()
         t0 = time.perf_counter()
         loadgen = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, text=True)
+        spies: list[subprocess.Popen] = []
+        spy_dir = Path(tempfile.mkdtemp(prefix="cpu-split-"))
+        if args.py_spy:
+            time.sleep(max(0.0, (args.duration - args.py_spy) / 2))
+            spies = _py_spy(pids[1:], args.py_spy, spy_dir)
         out, _ = loadgen.communicate()
+        for spy in spies:
+            spy.wait(timeout=60)
         wall = time.perf_counter() - t0
         after = {p: _cpu_s(p) for p in pids}
         all1, idle1 = _machine_s()
@@ -100,6 +160,10 @@ def main() -> None:
           f"{'passenger' if args.mode == 'manifest' else 'check'} (each line above also "
           f"divides by every {'passenger' if args.mode == 'manifest' else 'check'} served)")
     print("  the load generator and the rest: the remaining busy time")
+    if args.py_spy:
+        print(f"py-spy, workers, {args.py_spy:.0f} s mid-run:")
+        print("\n".join(summarise_stacks(sorted(spy_dir.glob("*.txt")))))
+    shutil.rmtree(spy_dir, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -125,11 +125,18 @@ SPELLING_SIM = 0.95
 # not two names that look alike: they score VARIANT_SIM and are not discounted as a likeness.
 VARIANT_MIN_SIM = 0.85
 VARIANT_MAX_LEN_DIFF = 2  # SCHAFER / SCHUMACHER in two aliases are two names, not spellings
-# 0.90, not near-exact: one person's aliases also pair a name with another that merely looks
-# alike (a maiden name: ROBERTS / ROGERS, MAYER / MAIER), and the pair then serves every record.
-# At 0.95 such pairs made 1.9% of the quality benchmark's clean travellers outscore misspelled
-# listed names (bench/results/quality.md).
-VARIANT_SIM = 0.90
+# A spelling (SPELLING_SIM), now that pairs of two look-alike names are dropped (below). Before
+# that filter, pairs such as ROBERTS / ROGERS (a maiden name) at 0.95 made 1.9% of the quality
+# benchmark's clean travellers outscore misspelled listed names, and 0.90 was the compromise.
+VARIANT_SIM = 0.95
+# Two spellings of one name are given together by a good share of the records that list the
+# rarer one; two names that merely look alike, each common on its own, only by the odd record
+# (a maiden name, a second surname, a mistake): on the quality benchmark's list, support /
+# min(df) is 0.095 to 1 for AHMET / AHMAD, VOLODYMYR / VLADIMIR, HASSEN / HASSAN, CHOI / CHOE
+# and at most 0.003 for CASTILLO / CASTRO, MUHAMMAD / MAHMOUD, HUSSEIN / HASSAN, MARTIN /
+# MARTINEZ (df: entries listing the token). Pairs under VARIANT_MIN_SHARE are dropped
+# (NameIndex); they made 1,220 of the 1,233 clean false alarms at the score 0.8805.
+VARIANT_MIN_SHARE = 0.02
 VARIANT_MAX_TOKENS = 64  # tokens per record considered (the rare huge alias lists are skipped)
 VARIANT_MIN_LEN = 3
 
@@ -461,8 +468,10 @@ def _token_sim_kernel(a, a_s, a_l, a_phon, a_plen, a_prefix, b, b_s, b_l, b_phon
             method = METHOD_EDIT
     if a_l != b_l and _same_collapsed_kernel(a, a_s, a_l, b, b_s, b_l):
         return max(best, DOUBLED_SIM), METHOD_DOUBLED
-    if best < SPELLING_SIM and _same_spelling_kernel(a, a_s, a_l, b, b_s, b_l):
-        return SPELLING_SIM, METHOD_SPELLING
+    # Checked even when a likeness scores higher (ABDOUL / ABDUL, WLADIMIR / VLADIMIR): two
+    # spellings of one name are not discounted as a likeness of two names (q_fuzzy).
+    if _same_spelling_kernel(a, a_s, a_l, b, b_s, b_l):
+        return max(best, SPELLING_SIM), METHOD_SPELLING
     if best < OCR_FOLD_SIM and a_l != b_l and _same_ocr_folded_kernel(a, a_s, a_l, b, b_s, b_l):
         best = OCR_FOLD_SIM
         method = METHOD_EDIT
@@ -686,7 +695,15 @@ def _name_score_core_kernel(
             sim = sim_m[i, j]
             method = meth_m[i, j]
             cr = _credit_kernel(sim)
-            if method == METHOD_JARO_WINKLER or method == METHOD_EDIT:
+            # A query token that is a listed name in its own right (q_fuzzy < 1) and only
+            # looks like the record's token, or is it cut short or with some vowels left out
+            # while both keep vowels (JULIA / JULIANA, JUAN / JUN, AYUMI / YUMI: two names; an
+            # abjad form, MLK / MALIK, is a way of writing one), is a likeness.
+            if (method == METHOD_JARO_WINKLER or method == METHOD_EDIT
+                    or (method == METHOD_PREFIX and sim < 1.0)
+                    or (method == METHOD_VOWELS_DROPPED
+                        and not _no_vowel_kernel(q_buf, q_start[i], q_len[i])
+                        and not _no_vowel_kernel(c_buf, c_start[j], c_len[j]))):
                 cr *= q_fuzzy[i]
             elif method == METHOD_PHONETIC:  # same sound: a romanisation variant as often
                 cr *= 0.5 + 0.5 * q_fuzzy[i]
@@ -879,7 +896,7 @@ def _score_pairs_kernel(
     (rows of width max query length), as _name_score_kernel gives them, so explanations need
     no second pass; den per pair, the score's denominator (see _name_score_core_kernel).
     q_tok: per query token its index token id (-1: not a listed spelling), for the alias
-    variants variant_pairs (_variant_pairs_kernel; empty: none)."""
+    variants variant_pairs (_variant_pairs_kernel, filtered by NameIndex; empty: none)."""
     n_pairs = pair_sq.shape[0]
     n_tokens = t_offsets.shape[0] - 1
     scores = np.zeros(n_pairs, dtype=np.float64)
@@ -1051,7 +1068,8 @@ def _score_pairs_kernel(
 @njit(**JIT)
 def _variant_pairs_kernel(rec_entry_offsets, rec_entries, e_tok_offsets, e_tokens, t_chars,
                           t_offsets, t_phon, t_plen):
-    """Alias variant pairs, as sorted unique keys min(a, b) * n_tokens + max(a, b) of token ids.
+    """Alias variant pairs, as sorted unique keys min(a, b) * n_tokens + max(a, b) of token ids,
+    and per pair the number of records that pair it (its support).
 
     Record r owns entries rec_entries[rec_entry_offsets[r]:rec_entry_offsets[r+1]]. Two of its
     tokens a != b pair when no entry of r has both (each takes the other's place), both have
@@ -1124,7 +1142,17 @@ def _variant_pairs_kernel(rec_entry_offsets, rec_entries, e_tok_offsets, e_token
                     out = grown
                 out[n_out] = min(a, b) * n_tokens + max(a, b)
                 n_out += 1
-    return np.unique(out[:n_out])
+    # A record pairs two tokens once, so equal keys are distinct records attesting the pair.
+    pairs = np.sort(out[:n_out])
+    keys = np.empty(n_out, dtype=np.int64)
+    support = np.zeros(n_out, dtype=np.int32)
+    n_keys = 0
+    for k in range(n_out):
+        if n_keys == 0 or keys[n_keys - 1] != pairs[k]:
+            keys[n_keys] = pairs[k]
+            n_keys += 1
+        support[n_keys - 1] += 1
+    return keys[:n_keys], support[:n_keys]
 
 
 @njit(**JIT)

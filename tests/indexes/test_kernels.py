@@ -536,6 +536,48 @@ def test_batch_scorer_copies_namesakes_exactly(query, spellings, picks) -> None:
         _assert_pair_equals_twin((got, choice, sim, method, span, den), p, len(q), want)
 
 
+_ALIKE = ["AHMED", "AHMAD", "AHMET", "HASSAN", "HASSEN", "VLADIMIR", "VOLODYMYR", "KARIMOV"]
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from(_ALIKE), min_size=1, max_size=4),
+       st.lists(st.lists(st.sampled_from(_ALIKE), min_size=1, max_size=4), min_size=1,
+                max_size=4),
+       st.sets(st.tuples(st.sampled_from(_ALIKE), st.sampled_from(_ALIKE)), max_size=6),
+       st.floats(0.85, 1.0))
+def test_batch_scorer_alias_variants_equal_twin(query, cands, pairs, fuzzy) -> None:
+    """Alias variant pairs (listed query tokens against index tokens) score as the twin says."""
+    vocab = sorted(set(_ALIKE))
+    n = len(vocab)
+    keys = sorted({min(vocab.index(x), vocab.index(y)) * n + max(vocab.index(x), vocab.index(y))
+                   for x, y in pairs if x != y})
+    variants = {frozenset((vocab[k // n], vocab[k % n])) for k in keys}
+    tt = _token_table(vocab)
+    e_off = np.zeros(len(cands) + 1, dtype=np.int64)
+    np.cumsum([len(c) for c in cands], out=e_off[1:])
+    e_tokens = np.asarray([vocab.index(t) for c in cands for t in c], dtype=np.int32)
+    qt = _token_table(query)
+    sq_off = np.asarray([0, len(query)], dtype=np.int64)
+    q_miss = qt.weight * 0.75
+    q_fuzzy = np.full(len(query), fuzzy)
+    batch = K._score_pairs_kernel(
+        np.zeros(len(cands), dtype=np.int64), np.arange(len(cands), dtype=np.int64), qt.chars,
+        qt.offsets, sq_off, qt.weight, q_miss, q_fuzzy, qt.phon, qt.plen,
+        np.zeros(len(query), dtype=np.int64), tt.chars, tt.offsets, tt.weight, tt.phon,
+        tt.plen, e_off, e_tokens, np.asarray([vocab.index(t) for t in query], dtype=np.int64),
+        np.asarray(keys, dtype=np.int64))
+    for p, c in enumerate(cands):
+        want = ref.name_score(query, qt.weight.tolist(), c, [tt.weight[vocab.index(t)] for t in c],
+                              q_miss.tolist(), [0] * len(query), q_fuzzy.tolist(), variants)
+        _assert_pair_equals_twin(batch, p, len(query), want)
+
+
+def test_alias_variants_kept_only_when_a_share_of_the_rarer_token_pairs_them() -> None:
+    pairs = {frozenset(("VOLODYMYR", "VLADIMIR")): 206, frozenset(("CASTILLO", "CASTRO")): 16}
+    df = {"VOLODYMYR": 209, "VLADIMIR": 4297, "CASTILLO": 5852, "CASTRO": 8367}
+    assert ref.kept_alias_variants(pairs, df) == {frozenset(("VOLODYMYR", "VLADIMIR")): 206}
+
+
 # ------------------------------------------------------------------ candidate gathering
 
 
@@ -722,6 +764,25 @@ def test_one_name_under_two_romanisation_conventions_is_near() -> None:
         assert ref.spelling_fold(a) == ref.spelling_fold(b)
         assert ref.token_similarity(a, b)[0] >= K.SPELLING_SIM
         check_token_sim_against_twin(a, b, 0)
+    # Even where a likeness scores higher, the pair is one name spelled two ways: the method
+    # says so, and the scorer does not discount it as two names that look alike.
+    for a, b in [("ABDOUL", "ABDUL"), ("WLADIMIR", "VLADIMIR")]:
+        assert max(ref.jaro_winkler(a, b), ref.edit_similarity(a, b)) > K.SPELLING_SIM
+        assert ref.token_similarity(a, b)[1] == K.METHOD_SPELLING
+        check_token_sim_against_twin(a, b, 0)
+    assert ref.name_score(["WLADIMIR"], [1.0], ["VLADIMIR"], [1.0], q_fuzzy=[0.85])[0] > 0.95
+
+
+def test_a_listed_name_with_fewer_vowels_or_cut_short_is_a_likeness() -> None:
+    """JUN is JUAN without its A, YUMI is AYUMI without its first letter, JULIA starts JULIANA:
+    when the query token is a listed name (q_fuzzy < 1) those are two names, discounted like
+    any likeness. MLK for MALIK (an abjad form: no vowel left) is one name written two ways."""
+    def scored(q: str, c: str, fuzzy: float) -> float:
+        return ref.name_score([q], [1.0], [c], [1.0], q_prefix=[4], q_fuzzy=[fuzzy])[0]
+    for q, c in [("JUN", "JUAN"), ("JUAN", "JUN"), ("JULIA", "JULIANA")]:
+        assert ref.token_similarity(q, c, 4)[1] in (K.METHOD_VOWELS_DROPPED, K.METHOD_PREFIX)
+        assert scored(q, c, 0.85) < scored(q, c, 1.0)
+    assert scored("MLK", "MALIK", 0.85) == scored("MLK", "MALIK", 1.0)
     # CH is not KH, ZH is not SH, and vowels must agree.
     for a, b in [("CHEN", "KHEN"), ("ZHANG", "SHANG"), ("OMAR", "OMER")]:
         assert ref.spelling_fold(a) != ref.spelling_fold(b)
