@@ -60,10 +60,11 @@ def _machine_s() -> tuple[float, float]:
 
 
 def _py_spy(pids: list[int], seconds: float, out_dir: Path) -> list[subprocess.Popen]:
-    """Start py-spy on each pid (collapsed stacks, idle threads left out)."""
+    """Start py-spy on each pid: collapsed stacks of the threads holding the GIL (what runs
+    Python, and the kernels, which keep it), so waits and idle threads are left out."""
     exe = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
     return [subprocess.Popen([exe, "record", "--pid", str(p), "--duration", str(int(seconds)),
-                              "--rate", "200", "--format", "raw", "--output",
+                              "--rate", "200", "--gil", "--format", "raw", "--output",
                               str(out_dir / f"{p}.txt")],
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             for p in pids]
@@ -79,6 +80,7 @@ def summarise_stacks(files: list[Path], top: int = 25) -> list[str]:
     """Inclusive and self shares of the samples in py-spy's collapsed stacks."""
     inclusive: Counter[str] = Counter()
     own: Counter[str] = Counter()
+    callers: dict[str, Counter[str]] = {}
     total = 0
     for f in files:
         for line in f.read_text().splitlines():
@@ -92,6 +94,8 @@ def summarise_stacks(files: list[Path], top: int = 25) -> list[str]:
                 inclusive[name] += n
             if frames:
                 own[frames[-1]] += n
+                caller = " <- ".join(frames[-3:-1][::-1]) if len(frames) > 1 else "(top)"
+                callers.setdefault(frames[-1], Counter())[caller] += n
     if not total:
         return ["  (no samples)"]
     lines = [f"  {total:,} samples of the workers' busy threads; inclusive / self share:"]
@@ -100,6 +104,10 @@ def summarise_stacks(files: list[Path], top: int = 25) -> list[str]:
     lines.append("  self time, top:")
     for name, n in own.most_common(top):
         lines.append(f"  {100 * n / total:5.1f}%  {name}")
+    lines.append("  the top self-time functions by caller:")
+    for name, _ in own.most_common(5):
+        for caller, n in callers[name].most_common(3):
+            lines.append(f"  {100 * n / total:5.1f}%  {name} <- {caller}")
     return lines
 
 

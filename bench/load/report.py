@@ -66,6 +66,15 @@ def _profiles(tmp: Path) -> list[str]:
                     f"bench.load.profile_server --mode {mode} --duration 8`). First line: "
                     "what the load generator saw meanwhile (the profiler slows the server).\n",
                     "```", text.strip()[:12000], "```\n"]
+    f = tmp / "profile_workers.txt"
+    if f.exists():
+        out += ["## Profile: the workers under CheckPassenger load (py-spy)\n",
+                "Every worker of the real server, 32 concurrent callers, sampled by py-spy "
+                "(`--gil`: the threads holding the GIL, so waits are left out; the Numba "
+                "kernels release the GIL and gRPC's C core runs outside it, so neither "
+                "appears). Shares are of those samples. Also: `python -m "
+                "bench.load.cpu_split check --py-spy 10`.\n",
+                "```", f.read_text().strip()[:12000], "```\n"]
     f = tmp / "profile_engine.md"
     if f.exists():
         out.append(f.read_text().replace("## Profile", "## Profile (engine)", 1))

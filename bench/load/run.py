@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -210,6 +211,8 @@ def main() -> None:
                                              tmp / "server_check.npy", args)
         results["server_manifest"] = median_run("manifest", port, passengers, centre,
                                                 tmp / "server_manifest.npy", args)
+        if args.profile:  # the workers under partner checks, sampled (not a measured run)
+            profile_workers(server.pid, port, passengers, partner, tmp, args, log)
         for rate in args.rates:  # latency at fixed offered rates, charged from the schedule
             results[f"server_rate_{rate:g}"] = loadgen("check", port, passengers, partner,
                                                        tmp / f"server_rate_{rate:g}.npy", args,
@@ -242,6 +245,33 @@ def profile(data: Path, gen: Path, passengers: Path, tmp: Path, args: argparse.N
              str(tmp / f"profile_{mode}.txt")], env)
     _sh([PY, "-m", "bench.scale.profile", "--gen", str(gen), "--data", str(data), "--out",
          str(tmp / "profile_engine.md")])
+
+
+def profile_workers(server_pid: int, port: int, passengers: Path, env: dict, tmp: Path,
+                    args: argparse.Namespace, log) -> None:
+    """Where the workers' time goes under full partner-check load, gRPC and all: py-spy
+    samples of the threads holding the GIL during one extra run (see bench.load.cpu_split)."""
+    from bench.load.cpu_split import _children, _py_spy, summarise_stacks
+
+    log("worker profile (py-spy)")
+    spy_dir = tmp / "py-spy"
+    shutil.rmtree(spy_dir, ignore_errors=True)
+    spy_dir.mkdir()
+    seconds = max(1.0, args.duration / 2)
+    cmd = [PY, "-m", "bench.load.loadgen", "check", "--target", f"127.0.0.1:{port}",
+           "--passengers", str(passengers), "--duration", str(args.duration),
+           "--concurrency", str(args.concurrency)]
+    gen = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, text=True)
+    time.sleep(args.duration / 4)
+    workers = [p for p in _children(server_pid) if p != server_pid]  # the parent: the store
+    spies = _py_spy(workers, seconds, spy_dir)
+    out, _ = gen.communicate()
+    for spy in spies:
+        spy.wait(timeout=60)
+    seen = json.loads(out.strip().splitlines()[-1])
+    (tmp / "profile_workers.txt").write_text(
+        f"{seen['throughput_per_s']:,.0f} checks/s meanwhile; {seconds:g} s of samples\n"
+        + "\n".join(summarise_stacks(sorted(spy_dir.glob("*.txt")))) + "\n")
 
 
 def summary_entries(r: dict, command: str) -> list[dict]:
