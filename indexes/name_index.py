@@ -50,10 +50,11 @@ from indexes.kernels.names import (
 from indexes.normalize import PARTICLES, name_variants, without_glued_titles
 from indexes.phonetic import phonetic_tables
 
-FORMAT_VERSION = 10  # 2: OCR keys; 3: ABD forms, alias variants; 4: stricter variants;
+FORMAT_VERSION = 11  # 2: OCR keys; 3: ABD forms, alias variants; 4: stricter variants;
 # 5: postings carry their entry's tokens; 6: spelling-fold, consonant and skeleton-deletion keys;
 # 7: alias variants also pair short tokens one slip apart; 8: postings over token sequences;
-# 9, 10: only alias variants a share of their rarer token's entries give
+# 9, 10: only alias variants a share of their rarer token's entries give; 11: IRN / IRINA
+# (a leading vowel kept, the rest dropped) is a vowels-dropped pair, so an alias variant
 MAX_TOKENS = 12  # tokens kept per name (long Arabic chains); bounds the per-pair work
 PARTICLE_WEIGHT = 0.2
 PARTICLE_MISS = 0.25  # a particle the record lacks costs this share of its weight (AL, BIN)

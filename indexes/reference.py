@@ -255,7 +255,7 @@ def token_similarity(a: str, b: str, prefix_min: int = 0) -> tuple[float, int]:
     short, long = (a, b) if len(a) < len(b) else (b, a)
     if (best < K.VOWELS_DROPPED_SIM and K.VOWELS_DROPPED_MIN_LEN <= len(short) < len(long)
             and vowels_dropped(short, long)
-            and (short[-1] == long[-1] or not set(short) & set("AEIOU"))):
+            and (short[-1] == long[-1] or not set(short[1:]) & set("AEIOU"))):
         return K.VOWELS_DROPPED_SIM, K.METHOD_VOWELS_DROPPED
     pa, pb = phonetic_skeleton(a), phonetic_skeleton(b)
     no_vowel = not set(a) & set("AEIOU") or not set(b) & set("AEIOU")
@@ -363,7 +363,8 @@ def name_score(
         for j in range(n_c):
             sim, method = token_similarity(q[i], c[j], q_prefix[i])
             if (variants and q[i] != c[j]
-                    and method in (K.METHOD_JARO_WINKLER, K.METHOD_EDIT, K.METHOD_PHONETIC)
+                    and method in (K.METHOD_JARO_WINKLER, K.METHOD_EDIT, K.METHOD_PHONETIC,
+                                   K.METHOD_VOWELS_DROPPED)
                     and frozenset((q[i], c[j])) in variants):
                 sim, method = max(sim, K.VARIANT_SIM), K.METHOD_VARIANT
             cr = credit(sim)

@@ -629,7 +629,8 @@ def _same_collapsed_kernel(a, a_s, a_l, b, b_s, b_l):
 def _vowels_dropped_kernel(a, a_s, a_l, b, b_s, b_l):
     """True when token a is token b with some of its A/E/I/O/U left out (a shorter than b):
     every letter of b is matched in order or is a vowel passed over. A final vowel of b may
-    go only when a has no vowel left at all: IVAN / IVANA, ALI / ALIA are two names."""
+    go only when a has no vowel left past its first letter: IVAN / IVANA, ALI / ALIA are two
+    names, IRN / IRINA (an abjad form keeps a leading vowel: it is a letter of its own) one."""
     i = 0
     for t in range(b_s, b_s + b_l):
         c = b[t]
@@ -639,7 +640,7 @@ def _vowels_dropped_kernel(a, a_s, a_l, b, b_s, b_l):
             return False
     if i != a_l:
         return False
-    return a[a_s + a_l - 1] == b[b_s + b_l - 1] or _no_vowel_kernel(a, a_s, a_l)
+    return a[a_s + a_l - 1] == b[b_s + b_l - 1] or _no_vowel_kernel(a, a_s + 1, a_l - 1)
 
 
 @njit(**JIT)
@@ -1172,7 +1173,8 @@ def _apply_variants_kernel(q_tok, t, sim, method, n_tokens, variant_pairs):
     VARIANT_SIM, and no longer a mere likeness (whose credit the scorer discounts)."""
     if q_tok < 0 or q_tok == t or variant_pairs.shape[0] == 0:
         return sim, method
-    if method != METHOD_JARO_WINKLER and method != METHOD_EDIT and method != METHOD_PHONETIC:
+    if (method != METHOD_JARO_WINKLER and method != METHOD_EDIT and method != METHOD_PHONETIC
+            and method != METHOD_VOWELS_DROPPED):
         return sim, method
     key = min(q_tok, t) * n_tokens + max(q_tok, t)
     k = np.searchsorted(variant_pairs, key)
