@@ -20,7 +20,8 @@ from screening.formats.watchlists.ofac import read_ofac_sdn
 from screening.formats.watchlists.un import read_un_consolidated
 from screening.loader import nominal_from_records, read_nominal
 
-SHARED = Path("/work/shared/data")
+# ../shared beside the repository, as CI lays it out (was /work/shared: wrong elsewhere).
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
 OFAC_SDN = SHARED / "watchlists/ofac/sdn_2024-05-03.csv"
 OFAC_ALT = SHARED / "watchlists/ofac/alt_2026-06-02.csv"
 UN_XML = SHARED / "watchlists/un/consolidated_2025-11-20.xml"
