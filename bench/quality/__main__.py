@@ -34,6 +34,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                    help="cross-script listed persons per language and split")
     p.add_argument("--negatives", type=int, default=200_000, help="clean passengers (train+test)")
     p.add_argument("--near-misses", type=int, default=4000)
+    p.add_argument("--cross-script-clean", type=int, default=2000,
+                   help="clean travellers per script (Arabic, Cyrillic, Chinese), half test")
     p.add_argument("--peer-per-class", type=int, default=60, help="peer sample, per class")
     p.add_argument("--peer-negatives", type=int, default=3000, help="peer sample, clean")
     p.add_argument("--peer-near", type=int, default=300, help="peer sample, near-misses")
@@ -89,8 +91,10 @@ def main(argv: list[str] | None = None) -> int:
     pos = cases.positives(wl, args.per_class, args.seed)
     neg = cases.clean(wl, args.negatives, args.seed)
     near = cases.near_misses(wl, args.near_misses, args.seed)
-    all_cases = pos + neg + near
-    log(f"cases: {len(pos):,} positive, {len(neg):,} clean, {len(near):,} near-miss")
+    xs_clean = cases.clean_cross_script(wl, args.cross_script_clean, args.seed)
+    all_cases = pos + neg + near + xs_clean
+    log(f"cases: {len(pos):,} positive, {len(neg):,} clean, {len(near):,} near-miss, "
+        f"{len(xs_clean):,} clean cross-script")
 
     settings = ours.bench_settings(Settings())
     out_nodob, ms_nodob = ours.run(wl.data_dir, settings, all_cases, False, args.workers, log)

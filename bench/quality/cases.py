@@ -20,7 +20,8 @@ SYNTHETIC_SHARE = {"diacritics": 0.5, "mrz_translit": 0.5}
 @dataclass
 class Case:
     qid: str
-    kind: str  # "positive", "clean", "near_given" (same given name), "near_family"
+    kind: str  # "positive", "clean", "near_given" (same given name), "near_family",
+    # "xs_clean_<lang>" (a clean traveller in Arabic, Cyrillic or Chinese script)
     cls: str  # variation class (positives) or the kind (negatives)
     group: str
     record_id: str  # the listed person a positive comes from; "" for negatives
@@ -118,6 +119,35 @@ def clean(wl: Watchlist, count: int, seed: int) -> list[Case]:
             query = V.Query(full_name=V.mrz_name(sur, giv)[:rng_mrz.choice(V.MRZ_CUTS)])
         out.append(Case(f"clean-{i}", "clean", "clean", "negative", "",
                         "train" if i % 2 == 0 else "test", query, _random_dob(rng)))
+    return out
+
+
+XS_LANGS = ("arabic", "russian", "chinese")
+
+
+def clean_cross_script(wl: Watchlist, per_lang: int, seed: int) -> list[Case]:
+    """Travellers who write their name in Arabic, Cyrillic or Chinese script and are not
+    listed: the given name of one cross-script listed person and the surname of another (both
+    native forms from the transliteration pairs), never a listed Latin name. The cross-script
+    positives' clean counterpart: the same tokens, other persons. Kind `xs_clean_<lang>`;
+    reported beside the clean travellers, not used to calibrate."""
+    out: list[Case] = []
+    for lang in XS_LANGS:
+        rng = random.Random(f"{seed}-xs-clean-{lang}")
+        sep = "·" if lang == "chinese" else " "
+        people = [p for p in wl.listed if p.source == f"translit-{lang}" and sep in p.native]
+        made = 0
+        tries = 0
+        while made < per_lang and len(people) > 1 and tries < 50 * per_lang:
+            tries += 1
+            a, b = rng.sample(people, 2)
+            if _key(b.surname, a.given_names) in wl.name_keys:
+                continue
+            native = a.native.split(sep, 1)[0] + sep + b.native.split(sep, 1)[1]
+            out.append(Case(f"xs-clean-{lang}-{made}", f"xs_clean_{lang}", f"xs_clean_{lang}",
+                            "negative", "", "train" if made % 2 == 0 else "test",
+                            V.Query(full_name=native), _random_dob(rng)))
+            made += 1
     return out
 
 

@@ -66,7 +66,8 @@ def evaluate(all_cases: list[Case], out_nodob: list[Outcome], out_dob: list[Outc
                              len(pos_d), values))
     fa: dict[str, float] = {}
     counts: dict[str, int] = {}
-    for kind in ("clean", "near_given", "near_family"):
+    xs_kinds = [k for k in dict.fromkeys(c.kind for c in all_cases) if k.startswith("xs_clean")]
+    for kind in ("clean", "near_given", "near_family", *xs_kinds):
         for mode in ("nodob", "dob"):
             b = best(kind, "test", mode)
             counts[f"{kind}_{mode}"] = len(b)

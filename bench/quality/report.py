@@ -271,13 +271,23 @@ def write(out: Path, ev: Evaluation, cand: CandidateRecall, peer_cases: list[Cas
     L += ["## False alarms (test part), per 10,000 passengers", "",
           "| passengers | n | HIT names only | PM names only | n (DOB) | HIT with DOB | "
           "PM with DOB |", "|---|---|---|---|---|---|---|"]
-    for kind, label in (("clean", "clean travellers"), ("near_given", "near-miss: same given "
-                        "name, other family name"), ("near_family", "near-miss: same family "
-                        "name, other given names")):
+    kinds = [("clean", "clean travellers"), ("near_given", "near-miss: same given "
+              "name, other family name"), ("near_family", "near-miss: same family "
+              "name, other given names")]
+    kinds += [(f"xs_clean_{lang}", f"clean travellers in {script} script (not calibrated on)")
+              for lang, script in (("arabic", "Arabic"), ("russian", "Cyrillic"),
+                                   ("chinese", "Chinese"))
+              if f"xs_clean_{lang}_nodob" in ev.counts]
+    for kind, label in kinds:
         f = ev.fa
         L.append(f"| {label} | {ev.counts[f'{kind}_nodob']:,} | {_rate(f[f'{kind}_hit_nodob'])} |"
                  f" {_rate(f[f'{kind}_pm_nodob'])} | {ev.counts[f'{kind}_dob']:,} | "
                  f"{_rate(f[f'{kind}_hit_dob'])} | {_rate(f[f'{kind}_pm_dob'])} |")
+    if len(kinds) > 3:
+        L += ["", "Clean travellers in Arabic, Cyrillic or Chinese script: the given name of one "
+              "cross-script listed person and the surname of another, in native script (the "
+              "cross-script positives' tokens, other persons). The thresholds are calibrated "
+              "on the Latin-script clean travellers only."]
     L.append("")
 
     # ---- candidate recall
