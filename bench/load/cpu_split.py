@@ -30,18 +30,18 @@ _TICK = os.sysconf("SC_CLK_TCK")
 
 
 def _children(pid: int) -> list[int]:
-    """pid and every process whose parent is in the list (one pass suffices: workers are
-    direct children of the server)."""
-    out = [pid]
+    """pid, then its direct children in pid order (the server's workers are direct
+    children)."""
+    out = []
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             try:
                 fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
             except OSError:
                 continue
-            if int(fields[1]) in out:
+            if int(fields[1]) == pid:
                 out.append(int(entry))
-    return sorted(set(out))
+    return [pid] + sorted(out)
 
 
 def _cpu_s(pid: int) -> float:
@@ -68,6 +68,19 @@ def _py_spy(pids: list[int], seconds: float, out_dir: Path) -> list[subprocess.P
                               str(out_dir / f"{p}.txt")],
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             for p in pids]
+
+
+def sample_during(gen: subprocess.Popen, pids: list[int], duration: float, seconds: float,
+                  out_dir: Path) -> str:
+    """Let the load generator `gen` (a `duration`-second run, just started) warm up, sample
+    `pids` with py-spy for `seconds` in the middle of the run, and return the generator's
+    output once both are done."""
+    time.sleep(max(0.0, (duration - seconds) / 2))
+    spies = _py_spy(pids, seconds, out_dir)
+    out, _ = gen.communicate()
+    for spy in spies:
+        spy.wait(timeout=60)
+    return out
 
 
 def _frame_name(frame: str) -> str:
@@ -132,22 +145,16 @@ def main() -> None:
     server = R.start_server(data, port, 2, {**base, "SCREENING_TOKEN": trust["partner"]})
     try:
         pids = _children(server.pid)
-        cmd = [R.PY, "-m", "bench.load.loadgen", args.mode, "--target", f"127.0.0.1:{port}",
-               "--passengers", str(gen / "passengers.jsonl"), "--duration", str(args.duration)]
-        cmd += (["--centres", "4", "--manifest-size", "500", "--batch", "100"]
-                if args.mode == "manifest" else ["--concurrency", "32"])
+        cmd = R.loadgen_cmd(args.mode, port, gen / "passengers.jsonl", args.duration)
         before = {p: _cpu_s(p) for p in pids}
         all0, idle0 = _machine_s()
         t0 = time.perf_counter()
         loadgen = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, text=True)
-        spies: list[subprocess.Popen] = []
         spy_dir = Path(tempfile.mkdtemp(prefix="cpu-split-"))
         if args.py_spy:
-            time.sleep(max(0.0, (args.duration - args.py_spy) / 2))
-            spies = _py_spy(pids[1:], args.py_spy, spy_dir)
-        out, _ = loadgen.communicate()
-        for spy in spies:
-            spy.wait(timeout=60)
+            out = sample_during(loadgen, pids[1:], args.duration, args.py_spy, spy_dir)
+        else:
+            out, _ = loadgen.communicate()
         wall = time.perf_counter() - t0
         after = {p: _cpu_s(p) for p in pids}
         all1, idle1 = _machine_s()

@@ -106,18 +106,30 @@ def start_server(data: Path, port: int, workers: int, env: dict) -> subprocess.P
     return proc
 
 
-def loadgen(mode: str, port: int, passengers: Path, env: dict, latencies: Path,
-            args: argparse.Namespace, rate: float | None = None) -> dict:
+def loadgen_cmd(mode: str, port: int, passengers: Path, duration: float, *,
+                concurrency: int = 32, centres: int = 4, batch: int = 100, processes: int = 1,
+                latencies: Path | None = None, rate: float | None = None) -> list[str]:
+    """The load generator's command line: partner checks at `concurrency` (or a fixed
+    `rate`), or 500-passenger manifests from `centres` centres in messages of `batch`."""
     cmd = [PY, "-m", "bench.load.loadgen", mode, "--target", f"127.0.0.1:{port}",
-           "--passengers", str(passengers), "--duration", str(args.duration),
-           "--processes", str(args.client_processes), "--latencies", str(latencies)]
+           "--passengers", str(passengers), "--duration", str(duration),
+           "--processes", str(processes)]
+    if latencies is not None:
+        cmd += ["--latencies", str(latencies)]
     if mode == "check":
-        cmd += ["--concurrency", str(args.concurrency)]
+        cmd += ["--concurrency", str(concurrency)]
         if rate:
             cmd += ["--rate", str(rate)]
     else:
-        cmd += ["--centres", str(args.centres), "--manifest-size", "500", "--batch",
-                str(args.batch)]
+        cmd += ["--centres", str(centres), "--manifest-size", "500", "--batch", str(batch)]
+    return cmd
+
+
+def loadgen(mode: str, port: int, passengers: Path, env: dict, latencies: Path,
+            args: argparse.Namespace, rate: float | None = None) -> dict:
+    cmd = loadgen_cmd(mode, port, passengers, args.duration, concurrency=args.concurrency,
+                      centres=args.centres, batch=args.batch, processes=args.client_processes,
+                      latencies=latencies, rate=rate)
     return json.loads(_sh(cmd, env).strip().splitlines()[-1])
 
 
@@ -251,23 +263,17 @@ def profile_workers(server_pid: int, port: int, passengers: Path, env: dict, tmp
                     args: argparse.Namespace, log) -> None:
     """Where the workers' time goes under full partner-check load, gRPC and all: py-spy
     samples of the threads holding the GIL during one extra run (see bench.load.cpu_split)."""
-    from bench.load.cpu_split import _children, _py_spy, summarise_stacks
+    from bench.load.cpu_split import _children, sample_during, summarise_stacks
 
     log("worker profile (py-spy)")
     spy_dir = tmp / "py-spy"
     shutil.rmtree(spy_dir, ignore_errors=True)
     spy_dir.mkdir()
     seconds = max(1.0, args.duration / 2)
-    cmd = [PY, "-m", "bench.load.loadgen", "check", "--target", f"127.0.0.1:{port}",
-           "--passengers", str(passengers), "--duration", str(args.duration),
-           "--concurrency", str(args.concurrency)]
+    cmd = loadgen_cmd("check", port, passengers, args.duration, concurrency=args.concurrency)
     gen = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, text=True)
-    time.sleep(args.duration / 4)
-    workers = [p for p in _children(server_pid) if p != server_pid]  # the parent: the store
-    spies = _py_spy(workers, seconds, spy_dir)
-    out, _ = gen.communicate()
-    for spy in spies:
-        spy.wait(timeout=60)
+    workers = _children(server_pid)[1:]  # [0] is the parent, which holds the store
+    out = sample_during(gen, workers, args.duration, seconds, spy_dir)
     seen = json.loads(out.strip().splitlines()[-1])
     (tmp / "profile_workers.txt").write_text(
         f"{seen['throughput_per_s']:,.0f} checks/s meanwhile; {seconds:g} s of samples\n"
