@@ -23,25 +23,18 @@ from indexes import translit_model as T
 KS = (1, 3, 6, 12)
 
 
-def log_prob(native: str, latin: str) -> float | None:
-    """Best log-probability of `latin` as one kept segment per character of `native` (None:
-    the model cannot produce it)."""
+def producible(native: str, latin: str) -> bool:
+    """Whether the model can write `latin` for `native`: one kept segment per character (the
+    model's own monotone alignment, translit_model._align, over the kept segments only)."""
     table = T.tables()
-    best = [0.0] + [-math.inf] * len(latin)
-    for i in range(len(native)):
-        pos_key, char_key = T._keys(native, i)
-        segs = table.get(pos_key) or table.get(char_key)
-        if not segs:
-            return None
-        nxt = [-math.inf] * (len(latin) + 1)
-        for j, here in enumerate(best):
-            if here == -math.inf:
-                continue
-            for seg, lp in segs:
-                if latin.startswith(seg, j) and here + lp > nxt[j + len(seg)]:
-                    nxt[j + len(seg)] = here + lp
-        best = nxt
-    return best[-1] if best[-1] > -math.inf else None
+    kept = [dict(table.get(pos_key) or table.get(char_key) or ())
+            for pos_key, char_key in (T._keys(native, k) for k in range(len(native)))]
+    longest = max((len(seg) for segs in kept for seg in segs), default=0)
+
+    def cost(_word: str, k: int, seg: str) -> float:
+        return -kept[k][seg] if seg in kept[k] else math.inf
+
+    return T._align(native, latin, cost, longest) is not None
 
 
 def measure(lang: str, limit: int, rng: random.Random) -> str:
@@ -53,10 +46,10 @@ def measure(lang: str, limit: int, rng: random.Random) -> str:
         got = T.decode(native, k=max(KS), beam=24)
         for k in KS:
             decoded[k] += latin in got[:k]
-        alignable += log_prob(native, latin) is not None
+        alignable += producible(native, latin)
         others = [x for x in rng.sample(latins, min(40, len(latins)))
                   if x != latin and abs(len(x) - len(latin)) <= 1]
-        distractor += bool(others) and log_prob(native, others[0]) is not None
+        distractor += bool(others) and producible(native, others[0])
     n = max(len(pairs), 1)
     shares = ", ".join(f"top-{k} {decoded[k] / n:.1%}" for k in KS)
     return (f"{lang}: {len(pairs)} test tokens; decode {shares}; alignable {alignable / n:.1%}, "
