@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bench.quality import variations as V
-from bench.quality.data import Listed, Watchlist, _key
+from bench.quality.data import Listed, Watchlist, _key, native_separator
 from screening.datagen.cultures import make_name, pick_culture
 from screening.validation import parse_partial_date
 
@@ -122,7 +122,8 @@ def clean(wl: Watchlist, count: int, seed: int) -> list[Case]:
     return out
 
 
-XS_LANGS = ("arabic", "russian", "chinese")
+# Cross-script languages of the transliteration pairs, and the script each is written in.
+XS_SCRIPTS = {"arabic": "Arabic", "russian": "Cyrillic", "chinese": "Chinese"}
 
 
 def clean_cross_script(wl: Watchlist, per_lang: int, seed: int) -> list[Case]:
@@ -132,9 +133,9 @@ def clean_cross_script(wl: Watchlist, per_lang: int, seed: int) -> list[Case]:
     positives' clean counterpart: the same tokens, other persons. Kind `xs_clean_<lang>`;
     reported beside the clean travellers, not used to calibrate."""
     out: list[Case] = []
-    for lang in XS_LANGS:
+    for lang in XS_SCRIPTS:
         rng = random.Random(f"{seed}-xs-clean-{lang}")
-        sep = "·" if lang == "chinese" else " "
+        sep = native_separator(lang)
         people = [p for p in wl.listed if p.source == f"translit-{lang}" and sep in p.native]
         made = 0
         tries = 0

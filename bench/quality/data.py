@@ -73,13 +73,19 @@ def read_translit(lang: str, split: str) -> list[tuple[str, str]]:
     return out
 
 
+def native_separator(lang: str) -> str:
+    """Between the given name and the surname of a native-script name: the middle dot Chinese
+    writes between the parts of a foreign name, else a space."""
+    return "·" if lang == "chinese" else " "
+
+
 def translit_persons(lang: str, split: str, count: int, seed: int) -> list[dict]:
     """Listed persons whose given name and surname are TSV tokens; the cross-script query is
     the two native forms joined (Chinese with the middle dot used for foreign names)."""
     pairs = [p for p in read_translit(lang, split) if len(p[0]) >= 3 and p[0].isalpha()]
     rng = random.Random(f"{seed}-{lang}-{split}")
     rng.shuffle(pairs)
-    sep = "·" if lang == "chinese" else " "
+    sep = native_separator(lang)
     out = []
     for k in range(min(count, len(pairs) // 2)):
         (g_lat, g_nat), (s_lat, s_nat) = pairs[2 * k], pairs[2 * k + 1]

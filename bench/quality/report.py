@@ -12,7 +12,7 @@ from pathlib import Path
 
 from bench.quality import metrics as M
 from bench.quality.candidates import CandidateRecall
-from bench.quality.cases import Case
+from bench.quality.cases import XS_SCRIPTS, Case
 from bench.quality.data import Watchlist
 from bench.quality.evaluate import Evaluation, with_thresholds
 from bench.quality.peers import PeerRun
@@ -275,8 +275,7 @@ def write(out: Path, ev: Evaluation, cand: CandidateRecall, peer_cases: list[Cas
               "name, other family name"), ("near_family", "near-miss: same family "
               "name, other given names")]
     kinds += [(f"xs_clean_{lang}", f"clean travellers in {script} script (not calibrated on)")
-              for lang, script in (("arabic", "Arabic"), ("russian", "Cyrillic"),
-                                   ("chinese", "Chinese"))
+              for lang, script in XS_SCRIPTS.items()
               if f"xs_clean_{lang}_nodob" in ev.counts]
     for kind, label in kinds:
         f = ev.fa

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bench.quality import cases
-from bench.quality.data import Listed, Watchlist, _key
+from bench.quality.data import Listed, Watchlist, _key, native_separator
 
 PERSONS = [  # (given, surname, native given, native surname) per language
     ("arabic", "Ghadeer", "SALUMETS", "غدير", "سالوميتس"),
@@ -21,7 +21,7 @@ PERSONS = [  # (given, surname, native given, native surname) per language
 def _watchlist() -> Watchlist:
     listed = []
     for k, (lang, giv, sur, n_giv, n_sur) in enumerate(PERSONS):
-        sep = "·" if lang == "chinese" else " "
+        sep = native_separator(lang)
         listed.append(Listed(f"xs-{k}", f"translit-{lang}", sur, giv, [], "test",
                              n_giv + sep + n_sur))
     keys = {_key(p.surname, p.given_names) for p in listed}
@@ -39,7 +39,7 @@ def test_clean_cross_script_travellers_recombine_listed_tokens_into_unlisted_nam
     natives = {p.native for p in wl.listed}
     for kind, got in by_kind.items():
         lang = kind.rsplit("_", 1)[1]
-        sep = "·" if lang == "chinese" else " "
+        sep = native_separator(lang)
         mine = [p for p in wl.listed if p.source == f"translit-{lang}"]
         givens = {p.native.split(sep)[0] for p in mine}
         surnames = {p.native.split(sep)[1] for p in mine}
