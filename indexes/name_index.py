@@ -27,13 +27,14 @@ import json
 import math
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from indexes import translit_score
 from indexes.arrow_buffers import string_buffers
 from indexes.index_format import IndexFormatError
 from indexes.kernels import names as K
@@ -55,6 +56,10 @@ FORMAT_VERSION = 11  # 2: OCR keys; 3: ABD forms, alias variants; 4: stricter va
 # 7: alias variants also pair short tokens one slip apart; 8: postings over token sequences;
 # 9, 10: only alias variants a share of their rarer token's entries give; 11: IRN / IRINA
 # (a leading vowel kept, the rest dropped) is a vowels-dropped pair, so an alias variant
+# A name written wholly in Arabic, Cyrillic or Chinese script: searched from this score, its
+# best NATIVE_LIMIT candidates then scored by the transliteration model (search).
+NATIVE_FLOOR = 0.45
+NATIVE_LIMIT = 20
 MAX_TOKENS = 12  # tokens kept per name (long Arabic chains); bounds the per-pair work
 PARTICLE_WEIGHT = 0.2
 PARTICLE_MISS = 0.25  # a particle the record lacks costs this share of its weight (AL, BIN)
@@ -360,14 +365,68 @@ class NameIndex:
                max_candidates: int = 2000, crowded: list[bool] | None = None
                ) -> list[list[NameMatch]]:
         """Per query, at most `limit` matches with score >= min_score, best first, one per
-        record (its best-scoring name). At most min(max_candidates, MAX_SCORED) token sequences
+        record (its best-scoring name). A name written wholly in Arabic, Cyrillic or Chinese
+        script is searched from NATIVE_FLOOR and its candidates scored again by the
+        transliteration model (see _with_translit): their usual scores, against a few decoded
+        spellings, run low even for the right person. See _search for the rest."""
+        if limit < 1 or max_candidates < 1:
+            raise ValueError("limit and max_candidates must be positive")
+        words = [translit_score.native_words(q) for q in queries]
+        native = [i for i, w in enumerate(words) if w]
+        if not native:
+            return self._search(queries, limit=limit, min_score=min_score,
+                                max_candidates=max_candidates, crowded=crowded)
+        latin = [i for i, w in enumerate(words) if not w]
+        results: list[list[NameMatch]] = [[] for _ in queries]
+        flags: list[bool] = [False] * len(queries)
+        for group, floor, room in ((latin, min_score, limit),
+                                   (native, min(min_score, NATIVE_FLOOR),
+                                    max(limit, NATIVE_LIMIT))):
+            if not group:
+                continue
+            got: list[bool] = []
+            found = self._search([queries[i] for i in group], limit=room, min_score=floor,
+                                 max_candidates=max_candidates, crowded=got)
+            for i, matches, crowd in zip(group, found, got, strict=True):
+                if words[i]:
+                    matches = [m for m in self._with_translit(words[i], matches)
+                               if m.score >= min_score][:limit]
+                    crowd = crowd and len(matches) >= limit
+                results[i], flags[i] = matches, crowd
+        if crowded is not None:
+            crowded[:] = flags
+        return results
+
+    def _with_translit(self, words: list[str], matches: list[NameMatch]) -> list[NameMatch]:
+        """Matches of a native-script name scored again by the transliteration model
+        (translit_score.name_likeness of the words against the matched name's tokens), each
+        keeping the higher of its two scores, best first (ties: record order)."""
+        out = []
+        for m in matches:
+            tokens = [t for p in m.pairs for t in p.record_token.split()
+                      if p.method != "cut"]
+            likeness, pairs = translit_score.name_likeness(words, tokens)
+            likeness = round(likeness, 4)
+            if likeness > m.score:
+                used = {t for _, t, _ in pairs if t}
+                explained = [TokenPair(w, t, round(sim, 4), "transliteration" if t else "missing")
+                             for w, t, sim in pairs]
+                explained += [TokenPair("", t, 0.0, "missing") for t in tokens if t not in used]
+                m = replace(m, score=likeness, pairs=tuple(explained), den=0.0,
+                            record_left=0.0, record_cut=0.0)
+            out.append(m)
+        out.sort(key=lambda m: (-m.score, m.record_idx))
+        return out
+
+    def _search(self, queries: Sequence[str], *, limit: int, min_score: float,
+                max_candidates: int, crowded: list[bool] | None) -> list[list[NameMatch]]:
+        """search without the transliteration model: per query, at most `limit` matches with
+        score >= min_score, best first, one per record (its best-scoring name). At most min(max_candidates, MAX_SCORED) token sequences
         per query spelling are scored, once each for all their entries (see
         _gather_candidates_kernel). With `crowded` (a list), it receives per query whether
         matches may have been left out for lack of room: the candidate cut dropped sequences,
         or `limit` matches were found (a crowd of namesakes:
         the caller may look for the person another way, e.g. by date of birth)."""
-        if limit < 1 or max_candidates < 1:
-            raise ValueError("limit and max_candidates must be positive")
         results: list[list[NameMatch]] = [[] for _ in queries]
         if crowded is not None:
             crowded[:] = [False] * len(queries)
@@ -447,7 +506,22 @@ class NameIndex:
 
     def match_records_many(self, queries: Sequence[str], records: Sequence[Sequence[int]], *,
                            min_score: float = 0.0) -> list[dict[int, NameMatch]]:
-        """match_records for many queries (each with its own records) in one scoring call."""
+        """match_records for many queries (each with its own records) in one scoring call; a
+        native-script name's matches scored again by the transliteration model, as in
+        search."""
+        words = [translit_score.native_words(q) for q in queries]
+        if not any(words):
+            return self._match_records_many(queries, records, min_score=min_score)
+        out = self._match_records_many(queries, records, min_score=0.0)
+        for found, w in zip(out, words, strict=True):
+            matches = self._with_translit(w, list(found.values())) if w else found.values()
+            kept = {m.record_idx: m for m in matches if m.score >= min_score}
+            found.clear()
+            found.update(kept)
+        return out
+
+    def _match_records_many(self, queries: Sequence[str], records: Sequence[Sequence[int]], *,
+                            min_score: float) -> list[dict[int, NameMatch]]:
         out: list[dict[int, NameMatch]] = [{} for _ in queries]
         if self._by_record is None:
             self._by_record = _record_entries(self._a)

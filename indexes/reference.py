@@ -661,3 +661,40 @@ def lookup_documents(query_numbers: list[str], query_countries: list[str], numbe
         exact.append(same[0] if same else -1)
         folded.append(-1 if same else (alike[0] if alike else -1))
     return exact, folded
+
+
+def translit_cost(word: str, latin: str, table: dict[str, list[tuple[str, float]]],
+                  max_seg: int, edit_cost: float, unknown_cost: float) -> tuple[float, float]:
+    """Twin of kernels.translit._translit_cost_kernel over the model's table as a dict:
+    (cheapest alignment of `latin` to the native `word`, cost of the likeliest spelling)."""
+    def keyed(k: int) -> list[tuple[str, float]] | None:
+        pos = "B" if k == 0 else ("E" if k == len(word) - 1 else "M")
+        return table.get(f"{word[k]}|{pos}") or table.get(word[k])
+
+    def levenshtein(a: str, b: str) -> int:
+        prev = list(range(len(b) + 1))
+        for i, ca in enumerate(a, 1):
+            cur = [i]
+            for j, cb in enumerate(b, 1):
+                cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+            prev = cur
+        return prev[-1]
+
+    def segment(k: int, seg: str) -> float:
+        segs = keyed(k)
+        if not segs:
+            return unknown_cost + edit_cost * len(seg)
+        return min(-lp + edit_cost * levenshtein(seg, s) for s, lp in segs)
+
+    best = {0: 0.0}  # letters used -> cheapest cost after the characters so far
+    for k in range(len(word)):
+        grown: dict[int, float] = {}
+        for j, c in best.items():
+            for length in range(0, min(max_seg, len(latin) - j) + 1):
+                cost = c + segment(k, latin[j:j + length])
+                if cost < grown.get(j + length, math.inf):
+                    grown[j + length] = cost
+        best = grown
+    likeliest = sum(min((-lp for _, lp in keyed(k) or ()), default=unknown_cost)
+                    for k in range(len(word)))
+    return best.get(len(latin), math.inf), likeliest
