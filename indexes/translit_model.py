@@ -28,8 +28,8 @@ from pathlib import Path
 MODEL_FILE = Path(__file__).with_name("translit_tables.json.gz")
 LANGS = ("arabic", "russian", "chinese")
 MAX_SEG = {"arabic": 3, "russian": 3, "chinese": 5}
-KEEP_PER_CHAR = 4  # segments kept per (character, position); the rest is noise
-MIN_SHARE = 0.03  # a segment below this share of its character's emissions is dropped
+KEEP_PER_CHAR = 12  # segments kept per (character, position): rare spellings still score
+MIN_SHARE = 0.005  # a segment below this share of its character's emissions is dropped
 EM_ROUNDS = 4
 MAX_PAIRS = 30_000  # per language: the tables settle well before; training stays ~1 minute
 EMPTY_COST = 1.0  # nats added to an empty segment in the seed: silent letters are rarer

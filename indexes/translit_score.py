@@ -15,8 +15,8 @@ only, the settings chosen on the quality benchmark's train part):
 - EDIT_COST: nats per edit when a segment is not one the model kept (an unseen spelling);
 - TEMPERATURE: nats per Latin letter that cost one e-fold of similarity. The highest of 5, 7
   and 8 that keeps the clean travellers writing in Arabic, Cyrillic or Chinese script (train
-  part) within the false-alarm targets at the calibrated POSSIBLE_MATCH: at 8, 40 per 10,000
-  Chinese-script travellers with a date of birth (target 20); at 7, at most 80 names only and
+  part) within the false-alarm targets at the calibrated POSSIBLE_MATCH: at 8, 30 per 10,000
+  Chinese-script travellers with a date of birth (target 20); at 7, at most 40 names only and
   10 with a date of birth;
 - a name's likeness: its best one-to-one assignment of native words to record tokens, the
   mean similarity over the native words, each record token left over counting half a word.

@@ -1,13 +1,16 @@
 """Candidate-step recall: does the blocking step of the name index find every record that
 exhaustive scoring says is above name_min_score?
 
-Exhaustive scoring runs the index's own batch scorer (`NameIndex.score_entries`) on chosen
-entries instead of the blocked candidates, so the scores are the ones `search` would give.
-Three figures:
+Exhaustive scoring runs the index's own scoring on chosen entries instead of the blocked
+candidates, so the scores are the ones `search` would give. Three figures:
 - true record: for sampled positives, the listed person's best exhaustive score over all its
-  names; when >= name_min_score, `search` must return that record (and the same restricted to
-  true records whose name alone reaches POSSIBLE_MATCH: the ones an operator would see).
-- all records: for a smaller sample, every entry of the whole list is scored; every record
+  names (`NameIndex.match_records`: the batch scorer, and for a name in Arabic, Cyrillic or
+  Chinese script the transliteration model's likeness when higher, as search scores it);
+  when >= name_min_score, `search` must return that record (and the same restricted to true
+  records whose name alone reaches POSSIBLE_MATCH: the ones an operator would see).
+- all records: for a smaller sample, every entry of the whole list is scored by the batch
+  scorer (`NameIndex.score_entries`; the likeness, a second stage over a native-script
+  name's candidates, is left out here: too slow for millions of entries); every record
   >= name_min_score must be returned by `search`.
 Both again from the engine's floor (`screening.engine.name_floor`: the lowest name score that
 can still end above CLEAR, where the engine's own search starts): the candidate step the
@@ -88,6 +91,13 @@ class Exhaustive:
         """Best score over the query's spelling variants, per entry (no blocking)."""
         return self.index.score_entries(query, entries)
 
+    def record_score(self, query: str, record: int) -> float:
+        """The record's best score over all its names, as search would give it: the scorer's,
+        or for a native-script name the transliteration model's when higher
+        (NameIndex.match_records, no blocking)."""
+        found = self.index.match_records(query, [record]).get(record)
+        return found.score if found else 0.0
+
 
 def measure(index: NameIndex, record_ids: list[str], cases: list[Case], min_score: float,
             max_candidates: int, all_sample: int, pm_name_score: float = 1.0,
@@ -108,7 +118,7 @@ def measure(index: NameIndex, record_ids: list[str], cases: list[Case], min_scor
         rec = idx_of.get(c.record_id, -1)
         if rec < 0:
             continue
-        best = float(ex.score(q, ex.entries_of(rec)).max(initial=0.0))
+        best = ex.record_score(q, rec)
         if floor and best >= floor:
             hit = any(m.record_idx == rec for m in res_floor)
             out.floor_checked += 1

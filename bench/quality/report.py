@@ -291,8 +291,12 @@ def write(out: Path, ev: Evaluation, cand: CandidateRecall, peer_cases: list[Cas
 
     # ---- candidate recall
     L += ["## Candidate-step recall", "",
-          f"Exhaustive scoring (the index's own batch scorer over every name of the record, or "
-          f"of the whole list) against `search` (limit lifted, max_candidates = production). "
+          f"Exhaustive scoring against `search` (limit lifted, max_candidates = production): "
+          f"for the true record, every name of it scored as search would (the batch scorer, "
+          f"and for a name in Arabic, Cyrillic or Chinese script the transliteration model's "
+          f"likeness when higher); for all records, the batch scorer over every name of the "
+          f"list (the likeness, a second stage over a native-script name's candidates, left "
+          f"out). "
           f"{cand.seconds:.0f} s.", "",
           f"- true record: {cand.found:,}/{cand.checked:,} = **{_pct(cand.rate)}** of sampled "
           f"positives whose true record scores >= name_min_score exhaustively",
