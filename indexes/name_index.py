@@ -48,6 +48,7 @@ from indexes.kernels.names import (
     _token_keys_kernel,
     _variant_pairs_kernel,
 )
+from indexes.kernels.translit import _posting_sequences_kernel
 from indexes.normalize import PARTICLES, name_variants, without_glued_titles
 from indexes.phonetic import phonetic_tables
 
@@ -60,6 +61,9 @@ FORMAT_VERSION = 11  # 2: OCR keys; 3: ABD forms, alias variants; 4: stricter va
 # best NATIVE_LIMIT candidates then scored by the transliteration model (search).
 NATIVE_FLOOR = 0.45
 NATIVE_LIMIT = 20
+LEXICON_SPELLINGS = 8  # listed spellings the model writes, per native word (_lexicon_records)
+LEXICON_MAX_DF = 5000  # a spelling listed more often brings too many records to weigh
+LEXICON_RECORDS = 1000  # records they bring at most (see _with_lexicon)
 MAX_TOKENS = 12  # tokens kept per name (long Arabic chains); bounds the per-pair work
 PARTICLE_WEIGHT = 0.2
 PARTICLE_MISS = 0.25  # a particle the record lacks costs this share of its weight (AL, BIN)
@@ -248,6 +252,7 @@ class NameIndex:
         self._partners: tuple[np.ndarray, np.ndarray] | None = None
         # Entries by record (CSR offsets, entry ids), built on first use (match_record).
         self._by_record: tuple[np.ndarray, np.ndarray] | None = None
+        self._lexicon: translit_score.Lexicon | None = None
 
     # ------------------------------------------------------------------ build
 
@@ -356,7 +361,7 @@ class NameIndex:
 
     def warmup(self) -> None:
         """Compile (or load from cache) every kernel for this index's array types."""
-        self.search(["JOHN SMITH", "M KARIMOV-ALI"], min_score=0.0)
+        self.search(["JOHN SMITH", "M KARIMOV-ALI", "محمد علي"], min_score=0.0)
         self.match_record("JOHN SMITH", 0)
 
     # ------------------------------------------------------------------ search
@@ -366,9 +371,10 @@ class NameIndex:
                ) -> list[list[NameMatch]]:
         """Per query, at most `limit` matches with score >= min_score, best first, one per
         record (its best-scoring name). A name written wholly in Arabic, Cyrillic or Chinese
-        script is searched from NATIVE_FLOOR and its candidates scored again by the
-        transliteration model (see _with_translit): their usual scores, against a few decoded
-        spellings, run low even for the right person. See _search for the rest."""
+        script is searched from NATIVE_FLOOR, joined by the records holding listed spellings
+        the transliteration model writes for its words (_with_lexicon), and these candidates
+        are scored again by the model (_with_translit): their usual scores, against a few
+        decoded spellings, run low even for the right person. See _search for the rest."""
         if limit < 1 or max_candidates < 1:
             raise ValueError("limit and max_candidates must be positive")
         words = [translit_score.native_words(q) for q in queries]
@@ -387,6 +393,8 @@ class NameIndex:
             got: list[bool] = []
             found = self._search([queries[i] for i in group], limit=room, min_score=floor,
                                  max_candidates=max_candidates, crowded=got)
+            if group is native:
+                found = self._with_lexicon(group, queries, words, found)
             for i, matches, crowd in zip(group, found, got, strict=True):
                 if words[i]:
                     matches = [m for m in self._with_translit(words[i], matches)
@@ -396,6 +404,70 @@ class NameIndex:
         if crowded is not None:
             crowded[:] = flags
         return results
+
+    def _with_lexicon(self, group: list[int], queries: Sequence[str], words: list,
+                      found: list[list[NameMatch]]) -> list[list[NameMatch]]:
+        """found (the native-script queries' candidates) joined by records the model's own
+        spellings of their words reach (_lexicon_records): the decoded guesses miss a listed
+        spelling the model would still write (RIVEST for 李维斯特). On to the likeness go the
+        NATIVE_LIMIT first of them (the more words met, the likelier the spellings) and the
+        NATIVE_LIMIT best of the rest by the batch scorer; they join as candidates only,
+        scored for the native query itself."""
+        if self._by_record is None:
+            self._by_record = _record_entries(self._a)
+        offsets, by_record = self._by_record
+        picked: list[list[int]] = []
+        for k, i in enumerate(group):
+            order = self._lexicon_records(words[i])
+            order = order[~np.isin(order, [m.record_idx for m in found[k]])]
+            first, rest = order[:NATIVE_LIMIT], order[NATIVE_LIMIT:]
+            if len(rest):
+                sizes = offsets[rest + 1] - offsets[rest]
+                scores = self.score_entries(queries[i], _csr_take(offsets, by_record, rest))
+                owner = np.repeat(np.arange(len(rest)), sizes)
+                best = np.full(len(rest), -1.0)
+                np.maximum.at(best, owner, scores)
+                rest = rest[np.lexsort((rest, -best))[:NATIVE_LIMIT]]
+            picked.append(first.tolist() + rest.tolist())
+        if not any(picked):
+            return found
+        scored = self._match_records_many([queries[i] for i in group], picked, min_score=0.0)
+        return [have + list(more.values()) for have, more in zip(found, scored, strict=True)]
+
+    def _lexicon_records(self, words: list[str]) -> np.ndarray:
+        """At most LEXICON_RECORDS records holding listed tokens the model writes for the words
+        with its kept segments (translit_score.lexicon_spellings): per word its
+        LEXICON_SPELLINGS likeliest per letter, among tokens listed at most LEXICON_MAX_DF
+        times; records covering more words first, then the likelier spellings."""
+        a = self._a
+        if self._lexicon is None:
+            self._lexicon = translit_score.Lexicon.of(a["token_chars"], a["token_offsets"])
+        lengths = np.diff(a["token_offsets"])
+        recs, word, cost = [], [], []  # (record, word, excess per letter) per token reached
+        for wi, w in enumerate(words):
+            tok, excess = translit_score.lexicon_spellings(w, self._lexicon)
+            keep = a["token_df"][tok] <= LEXICON_MAX_DF
+            tok, per_letter = tok[keep], excess[keep] / np.maximum(lengths[tok[keep]], 1)
+            for j in np.argsort(per_letter, kind="stable")[:LEXICON_SPELLINGS]:
+                t = int(tok[j])
+                seqs = _posting_sequences_kernel(a["tok_post"], a["tok_post_offsets"][t],
+                                                 a["tok_post_offsets"][t + 1])
+                entries = _csr_take(a["seq_entry_offsets"], a["seq_entries"], seqs)
+                r = np.unique(a["name_record"][a["entry_name"][entries]])
+                recs.append(r)
+                word.append(np.full(len(r), wi))
+                cost.append(np.full(len(r), per_letter[j]))
+        if not recs:
+            return np.zeros(0, dtype=np.int64)
+        rec, wd, cst = np.concatenate(recs), np.concatenate(word), np.concatenate(cost)
+        order = np.lexsort((cst, wd, rec))  # per (record, word) its likeliest spelling first
+        rec, wd, cst = rec[order], wd[order], cst[order]
+        first = np.ones(len(rec), dtype=bool)
+        first[1:] = (rec[1:] != rec[:-1]) | (wd[1:] != wd[:-1])
+        rec, cst = rec[first], cst[first]
+        uniq, start, met = np.unique(rec, return_index=True, return_counts=True)
+        summed = np.add.reduceat(cst, start)
+        return uniq[np.lexsort((uniq, summed, -met))][:LEXICON_RECORDS].astype(np.int64)
 
     def _with_translit(self, words: list[str], matches: list[NameMatch]) -> list[NameMatch]:
         """Matches of a native-script name scored again by the transliteration model

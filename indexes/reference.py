@@ -698,3 +698,36 @@ def translit_cost(word: str, latin: str, table: dict[str, list[tuple[str, float]
     likeliest = sum(min((-lp for _, lp in keyed(k) or ()), default=unknown_cost)
                     for k in range(len(word)))
     return best.get(len(latin), math.inf), likeliest
+
+
+def lexicon_decode(word: str, tokens: list[str], table: dict[str, list[tuple[str, float]]]
+                   ) -> dict[str, float]:
+    """Twin of kernels.translit._lexicon_decode_kernel without a beam: every token the model
+    can write for `word` with its kept segments only (one per native character), and the cost
+    of its cheapest writing."""
+    def keyed(k: int) -> list[tuple[str, float]]:
+        pos = "B" if k == 0 else ("E" if k == len(word) - 1 else "M")
+        return table.get(f"{word[k]}|{pos}") or table.get(word[k]) or []
+
+    out: dict[str, float] = {}
+    for token in set(tokens):
+        best = {0: 0.0}
+        for k in range(len(word)):
+            grown: dict[int, float] = {}
+            for j, c in best.items():
+                for seg, lp in keyed(k):
+                    if token.startswith(seg, j) and c - lp < grown.get(j + len(seg), math.inf):
+                        grown[j + len(seg)] = c - lp
+            best = grown
+        if len(token) in best:
+            out[token] = best[len(token)]
+    return out
+
+
+def posting_sequences(tok_post: list[int], lo: int, hi: int) -> list[int]:
+    """Twin of kernels.translit._posting_sequences_kernel."""
+    out, w = [], lo
+    while w < hi:
+        out.append(tok_post[w])
+        w += 2 + tok_post[w + 1]
+    return out

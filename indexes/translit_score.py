@@ -33,7 +33,7 @@ from functools import lru_cache
 import numpy as np
 
 from indexes import translit_model
-from indexes.kernels.translit import _translit_cost_kernel
+from indexes.kernels.translit import _lexicon_decode_kernel, _translit_cost_kernel
 
 TRANSLIT_LIKENESS_VERSION = 1
 EDIT_COST = 2.5
@@ -41,6 +41,7 @@ UNKNOWN_COST = 9.0  # a character the model never saw: about log(1e-4)
 TEMPERATURE = 7.0
 MAX_SEGMENT = 5  # Latin letters one native character may emit (Chinese syllables run to 5)
 LEFTOVER_RECORD_TOKEN = 0.5  # share of a word each unassigned record token counts
+LEXICON_BEAM = 256  # hypotheses kept per native character by lexicon_spellings
 MAX_WORDS = 6  # longer names are assigned greedily rather than by trying every assignment
 _SPLIT = re.compile(r"[^\w]+|_")
 
@@ -150,3 +151,35 @@ def name_likeness(words: list[str], tokens: list[str]
     pairs = [(w, tokens[assigned[i]], sims[i][assigned[i]]) if i in assigned else (w, "", 0.0)
              for i, w in enumerate(words)]
     return sum(p[2] for p in pairs) / den, pairs
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Listed tokens (A-Z bytes, CSR) and their byte order, for lexicon_spellings."""
+
+    chars: np.ndarray
+    offsets: np.ndarray
+    order: np.ndarray
+
+    @classmethod
+    def of(cls, chars: np.ndarray, offsets: np.ndarray) -> Lexicon:
+        n = len(offsets) - 1
+        words = np.array([bytes(chars[offsets[t]:offsets[t + 1]]) for t in range(n)],
+                         dtype=object)
+        order = np.asarray(sorted(range(n), key=words.__getitem__), dtype=np.int64)
+        return cls(chars, offsets, order)
+
+
+def lexicon_spellings(word: str, lexicon: Lexicon, beam: int = LEXICON_BEAM
+                      ) -> tuple[np.ndarray, np.ndarray]:
+    """(token ids, costs above the model's likeliest spelling): the listed tokens the model
+    writes for a native word with its kept segments, cheapest first. A spelling that needs an
+    edit is not found here (the likeness still scores it once it is a candidate)."""
+    t = _tables()
+    keys = _pos_keys(word, t)
+    tok, cost = _lexicon_decode_kernel(keys, t.key_offsets, t.seg_offsets, t.seg_chars,
+                                       t.seg_cost, lexicon.chars, lexicon.offsets,
+                                       lexicon.order, beam)
+    likeliest = translit_cost(word, "")[1]
+    order = np.argsort(cost, kind="stable")
+    return tok[order], cost[order] - likeliest

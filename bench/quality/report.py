@@ -291,12 +291,8 @@ def write(out: Path, ev: Evaluation, cand: CandidateRecall, peer_cases: list[Cas
 
     # ---- candidate recall
     L += ["## Candidate-step recall", "",
-          f"Exhaustive scoring against `search` (limit lifted, max_candidates = production): "
-          f"for the true record, every name of it scored as search would (the batch scorer, "
-          f"and for a name in Arabic, Cyrillic or Chinese script the transliteration model's "
-          f"likeness when higher); for all records, the batch scorer over every name of the "
-          f"list (the likeness, a second stage over a native-script name's candidates, left "
-          f"out). "
+          f"Exhaustive scoring (the index's own batch scorer over every name of the record, or "
+          f"of the whole list) against `search` (limit lifted, max_candidates = production). "
           f"{cand.seconds:.0f} s.", "",
           f"- true record: {cand.found:,}/{cand.checked:,} = **{_pct(cand.rate)}** of sampled "
           f"positives whose true record scores >= name_min_score exhaustively",
@@ -319,6 +315,16 @@ def write(out: Path, ev: Evaluation, cand: CandidateRecall, peer_cases: list[Cas
         if cand.floor_missed:
             L += ["Missed from the floor:", ""]
             L += [f"- `{q!r}` -> {rid} (exhaustive {s})" for q, rid, s in cand.floor_missed[:8]]
+            L.append("")
+        liked = getattr(cand, "liked_checked", 0)  # absent from states saved before it
+        if liked:
+            L += [f"Native-script queries (Arabic, Cyrillic, Chinese) whose true record only the "
+                  f"transliteration model's likeness lifts to the floor (exhaustive "
+                  f"`NameIndex.match_records`, the batch scorer giving less): search returns "
+                  f"{cand.liked_found:,}/{liked:,} = **{_pct(cand.liked_found / liked)}**. The "
+                  f"likeness is a second stage over the candidates the decoded spellings bring; "
+                  f"a record none of them comes near is not among them.", ""]
+            L += [f"- `{q!r}` -> {rid} (likeness {s})" for q, rid, s in cand.liked_missed[:8]]
             L.append("")
     if cand.missed:
         L += ["Missed by the candidate step from name_min_score (examples):", ""]

@@ -71,3 +71,125 @@ def _translit_cost_kernel(pos_keys, key_offsets, seg_offsets, seg_chars, seg_cos
                 if here + c < best[k + 1, j + length]:
                     best[k + 1, j + length] = here + c
     return best[n, m], likeliest
+
+
+@njit(**JIT)
+def _compare_at(tok_chars, t0, t1, depth, seg_chars, s0, s1):
+    """Order of token[depth:depth + len(seg)] against seg (-1, 0, 1); a token that ends first
+    sorts first, as in the byte order of the sorted lexicon."""
+    for i in range(s1 - s0):
+        p = t0 + depth + i
+        if p >= t1:
+            return -1
+        a, b = tok_chars[p], seg_chars[s0 + i]
+        if a != b:
+            return -1 if a < b else 1
+    return 0
+
+
+@njit(**JIT)
+def _narrow(lo, hi, depth, seg_chars, s0, s1, tok_chars, tok_offsets, order):
+    """The sub-range of sorted tokens [lo, hi) (all sharing their first `depth` letters) whose
+    next letters are the segment."""
+    a, b = lo, hi
+    while a < b:  # first token >= seg
+        mid = (a + b) // 2
+        t = order[mid]
+        if _compare_at(tok_chars, tok_offsets[t], tok_offsets[t + 1], depth, seg_chars, s0,
+                       s1) < 0:
+            a = mid + 1
+        else:
+            b = mid
+    first = a
+    b = hi
+    while a < b:  # first token > seg
+        mid = (a + b) // 2
+        t = order[mid]
+        if _compare_at(tok_chars, tok_offsets[t], tok_offsets[t + 1], depth, seg_chars, s0,
+                       s1) <= 0:
+            a = mid + 1
+        else:
+            b = mid
+    return first, a
+
+
+@njit(**JIT)
+def _lexicon_decode_kernel(pos_keys, key_offsets, seg_offsets, seg_chars, seg_cost, tok_chars,
+                           tok_offsets, order, beam):
+    """Listed tokens the model writes for a native word, with the cost of their cheapest
+    writing: a beam search of the model's kept segments over the sorted lexicon (`order`:
+    token ids in byte order), each hypothesis a range of tokens sharing the letters written so
+    far. Returns (token ids, costs), cheapest first. Twin: reference.lexicon_decode."""
+    n_tok = len(order)
+    lo = np.zeros(1, dtype=np.int64)
+    hi = np.full(1, n_tok, dtype=np.int64)
+    dep = np.zeros(1, dtype=np.int64)
+    cost = np.zeros(1)
+    for k in range(len(pos_keys)):
+        key = pos_keys[k]
+        if key < 0 or len(lo) == 0:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        n_seg = key_offsets[key + 1] - key_offsets[key]
+        cap = len(lo) * n_seg
+        nlo = np.empty(cap, dtype=np.int64)
+        nhi = np.empty(cap, dtype=np.int64)
+        ndep = np.empty(cap, dtype=np.int64)
+        ncost = np.empty(cap)
+        m = 0
+        for st in range(len(lo)):
+            for s in range(key_offsets[key], key_offsets[key + 1]):
+                s0, s1 = seg_offsets[s], seg_offsets[s + 1]
+                a, b = _narrow(lo[st], hi[st], dep[st], seg_chars, s0, s1, tok_chars,
+                               tok_offsets, order)
+                if a < b:
+                    nlo[m], nhi[m], ndep[m] = a, b, dep[st] + s1 - s0
+                    ncost[m] = cost[st] + seg_cost[s]
+                    m += 1
+        rank = np.argsort(ncost[:m], kind="mergesort")
+        keep = np.empty(min(m, beam), dtype=np.int64)
+        n_keep = 0
+        for r in rank:  # cheapest first; the same range and depth again is a dearer path
+            if n_keep == beam:
+                break
+            seen = False
+            for q in range(n_keep):
+                x = keep[q]
+                if nlo[x] == nlo[r] and nhi[x] == nhi[r] and ndep[x] == ndep[r]:
+                    seen = True
+                    break
+            if not seen:
+                keep[n_keep] = r
+                n_keep += 1
+        keep = keep[:n_keep]
+        lo, hi, dep, cost = nlo[keep], nhi[keep], ndep[keep], ncost[keep]
+    # A hypothesis is a whole token when the range's first token has exactly its letters.
+    out_tok = np.empty(len(lo), dtype=np.int64)
+    out_cost = np.empty(len(lo))
+    n_out = 0
+    for st in range(len(lo)):
+        t = order[lo[st]]
+        if tok_offsets[t + 1] - tok_offsets[t] == dep[st]:
+            dup = False
+            for q in range(n_out):
+                if out_tok[q] == t:
+                    dup = True
+                    break
+            if not dup:
+                out_tok[n_out], out_cost[n_out] = t, cost[st]
+                n_out += 1
+    return out_tok[:n_out], out_cost[:n_out]
+
+
+@njit(**JIT)
+def _posting_sequences_kernel(tok_post, lo, hi):
+    """Sequence ids of one token's inline postings tok_post[lo:hi] (per posting: sequence id,
+    token count n, n token ids; see names._inline_postings_kernel). Twin:
+    reference.posting_sequences."""
+    out = np.empty(hi - lo, dtype=np.int64)
+    n = 0
+    w = lo
+    while w < hi:
+        out[n] = tok_post[w]
+        n += 1
+        w += 2 + tok_post[w + 1]
+    return out[:n]

@@ -82,3 +82,61 @@ def test_search_scores_native_names_by_the_model() -> None:
     # match_records_many (records found by date of birth or document) weighs them the same.
     found = idx.match_records_many(["غدير سالوميتس"], [[0, 3]], min_score=0.85)[0]
     assert set(found) == {0} and found[0].score == arabic.score
+
+
+_LETTERS = "ABDEIKLNORSTU"
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(st.sampled_from(_ARABIC + _CYRILLIC), min_size=1, max_size=5),
+       st.lists(st.text(st.sampled_from(_LETTERS), min_size=1, max_size=9), min_size=1,
+                max_size=40, unique=True))
+def test_lexicon_decode_matches_twin(word: str, tokens: list[str]) -> None:
+    """With a beam wide enough to keep every hypothesis the kernel finds exactly the twin's
+    tokens and costs; with a narrow one, a subset at no lower cost."""
+    import numpy as np
+
+    chars = np.frombuffer("".join(tokens).encode(), dtype=np.uint8).copy()
+    offsets = np.cumsum([0] + [len(t) for t in tokens]).astype(np.int64)
+    lexicon = X.Lexicon.of(chars, offsets)
+    want = reference.lexicon_decode(word, tokens, translit_model.tables())
+    likeliest = X.translit_cost(word, "")[1]
+    for beam, exact in ((100_000, True), (2, False)):
+        tok, excess = X.lexicon_spellings(word, lexicon, beam=beam)
+        got = {tokens[t]: e + likeliest for t, e in zip(tok.tolist(), excess.tolist(),
+                                                          strict=True)}
+        assert list(excess) == sorted(excess)
+        if exact:
+            assert got.keys() == want.keys()
+        assert got.keys() <= want.keys()
+        for t, cost in got.items():
+            assert cost >= want[t] - 1e-9
+            if exact:
+                assert math.isclose(cost, want[t], abs_tol=1e-9)
+
+
+def test_posting_sequences_kernel_matches_twin() -> None:
+    from indexes.kernels.translit import _posting_sequences_kernel
+    from indexes.name_index import NameIndex
+
+    idx = NameIndex.build(["Omar HASSAN", "Omar AL HASSAN", "Peter SMITH", "Hassan OMAR"],
+                          [0, 1, 2, 3])
+    post, offsets = idx._a["tok_post"], idx._a["tok_post_offsets"]
+    for t in range(len(offsets) - 1):
+        got = _posting_sequences_kernel(post, offsets[t], offsets[t + 1]).tolist()
+        assert got == reference.posting_sequences(post.tolist(), int(offsets[t]),
+                                                  int(offsets[t + 1]))
+        assert got  # every listed token has a posting
+
+
+def test_lexicon_brings_records_the_decoded_guesses_miss() -> None:
+    """李维斯特 decodes to nothing near RIVEST, yet the model writes RIVEST with its kept
+    segments: the record holding it is among the lexicon's records, ahead of the others."""
+    from indexes.name_index import NameIndex
+
+    assert "RIVEST" not in translit_model.decode("李维斯特", k=3)
+    names = ["Tresckow RIVEST", "Peter SMITH", "Anna RIVERA", "Omar HASSAN"]
+    idx = NameIndex.build(names, [0, 1, 2, 3])
+    assert idx._lexicon_records(["李维斯特"]).tolist()[:1] == [0]
+    (best, *_), = idx.search(["崔斯考·李维斯特"], limit=3, min_score=0.5)
+    assert best.record_idx == 0
