@@ -322,8 +322,9 @@ def write(out: Path, ev: Evaluation, cand: CandidateRecall, peer_cases: list[Cas
                   f"transliteration model's likeness lifts to the floor (exhaustive "
                   f"`NameIndex.match_records`, the batch scorer giving less): search returns "
                   f"{cand.liked_found:,}/{liked:,} = **{_pct(cand.liked_found / liked)}**. The "
-                  f"likeness is a second stage over the candidates the decoded spellings bring; "
-                  f"a record none of them comes near is not among them.", ""]
+                  f"likeness is a second stage over the candidates that the decoded spellings and "
+                  f"the listed spellings the model writes itself bring; a record that needs an "
+                  f"edit on every word is among neither.", ""]
             L += [f"- `{q!r}` -> {rid} (likeness {s})" for q, rid, s in cand.liked_missed[:8]]
             L.append("")
     if cand.missed:
