@@ -162,3 +162,14 @@ def test_health_is_serving_and_reflection_lists_services(client, server):
     names = {s.name for s in resp.list_services_response.service}
     assert {"screening.v1.Screening", "screening.v1.FollowUp", "screening.v1.Watchlists",
             "grpc.health.v1.Health"} <= names
+
+
+def test_arabic_script_name_finds_latin_only_record(client):
+    # N-2 lists only the Latin MÜLLER Anna Lena: the Arabic-script name is matched by the
+    # transliteration model (the likeness of its words to the listed spellings).
+    out = check(client, full_name="آنا لينا مولر", date_of_birth="2004-02-29")
+    assert out["decision"] in ("HIT", "POSSIBLE_MATCH")
+    best = out["hits"][0]
+    assert best["record_id"] == "N-2"
+    assert any(e["field"] == "name" and e["method"] == "transliteration"
+               for e in best["explanation"])
