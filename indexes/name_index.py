@@ -56,7 +56,9 @@ FORMAT_VERSION = 11  # 2: OCR keys; 3: ABD forms, alias variants; 4: stricter va
 # 5: postings carry their entry's tokens; 6: spelling-fold, consonant and skeleton-deletion keys;
 # 7: alias variants also pair short tokens one slip apart; 8: postings over token sequences;
 # 9, 10: only alias variants a share of their rarer token's entries give; 11: IRN / IRINA
-# (a leading vowel kept, the rest dropped) is a vowels-dropped pair, so an alias variant
+# (a leading vowel kept, the rest dropped) is a vowels-dropped pair, and such a pair the list
+# gives as aliases is an alias variant (CHEOL / CHOL).
+
 # A name written wholly in Arabic, Cyrillic or Chinese script: searched from this score, its
 # best NATIVE_LIMIT candidates then scored by the transliteration model (search). 0.45 with
 # LEXICON_RECORDS 1,000 found more (Chinese script with a date of birth 78.5 % against 73.5 %)
@@ -388,22 +390,21 @@ class NameIndex:
         latin = [i for i, w in enumerate(words) if not w]
         results: list[list[NameMatch]] = [[] for _ in queries]
         flags: list[bool] = [False] * len(queries)
-        for group, floor, room in ((latin, min_score, limit),
-                                   (native, min(min_score, NATIVE_FLOOR),
-                                    max(limit, NATIVE_LIMIT))):
-            if not group:
-                continue
+        if latin:
             got: list[bool] = []
-            found = self._search([queries[i] for i in group], limit=room, min_score=floor,
+            found = self._search([queries[i] for i in latin], limit=limit, min_score=min_score,
                                  max_candidates=max_candidates, crowded=got)
-            if group is native:
-                found = self._with_lexicon(group, queries, words, found)
-            for i, matches, crowd in zip(group, found, got, strict=True):
-                if words[i]:
-                    matches = [m for m in self._with_translit(words[i], matches)
-                               if m.score >= min_score][:limit]
-                    crowd = crowd and len(matches) >= limit
+            for i, matches, crowd in zip(latin, found, got, strict=True):
                 results[i], flags[i] = matches, crowd
+        got = []
+        found = self._search([queries[i] for i in native], limit=max(limit, NATIVE_LIMIT),
+                             min_score=min(min_score, NATIVE_FLOOR),
+                             max_candidates=max_candidates, crowded=got)
+        found = self._with_lexicon(native, queries, words, found)
+        for i, matches, crowd in zip(native, found, got, strict=True):
+            matches = [m for m in self._with_translit(words[i], matches)
+                       if m.score >= min_score][:limit]
+            results[i], flags[i] = matches, crowd and len(matches) >= limit
         if crowded is not None:
             crowded[:] = flags
         return results
@@ -416,9 +417,7 @@ class NameIndex:
         NATIVE_LIMIT first of them (the more words met, the likelier the spellings) and the
         NATIVE_LIMIT best of the rest by the batch scorer; they join as candidates only,
         scored for the native query itself."""
-        if self._by_record is None:
-            self._by_record = _record_entries(self._a)
-        offsets, by_record = self._by_record
+        offsets, by_record = self._entries_by_record()
         picked: list[list[int]] = []
         for k, i in enumerate(group):
             order = self._lexicon_records(words[i])
@@ -496,8 +495,9 @@ class NameIndex:
     def _search(self, queries: Sequence[str], *, limit: int, min_score: float,
                 max_candidates: int, crowded: list[bool] | None) -> list[list[NameMatch]]:
         """search without the transliteration model: per query, at most `limit` matches with
-        score >= min_score, best first, one per record (its best-scoring name). At most min(max_candidates, MAX_SCORED) token sequences
-        per query spelling are scored, once each for all their entries (see
+        score >= min_score, best first, one per record (its best-scoring name). At most
+        min(max_candidates, MAX_SCORED) token sequences per query spelling are scored, once
+        each for all their entries (see
         _gather_candidates_kernel). With `crowded` (a list), it receives per query whether
         matches may have been left out for lack of room: the candidate cut dropped sequences,
         or `limit` matches were found (a crowd of namesakes:
@@ -598,9 +598,7 @@ class NameIndex:
     def _match_records_many(self, queries: Sequence[str], records: Sequence[Sequence[int]], *,
                             min_score: float) -> list[dict[int, NameMatch]]:
         out: list[dict[int, NameMatch]] = [{} for _ in queries]
-        if self._by_record is None:
-            self._by_record = _record_entries(self._a)
-        offsets, by_record = self._by_record
+        offsets, by_record = self._entries_by_record()
         prep = self._prepare(list(queries))
         if prep is None:
             return out
@@ -630,6 +628,12 @@ class NameIndex:
                     choice[p], sim[p], method[p], span[p], float(den[p]),
                     prep.sq_cut[int(pair_sq[p])])
         return out
+
+    def _entries_by_record(self) -> tuple[np.ndarray, np.ndarray]:
+        """Entries by record (CSR offsets, entry ids), built on first use."""
+        if self._by_record is None:
+            self._by_record = _record_entries(self._a)
+        return self._by_record
 
     def _match(self, q_tokens: list[str], entry: int, score: float, choice: np.ndarray,
                sim: np.ndarray, method: np.ndarray, span: np.ndarray, den: float,

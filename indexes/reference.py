@@ -663,14 +663,18 @@ def lookup_documents(query_numbers: list[str], query_countries: list[str], numbe
     return exact, folded
 
 
+def _translit_segments(word: str, k: int, table: dict[str, list[tuple[str, float]]]
+                       ) -> list[tuple[str, float]]:
+    """The model's kept segments for character k of a native word: by its position (B, M, E)
+    if the model has them, else for the character anywhere; [] when unknown."""
+    pos = "B" if k == 0 else ("E" if k == len(word) - 1 else "M")
+    return table.get(f"{word[k]}|{pos}") or table.get(word[k]) or []
+
+
 def translit_cost(word: str, latin: str, table: dict[str, list[tuple[str, float]]],
                   max_seg: int, edit_cost: float, unknown_cost: float) -> tuple[float, float]:
     """Twin of kernels.translit._translit_cost_kernel over the model's table as a dict:
     (cheapest alignment of `latin` to the native `word`, cost of the likeliest spelling)."""
-    def keyed(k: int) -> list[tuple[str, float]] | None:
-        pos = "B" if k == 0 else ("E" if k == len(word) - 1 else "M")
-        return table.get(f"{word[k]}|{pos}") or table.get(word[k])
-
     def levenshtein(a: str, b: str) -> int:
         prev = list(range(len(b) + 1))
         for i, ca in enumerate(a, 1):
@@ -681,7 +685,7 @@ def translit_cost(word: str, latin: str, table: dict[str, list[tuple[str, float]
         return prev[-1]
 
     def segment(k: int, seg: str) -> float:
-        segs = keyed(k)
+        segs = _translit_segments(word, k, table)
         if not segs:
             return unknown_cost + edit_cost * len(seg)
         return min(-lp + edit_cost * levenshtein(seg, s) for s, lp in segs)
@@ -695,8 +699,8 @@ def translit_cost(word: str, latin: str, table: dict[str, list[tuple[str, float]
                 if cost < grown.get(j + length, math.inf):
                     grown[j + length] = cost
         best = grown
-    likeliest = sum(min((-lp for _, lp in keyed(k) or ()), default=unknown_cost)
-                    for k in range(len(word)))
+    likeliest = sum(min((-lp for _, lp in _translit_segments(word, k, table)),
+                        default=unknown_cost) for k in range(len(word)))
     return best.get(len(latin), math.inf), likeliest
 
 
@@ -705,17 +709,13 @@ def lexicon_decode(word: str, tokens: list[str], table: dict[str, list[tuple[str
     """Twin of kernels.translit._lexicon_decode_kernel without a beam: every token the model
     can write for `word` with its kept segments only (one per native character), and the cost
     of its cheapest writing."""
-    def keyed(k: int) -> list[tuple[str, float]]:
-        pos = "B" if k == 0 else ("E" if k == len(word) - 1 else "M")
-        return table.get(f"{word[k]}|{pos}") or table.get(word[k]) or []
-
     out: dict[str, float] = {}
     for token in set(tokens):
         best = {0: 0.0}
         for k in range(len(word)):
             grown: dict[int, float] = {}
             for j, c in best.items():
-                for seg, lp in keyed(k):
+                for seg, lp in _translit_segments(word, k, table):
                     if token.startswith(seg, j) and c - lp < grown.get(j + len(seg), math.inf):
                         grown[j + len(seg)] = c - lp
             best = grown

@@ -27,6 +27,7 @@ import numpy as np
 
 from bench.quality.cases import Case
 from indexes.name_index import NameIndex
+from indexes.translit_score import native_words
 
 SEARCH_LIMIT = 100_000  # no top-k cut: we test the candidate step, not the ranking
 
@@ -131,9 +132,11 @@ def measure(index: NameIndex, record_ids: list[str], cases: list[Case], min_scor
             out.floor_found += hit
             if not hit:
                 out.floor_missed.append((q, c.record_id, round(best, 4)))
-        liked = ex.record_score(q, rec) if floor else 0.0
-        if floor and best < floor <= liked:
-            # Only the transliteration model's likeness lifts the record to the floor.
+        # A native-script query's record the transliteration model's likeness alone lifts
+        # to the floor (for any other query record_score is the batch score, best).
+        liked = (ex.record_score(q, rec) if floor and best < floor and native_words(q)
+                 else 0.0)
+        if floor and liked >= floor:
             hit = any(m.record_idx == rec for m in res_floor)
             out.liked_checked += 1
             out.liked_found += hit

@@ -42,7 +42,10 @@ def _translit_cost_kernel(pos_keys, key_offsets, seg_offsets, seg_chars, seg_cos
     inf = np.inf
     best = np.full((n + 1, m + 1), inf)
     best[0, 0] = 0.0
-    row = np.empty(max_seg + 16, dtype=np.int64)
+    longest = 0  # the longest kept segment sizes the distance scratch row
+    for s in range(len(seg_offsets) - 1):
+        longest = max(longest, seg_offsets[s + 1] - seg_offsets[s])
+    row = np.empty(longest + 1, dtype=np.int64)
     likeliest = 0.0
     for k in range(n):
         key = pos_keys[k]
@@ -64,8 +67,6 @@ def _translit_cost_kernel(pos_keys, key_offsets, seg_offsets, seg_chars, seg_cos
                     c = inf
                     for s in range(key_offsets[key], key_offsets[key + 1]):
                         s0, s1 = seg_offsets[s], seg_offsets[s + 1]
-                        if s1 - s0 + 1 > len(row):
-                            continue
                         d = _segment_distance(latin, j, j + length, seg_chars, s0, s1, row)
                         c = min(c, seg_cost[s] + edit_cost * d)
                 if here + c < best[k + 1, j + length]:
