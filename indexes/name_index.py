@@ -34,7 +34,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from indexes import translit_score
+from indexes import romanisation_variants, translit_score
 from indexes.arrow_buffers import string_buffers
 from indexes.index_format import IndexFormatError
 from indexes.kernels import names as K
@@ -52,12 +52,13 @@ from indexes.kernels.translit import _posting_sequences_kernel
 from indexes.normalize import PARTICLES, name_variants, without_glued_titles
 from indexes.phonetic import phonetic_tables
 
-FORMAT_VERSION = 11  # 2: OCR keys; 3: ABD forms, alias variants; 4: stricter variants;
+FORMAT_VERSION = 12  # 2: OCR keys; 3: ABD forms, alias variants; 4: stricter variants;
 # 5: postings carry their entry's tokens; 6: spelling-fold, consonant and skeleton-deletion keys;
 # 7: alias variants also pair short tokens one slip apart; 8: postings over token sequences;
 # 9, 10: only alias variants a share of their rarer token's entries give; 11: IRN / IRINA
 # (a leading vowel kept, the rest dropped) is a vowels-dropped pair, and such a pair the list
-# gives as aliases is an alias variant (CHEOL / CHOL).
+# gives as aliases is an alias variant (CHEOL / CHOL); 12: variant pairs carry their kind, and
+# the romanisation table's pairs join the alias variants.
 
 # A name written wholly in Arabic, Cyrillic or Chinese script: searched from this score, its
 # best NATIVE_LIMIT candidates then scored by the transliteration model (search). 0.45 with
@@ -84,6 +85,7 @@ METHOD_NAMES = {
     K.METHOD_PREFIX: "prefix", K.METHOD_PARTICLE: "particle",
     K.METHOD_DOUBLED: "doubled", K.METHOD_VARIANT: "alias_variant",
     K.METHOD_VOWELS_DROPPED: "vowels_dropped", K.METHOD_SPELLING: "spelling",
+    K.METHOD_ROMANISATION: "romanisation_variant",
 }
 # Loose blocking hits (names._token_keys_kernel) bring candidates only from tokens listed in
 # fewer than one entry in this many, and fewer than COMMON_DF: rare on the list's own scale, so
@@ -263,7 +265,11 @@ class NameIndex:
 
     @classmethod
     def build(cls, names: Sequence[str] | pa.Array | pa.ChunkedArray,
-              record_idx: np.ndarray) -> NameIndex:
+              record_idx: np.ndarray,
+              romanised: Sequence[tuple[str, str]] | None = None) -> NameIndex:
+        """Index `names` (record_idx: each name's record). romanised: pairs of Latin spellings
+        of one name (default the shipped table, romanisation_variants.table()); those whose
+        both spellings the list holds score as variants."""
         if isinstance(names, pa.Array | pa.ChunkedArray):
             names = names.to_pylist()
         record_idx = np.asarray(record_idx, dtype=np.int64)
@@ -335,7 +341,9 @@ class NameIndex:
             entry_seq=entry_seq.astype(np.int32), seq_entry_offsets=seq_entry_offsets,
             seq_entries=seq_entries,
         )
-        arrays["variant_pairs"] = _alias_variants(arrays)
+        romanised = romanisation_variants.table() if romanised is None else romanised
+        arrays["variant_pairs"] = _variant_pairs(
+            _alias_variants(arrays), _romanised_pairs(dictionary, romanised), n_tokens)
         return cls(arrays)
 
     def save(self, directory: Path) -> None:
@@ -808,9 +816,9 @@ class NameIndex:
     def _variant_keys(self, q_tok: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(exact keys of the alias variants of each listed query token, query token)."""
         if self._partners is None:
-            pairs = self._a["variant_pairs"]
+            pairs = self._a["variant_pairs"].astype(np.int64) >> 1  # the kind bit off
             n = len(self._a["token_offsets"]) - 1
-            first, second = np.divmod(pairs.astype(np.int64), max(n, 1))
+            first, second = np.divmod(pairs, max(n, 1))
             src = np.concatenate([first, second])
             dst = np.concatenate([second, first])
             order = np.argsort(src, kind="stable")
@@ -931,6 +939,30 @@ def _record_entries(a: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     n_records = int(entry_record.max()) + 1 if len(entry_record) else 0
     return _csr_from_groups(entry_record, np.arange(len(entry_record), dtype=np.int64),
                             n_records)
+
+
+def _romanised_pairs(dictionary: pa.Array, romanised: Sequence[tuple[str, str]]
+                     ) -> np.ndarray:
+    """Keys min(a, b) * n_tokens + max(a, b) of the romanisation pairs whose two spellings
+    are both tokens of the list (dictionary: token id -> spelling)."""
+    if not romanised or not len(dictionary):
+        return np.zeros(0, dtype=np.int64)
+    first = pa.array([a for a, _ in romanised], type=pa.large_string())
+    second = pa.array([b for _, b in romanised], type=pa.large_string())
+    a = pc.index_in(first, value_set=dictionary).fill_null(-1).to_numpy().astype(np.int64)
+    b = pc.index_in(second, value_set=dictionary).fill_null(-1).to_numpy().astype(np.int64)
+    both = (a >= 0) & (b >= 0) & (a != b)
+    a, b = a[both], b[both]
+    return np.unique(np.minimum(a, b) * len(dictionary) + np.maximum(a, b))
+
+
+def _variant_pairs(alias: np.ndarray, romanised: np.ndarray, n_tokens: int) -> np.ndarray:
+    """Sorted variant_pairs keys (see names.VARIANT_ALIAS): each pair once, an alias pair
+    as such even when the romanisation table also gives it."""
+    alias = np.asarray(alias, dtype=np.int64)
+    romanised = np.setdiff1d(np.asarray(romanised, dtype=np.int64), alias)
+    return np.sort(np.concatenate([alias * 2 + K.VARIANT_ALIAS,
+                                   romanised * 2 + K.VARIANT_ROMANISED]))
 
 
 def _alias_variants(a: dict[str, np.ndarray]) -> np.ndarray:

@@ -255,7 +255,8 @@ def token_similarity(a: str, b: str, prefix_min: int = 0) -> tuple[float, int]:
     short, long = (a, b) if len(a) < len(b) else (b, a)
     if (best < K.VOWELS_DROPPED_SIM and K.VOWELS_DROPPED_MIN_LEN <= len(short) < len(long)
             and vowels_dropped(short, long)
-            and (short[-1] == long[-1] or not set(short[1:]) & set("AEIOU"))):
+            and (short[-1] == long[-1] or len(long) - len(short) >= 2
+                 or not set(short[1:]) & set("AEIOU"))):
         return K.VOWELS_DROPPED_SIM, K.METHOD_VOWELS_DROPPED
     pa, pb = phonetic_skeleton(a), phonetic_skeleton(b)
     no_vowel = not set(a) & set("AEIOU") or not set(b) & set("AEIOU")
@@ -344,12 +345,14 @@ def name_score(
     q: list[str], q_w: list[float], c: list[str], c_w: list[float],
     q_miss: list[float] | None = None, q_prefix: list[int] | None = None,
     q_fuzzy: list[float] | None = None, variants: Collection[frozenset[str]] | None = None,
+    romanised: Collection[frozenset[str]] | None = None,
 ) -> tuple[float, list[int], list[float], list[int], list[int], float]:
     """Twin of _name_score_core_kernel: (score, choice, sim, method, span per query token,
     the score's denominator).
     q_miss: cost of each query token left unmatched (default its weight); q_prefix: per query
     token, the prefix-match minimum length (default 0, none); q_fuzzy: share of credit of its
-    likeness-only matches (default 1); variants: alias variant pairs (kept_alias_variants)."""
+    likeness-only matches (default 1); variants: alias variant pairs (kept_alias_variants);
+    romanised: romanisation variant pairs (an alias pair wins when a pair is in both)."""
     q_miss = list(q_w) if q_miss is None else q_miss
     q_fuzzy = [1.0] * len(q) if q_fuzzy is None else q_fuzzy
     q_prefix = [0] * len(q) if q_prefix is None else q_prefix
@@ -362,11 +365,14 @@ def name_score(
     for i in range(n_q):
         for j in range(n_c):
             sim, method = token_similarity(q[i], c[j], q_prefix[i])
-            if (variants and q[i] != c[j]
+            if (q[i] != c[j]
                     and method in (K.METHOD_JARO_WINKLER, K.METHOD_EDIT, K.METHOD_PHONETIC,
-                                   K.METHOD_VOWELS_DROPPED)
-                    and frozenset((q[i], c[j])) in variants):
-                sim, method = max(sim, K.VARIANT_SIM), K.METHOD_VARIANT
+                                   K.METHOD_VOWELS_DROPPED)):
+                pair = frozenset((q[i], c[j]))
+                if variants and pair in variants:
+                    sim, method = max(sim, K.VARIANT_SIM), K.METHOD_VARIANT
+                elif romanised and pair in romanised:
+                    sim, method = max(sim, K.VARIANT_SIM), K.METHOD_ROMANISATION
             cr = credit(sim)
             if (method in (K.METHOD_JARO_WINKLER, K.METHOD_EDIT)
                     or (method == K.METHOD_PREFIX and sim < 1.0)

@@ -91,6 +91,7 @@ METHOD_DOUBLED = 9  # same letters once doubled letters collapse (HASSAN / HASAN
 METHOD_VARIANT = 10  # two spellings the list itself gives for one person (AHMED / AHMET)
 METHOD_VOWELS_DROPPED = 11  # one token is the other with vowels left out (JSPH / JOSEPH)
 METHOD_SPELLING = 12  # the same under romanisation conventions (MOUSA / MUSA, ALY / ALI)
+METHOD_ROMANISATION = 13  # one spelling in another script (OMAR / UMAR, romanisation_variants)
 
 # Particles that get glued to the name they precede (AL-HASSAN typed ALHASSAN, VON GONZALEZ
 # as VONGONZALEZ): a token starting with one, followed by at least PARTICLE_REST_MIN letters
@@ -110,7 +111,7 @@ DOUBLED_SIM = 0.97
 OCR_FOLD_SIM = 0.95  # the same once RN/CL/VV read as M/D/W (RNUSA / MUSA): an OCR misreading
 # A token written without some or all of its vowels (abjad-style romanisation: JSPH, HSN,
 # PTRCK, HBBI for HABIBI), the other letters all there in order: the way the name was
-# written, not another name (a final vowel only when none is left: IVAN is not IVANA). The
+# written, not another name (a final vowel alone only when none is left: IVAN is not IVANA). The
 # phonetic skeleton alone (PHONETIC_SIM) is looser: it also folds consonants together. At
 # least VOWELS_DROPPED_MIN_LEN letters: MN or RZ stand for too many names.
 VOWELS_DROPPED_SIM = 0.95
@@ -140,6 +141,11 @@ VARIANT_SIM = 0.95
 VARIANT_MIN_SHARE = 0.02
 VARIANT_MAX_TOKENS = 64  # tokens per record considered (the rare huge alias lists are skipped)
 VARIANT_MIN_LEN = 3
+# variant_pairs keys: (min(a, b) * n_tokens + max(a, b)) * 2 + kind, kind VARIANT_ALIAS for a
+# pair the list's aliases give, VARIANT_ROMANISED for one only the romanisation table gives
+# (both score VARIANT_SIM; the method tells the explanation which).
+VARIANT_ALIAS = 0
+VARIANT_ROMANISED = 1
 
 
 @njit(**JIT)
@@ -630,8 +636,10 @@ def _same_collapsed_kernel(a, a_s, a_l, b, b_s, b_l):
 def _vowels_dropped_kernel(a, a_s, a_l, b, b_s, b_l):
     """True when token a is token b with some of its A/E/I/O/U left out (a shorter than b):
     every letter of b is matched in order or is a vowel passed over. A final vowel of b may
-    go only when a has no vowel left past its first letter: IVAN / IVANA, ALI / ALIA are two
-    names, IRN / IRINA (an abjad form keeps a leading vowel: it is a letter of its own) one."""
+    go alone only when a has no vowel left past its first letter: IVAN / IVANA, ALI / ALIA
+    are two names, IRN / IRINA (an abjad form keeps a leading vowel: it is a letter of its
+    own) one; with another vowel gone too it is a vowel-less writing, not a shorter name
+    (GHLAM / GHOLAMI, MSLEH / MOSLEHI)."""
     i = 0
     for t in range(b_s, b_s + b_l):
         c = b[t]
@@ -641,7 +649,8 @@ def _vowels_dropped_kernel(a, a_s, a_l, b, b_s, b_l):
             return False
     if i != a_l:
         return False
-    return a[a_s + a_l - 1] == b[b_s + b_l - 1] or _no_vowel_kernel(a, a_s + 1, a_l - 1)
+    return (a[a_s + a_l - 1] == b[b_s + b_l - 1] or b_l - a_l >= 2
+            or _no_vowel_kernel(a, a_s + 1, a_l - 1))
 
 
 @njit(**JIT)
@@ -897,8 +906,8 @@ def _score_pairs_kernel(
     Returns (scores, choice, sim, method, span, den): choice to span per pair and query token
     (rows of width max query length), as _name_score_kernel gives them, so explanations need
     no second pass; den per pair, the score's denominator (see _name_score_core_kernel).
-    q_tok: per query token its index token id (-1: not a listed spelling), for the alias
-    variants variant_pairs (_variant_pairs_kernel, filtered by NameIndex; empty: none)."""
+    q_tok: per query token its index token id (-1: not a listed spelling), for the variant
+    pairs variant_pairs (see _apply_variants_kernel; built by NameIndex; empty: none)."""
     n_pairs = pair_sq.shape[0]
     n_tokens = t_offsets.shape[0] - 1
     scores = np.zeros(n_pairs, dtype=np.float64)
@@ -1170,17 +1179,20 @@ def _exact_keys_kernel(chars, offsets, ids, ident):
 @njit(**JIT)
 def _apply_variants_kernel(q_tok, t, sim, method, n_tokens, variant_pairs):
     """(sim, method) of query token id q_tok (-1: not a listed spelling) against index token
-    t, made an alias variant when the list pairs them (see _variant_pairs_kernel): at least
-    VARIANT_SIM, and no longer a mere likeness (whose credit the scorer discounts)."""
+    t, made a variant when variant_pairs pairs them (an alias variant, _variant_pairs_kernel,
+    or a romanisation variant: see VARIANT_ALIAS): at least VARIANT_SIM, and no longer a
+    mere likeness (whose credit the scorer discounts)."""
     if q_tok < 0 or q_tok == t or variant_pairs.shape[0] == 0:
         return sim, method
     if (method != METHOD_JARO_WINKLER and method != METHOD_EDIT and method != METHOD_PHONETIC
             and method != METHOD_VOWELS_DROPPED):
         return sim, method
-    key = min(q_tok, t) * n_tokens + max(q_tok, t)
+    key = (min(q_tok, t) * n_tokens + max(q_tok, t)) * 2
     k = np.searchsorted(variant_pairs, key)
-    if k < variant_pairs.shape[0] and variant_pairs[k] == key:
+    if k < variant_pairs.shape[0] and variant_pairs[k] == key + VARIANT_ALIAS:
         return max(sim, VARIANT_SIM), METHOD_VARIANT
+    if k < variant_pairs.shape[0] and variant_pairs[k] == key + VARIANT_ROMANISED:
+        return max(sim, VARIANT_SIM), METHOD_ROMANISATION
     return sim, method
 
 
