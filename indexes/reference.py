@@ -253,7 +253,10 @@ def token_similarity(a: str, b: str, prefix_min: int = 0) -> tuple[float, int]:
         if k == len(long) - len(short) and long[k:] == short:
             return K.PARTICLE_SIM, K.METHOD_PARTICLE
     short, long = (a, b) if len(a) < len(b) else (b, a)
-    if (best < K.VOWELS_DROPPED_SIM and K.VOWELS_DROPPED_MIN_LEN <= len(short) < len(long)
+    long_enough = (len(short) >= K.VOWELS_DROPPED_MIN_LEN
+                   or (len(short) == K.VOWELS_DROPPED_ABJAD_LEN
+                       and not set(short) & set("AEIOU")))
+    if (best < K.VOWELS_DROPPED_SIM and long_enough and len(short) < len(long)
             and vowels_dropped(short, long)
             and (short[-1] == long[-1] or len(long) - len(short) >= 2
                  or not set(short[1:]) & set("AEIOU"))):
@@ -377,7 +380,8 @@ def name_score(
             if (method in (K.METHOD_JARO_WINKLER, K.METHOD_EDIT)
                     or (method == K.METHOD_PREFIX and sim < 1.0)
                     or (method == K.METHOD_VOWELS_DROPPED
-                        and all(set(t) & set("AEIOU") for t in (q[i], c[j])))):
+                        and (all(set(t) & set("AEIOU") for t in (q[i], c[j]))
+                             or len(q[i]) < K.VOWELS_DROPPED_MIN_LEN))):
                 cr *= q_fuzzy[i]
             elif method == K.METHOD_PHONETIC:
                 cr *= 0.5 + 0.5 * q_fuzzy[i]

@@ -113,9 +113,12 @@ OCR_FOLD_SIM = 0.95  # the same once RN/CL/VV read as M/D/W (RNUSA / MUSA): an O
 # PTRCK, HBBI for HABIBI), the other letters all there in order: the way the name was
 # written, not another name (a final vowel alone only when none is left: IVAN is not IVANA). The
 # phonetic skeleton alone (PHONETIC_SIM) is looser: it also folds consonants together. At
-# least VOWELS_DROPPED_MIN_LEN letters: MN or RZ stand for too many names.
+# least VOWELS_DROPPED_MIN_LEN letters, or 2 with no vowel at all (MN for MIAN, RZ for REZA:
+# an abjad writing). Such a 2-letter token stands for many names (MN: MIAN, MINA, MONA...),
+# so when it is itself a listed name (NG) the scorer discounts it like a likeness.
 VOWELS_DROPPED_SIM = 0.95
 VOWELS_DROPPED_MIN_LEN = 3
+VOWELS_DROPPED_ABJAD_LEN = 2
 # Two spellings of one name under the conventions romanisations differ by (PH/F, OU/U, OO/U,
 # EE/I, DJ/J, GH/G, TH/T, CK/K, KS/X, SCH/SH, TCH/CH; Y/I, W/V, C/K, Q/K, Z/S; doubled
 # letters): MA'RUPH / MARUF, MOUSA / MUSA, ALY / ALI. Stricter than the phonetic skeleton
@@ -498,9 +501,9 @@ def _token_sim_kernel(a, a_s, a_l, a_phon, a_plen, a_prefix, b, b_s, b_l, b_phon
             if k == b_l - a_l and _same_bytes_kernel(b, b_s + k, a, a_s, a_l):
                 return PARTICLE_SIM, METHOD_PARTICLE
     if best < VOWELS_DROPPED_SIM and (
-            (VOWELS_DROPPED_MIN_LEN <= a_l < b_l
+            (_vowels_dropped_len_kernel(a, a_s, a_l) and a_l < b_l
              and _vowels_dropped_kernel(a, a_s, a_l, b, b_s, b_l))
-            or (VOWELS_DROPPED_MIN_LEN <= b_l < a_l
+            or (_vowels_dropped_len_kernel(b, b_s, b_l) and b_l < a_l
                 and _vowels_dropped_kernel(b, b_s, b_l, a, a_s, a_l))):
         return VOWELS_DROPPED_SIM, METHOD_VOWELS_DROPPED
     if (best < PHONETIC_SIM and a_phon == b_phon and a_plen >= MIN_PHONETIC_LEN
@@ -633,6 +636,14 @@ def _same_collapsed_kernel(a, a_s, a_l, b, b_s, b_l):
 
 
 @njit(**JIT)
+def _vowels_dropped_len_kernel(a, a_s, a_l):
+    """Whether token a is long enough to be a vowel-less writing: VOWELS_DROPPED_MIN_LEN
+    letters, or VOWELS_DROPPED_ABJAD_LEN with no vowel at all."""
+    return a_l >= VOWELS_DROPPED_MIN_LEN or (a_l == VOWELS_DROPPED_ABJAD_LEN
+                                             and _no_vowel_kernel(a, a_s, a_l))
+
+
+@njit(**JIT)
 def _vowels_dropped_kernel(a, a_s, a_l, b, b_s, b_l):
     """True when token a is token b with some of its A/E/I/O/U left out (a shorter than b):
     every letter of b is matched in order or is a vowel passed over. A final vowel of b may
@@ -713,8 +724,9 @@ def _name_score_core_kernel(
             if (method == METHOD_JARO_WINKLER or method == METHOD_EDIT
                     or (method == METHOD_PREFIX and sim < 1.0)
                     or (method == METHOD_VOWELS_DROPPED
-                        and not _no_vowel_kernel(q_buf, q_start[i], q_len[i])
-                        and not _no_vowel_kernel(c_buf, c_start[j], c_len[j]))):
+                        and ((not _no_vowel_kernel(q_buf, q_start[i], q_len[i])
+                              and not _no_vowel_kernel(c_buf, c_start[j], c_len[j]))
+                             or q_len[i] < VOWELS_DROPPED_MIN_LEN))):
                 cr *= q_fuzzy[i]
             elif method == METHOD_PHONETIC:  # same sound: a romanisation variant as often
                 cr *= 0.5 + 0.5 * q_fuzzy[i]

@@ -576,3 +576,21 @@ def test_likeness_without_a_shared_spelling_key_is_searched() -> None:
         assert exhaustive is not None and exhaustive.score >= 0.8722, query
         found = index.search([query], min_score=0.8722)[0]
         assert [m.record_idx for m in found] == [record], query
+
+
+def test_a_two_letter_abjad_writing_meets_its_name_unless_it_is_a_name_itself() -> None:
+    # MN for MIAN, RZ for REZA: a 2-letter token with no vowel is a vowel-less writing (0.95).
+    # NG is a listed name in its own right (twice): against NGO it is then discounted like a
+    # likeness, as a listed name's likeness always is.
+    names = ["MIAN Abdullah", "NGO Lan", "NG Wei", "NG Minh", "REZA Amidi"]
+    idx = NameIndex.build(names, np.arange(len(names)), romanised=())
+    mian = {m.record_idx: m for m in idx.search(["ABDULLAH Mn"], min_score=0.5)[0]}[0]
+    assert {p.query_token: p.method for p in mian.pairs}["MN"] == "vowels_dropped"
+    reza = {m.record_idx: m for m in idx.search(["AMIDI Rz"], min_score=0.5)[0]}[4]
+    assert {p.query_token: (p.method, p.similarity) for p in reza.pairs}["RZ"] == (
+        "vowels_dropped", K.VOWELS_DROPPED_SIM)
+    ngo = {m.record_idx: m for m in idx.search(["NG Lan"], min_score=0.5)[0]}[1]
+    assert {p.query_token: p.method for p in ngo.pairs}["NG"] == "vowels_dropped"
+    unlisted = NameIndex.build(["MIAN Abdullah", "NGO Lan"], np.arange(2), romanised=())
+    plain = {m.record_idx: m for m in unlisted.search(["NG Lan"], min_score=0.5)[0]}[1]
+    assert ngo.score < plain.score - 0.02
