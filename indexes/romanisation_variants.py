@@ -18,7 +18,6 @@ package (romanisation_variants.tsv.gz); the name index pairs the listed tokens i
 
 from __future__ import annotations
 
-import argparse
 import gzip
 import itertools
 from collections import Counter, defaultdict
@@ -26,7 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from indexes.reference import jaro_winkler
-from indexes.translit_model import LANGS, read_pairs
+from indexes.translit_model import LANGS, read_pairs, train_arguments
 
 TABLE_FILE = Path(__file__).with_name("romanisation_variants.tsv.gz")
 MIN_LEN = 3  # as alias variants (VARIANT_MIN_LEN): shorter spellings stand for too many names
@@ -70,13 +69,8 @@ def table() -> tuple[tuple[str, str], ...]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m indexes.romanisation_variants",
-                                description="Derive the romanisation variant table.")
-    p.add_argument("command", choices=["train"])
-    p.add_argument("--data", type=Path, default=Path("../shared/data/eval/translit"),
-                   help="folder of <lang>_train.tsv files (only *_train.tsv is read)")
-    p.add_argument("--out", type=Path, default=TABLE_FILE)
-    args = p.parse_args(argv)
+    args = train_arguments(argv, "python -m indexes.romanisation_variants",
+                           "Derive the romanisation variant table.", TABLE_FILE)
     pairs = train(args.data)
     # mtime=0: the same pairs give the same bytes, so a retrain shows no spurious change.
     with open(args.out, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as f:

@@ -194,14 +194,21 @@ def decode(word: str, k: int = 3, beam: int = 12) -> list[str]:
     return [t for _, t in hyps if t][:k]
 
 
-def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m indexes.translit_model",
-                                description="Train the transliteration tables.")
+def train_arguments(argv: list[str] | None, prog: str, description: str,
+                    out: Path) -> argparse.Namespace:
+    """`train [--data DIR] [--out FILE]`: the command line of the modules trained on the
+    transliteration pairs (this one, romanisation_variants)."""
+    p = argparse.ArgumentParser(prog=prog, description=description)
     p.add_argument("command", choices=["train"])
     p.add_argument("--data", type=Path, default=Path("../shared/data/eval/translit"),
                    help="folder of <lang>_train.tsv files (only *_train.tsv is read)")
-    p.add_argument("--out", type=Path, default=MODEL_FILE)
-    args = p.parse_args(argv)
+    p.add_argument("--out", type=Path, default=out)
+    return p.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = train_arguments(argv, "python -m indexes.translit_model",
+                           "Train the transliteration tables.", MODEL_FILE)
     model = {}
     for lang in LANGS:
         pairs = read_pairs(args.data / f"{lang}_train.tsv")
