@@ -13,11 +13,12 @@ spelling, per Latin letter, as a similarity exp(-excess / (TEMPERATURE * letters
 Settings (version TRANSLIT_LIKENESS_VERSION; the tables are trained on the *_train.tsv pairs
 only, the settings chosen on the quality benchmark's train part):
 - EDIT_COST: nats per edit when a segment is not one the model kept (an unseen spelling);
-- TEMPERATURE: nats per Latin letter that cost one e-fold of similarity. The highest of 5, 7
-  and 8 that keeps the clean travellers writing in Arabic, Cyrillic or Chinese script (train
-  part) within the false-alarm targets at the calibrated POSSIBLE_MATCH: at 8, 30 per 10,000
-  Chinese-script travellers with a date of birth (target 20); at 7, at most 40 names only and
-  10 with a date of birth;
+- TEMPERATURE: per script (script()), nats per Latin letter that cost one e-fold of
+  similarity. Per script the highest of 7, 8 and 9 that keeps the clean travellers writing in
+  it (train part, 1,000 each) within the false-alarm targets at the calibrated
+  POSSIBLE_MATCH (200 per 10,000 names only, 20 with a date of birth), 9 only when clear of
+  them: Arabic at 9 gave 230 / 80, at 8 110 / 0; Cyrillic at 9 190 / 20 (on the line), at 8
+  40 / 10; Chinese at 8 gave 30 with a date of birth, at 7 70 / 0;
 - a name's likeness: its best one-to-one assignment of native words to record tokens, the
   mean similarity over the native words, each record token left over counting half a word.
 """
@@ -35,10 +36,10 @@ import numpy as np
 from indexes import translit_model
 from indexes.kernels.translit import _lexicon_decode_kernel, _translit_cost_kernel
 
-TRANSLIT_LIKENESS_VERSION = 1
+TRANSLIT_LIKENESS_VERSION = 2  # 2: a temperature per script
 EDIT_COST = 2.5
 UNKNOWN_COST = 9.0  # a character the model never saw: about log(1e-4)
-TEMPERATURE = 7.0
+TEMPERATURE = {"arabic": 8.0, "cyrillic": 8.0, "chinese": 7.0}
 MAX_SEGMENT = 5  # Latin letters one native character may emit (Chinese syllables run to 5)
 LEFTOVER_RECORD_TOKEN = 0.5  # share of a word each unassigned record token counts
 LEXICON_BEAM = 256  # hypotheses kept per native character by lexicon_spellings
@@ -114,7 +115,18 @@ def token_likeness(word: str, latin: str) -> float:
     cost, likeliest = translit_cost(word, latin)
     if math.isinf(cost):
         return 0.0
-    return math.exp(-max(0.0, cost - likeliest) / (TEMPERATURE * letters))
+    return math.exp(-max(0.0, cost - likeliest) / (TEMPERATURE[script(word)] * letters))
+
+
+def script(word: str) -> str:
+    """The script of a native word, by its first letter: arabic, cyrillic or chinese (the
+    model's three; anything else is taken as Chinese, the widest block)."""
+    c = ord(word[0]) if word else 0
+    if 0x0600 <= c <= 0x06FF or 0x0750 <= c <= 0x077F or 0xFB50 <= c <= 0xFEFF:
+        return "arabic"
+    if 0x0400 <= c <= 0x052F:
+        return "cyrillic"
+    return "chinese"
 
 
 def name_likeness(words: list[str], tokens: list[str]

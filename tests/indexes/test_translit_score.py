@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -140,3 +141,17 @@ def test_lexicon_brings_records_the_decoded_guesses_miss() -> None:
     assert idx._lexicon_records(["李维斯特"]).tolist()[:1] == [0]
     (best, *_), = idx.search(["崔斯考·李维斯特"], limit=3, min_score=0.5)
     assert best.record_idx == 0
+
+
+def test_each_script_takes_its_own_temperature() -> None:
+    # The likeness falls at the rate its script's temperature sets (chosen per script on the
+    # quality benchmark's train part): the same excess cost costs less at a higher one.
+    assert [X.script(w) for w in ("محمد", "сергей", "谢尔盖", "謝爾蓋")] == [
+        "arabic", "cyrillic", "chinese", "chinese"]
+    assert set(X.TEMPERATURE) == {"arabic", "cyrillic", "chinese"}
+    word, spelling = "сергей", "SERHIY"
+    cost, likeliest = X.translit_cost(word, spelling)
+    letters = len(spelling)
+    want = math.exp(-(cost - likeliest) / (X.TEMPERATURE["cyrillic"] * letters))
+    assert X.token_likeness(word, spelling) == pytest.approx(want)
+    assert 0.0 < want < 1.0
