@@ -593,14 +593,22 @@ class NameIndex:
         native-script name's matches scored again by the transliteration model, as in
         search."""
         words = [translit_score.native_words(q) for q in queries]
-        if not any(words):
+        native = [i for i, w in enumerate(words) if w]
+        if not native:
             return self._match_records_many(queries, records, min_score=min_score)
-        out = self._match_records_many(queries, records, min_score=0.0)
-        for found, w in zip(out, words, strict=True):
-            matches = self._with_translit(w, list(found.values())) if w else found.values()
-            kept = {m.record_idx: m for m in matches if m.score >= min_score}
-            found.clear()
-            found.update(kept)
+        out: list[dict[int, NameMatch]] = [{} for _ in queries]
+        latin = [i for i, w in enumerate(words) if not w]
+        if latin:  # explained only from min_score, as when no query is native
+            found = self._match_records_many([queries[i] for i in latin],
+                                             [records[i] for i in latin], min_score=min_score)
+            for i, matches in zip(latin, found, strict=True):
+                out[i] = matches
+        # A native name's records are all scored: the likeness may lift any of them.
+        found = self._match_records_many([queries[i] for i in native],
+                                         [records[i] for i in native], min_score=0.0)
+        for i, matches in zip(native, found, strict=True):
+            out[i] = {m.record_idx: m for m in self._with_translit(words[i], list(matches.values()))
+                      if m.score >= min_score}
         return out
 
     def _match_records_many(self, queries: Sequence[str], records: Sequence[Sequence[int]], *,

@@ -78,6 +78,8 @@ def _tables() -> _Tables:
 def native_words(name: str) -> list[str] | None:
     """The words of a name written wholly in a script the model knows (lower case), or None
     when any letter is Latin or unknown to the model (the usual scorer handles those)."""
+    if (name or "").isascii():  # the common case, answered without a table lookup per letter
+        return None
     table = translit_model.tables()
     words = [w.lower() for w in _SPLIT.split(name or "") if w]
     if not words:
