@@ -42,9 +42,11 @@ def _translit_cost_kernel(pos_keys, key_offsets, seg_offsets, seg_chars, seg_cos
     inf = np.inf
     best = np.full((n + 1, m + 1), inf)
     best[0, 0] = 0.0
-    longest = 0  # the longest kept segment sizes the distance scratch row
-    for s in range(len(seg_offsets) - 1):
-        longest = max(longest, seg_offsets[s + 1] - seg_offsets[s])
+    longest = 0  # the longest segment this word's characters keep sizes the distance row
+    for k in range(n):
+        if pos_keys[k] >= 0:
+            for s in range(key_offsets[pos_keys[k]], key_offsets[pos_keys[k] + 1]):
+                longest = max(longest, seg_offsets[s + 1] - seg_offsets[s])
     row = np.empty(longest + 1, dtype=np.int64)
     likeliest = 0.0
     for k in range(n):
