@@ -343,7 +343,7 @@ class NameIndex:
         )
         romanised = romanisation_variants.table() if romanised is None else romanised
         arrays["variant_pairs"] = _variant_pairs(
-            _alias_variants(arrays), _romanised_pairs(dictionary, romanised), n_tokens)
+            _alias_variants(arrays), _romanised_pairs(dictionary, romanised))
         return cls(arrays)
 
     def save(self, directory: Path) -> None:
@@ -964,7 +964,7 @@ def _romanised_pairs(dictionary: pa.Array, romanised: Sequence[tuple[str, str]]
     return np.unique(np.minimum(a, b) * len(dictionary) + np.maximum(a, b))
 
 
-def _variant_pairs(alias: np.ndarray, romanised: np.ndarray, n_tokens: int) -> np.ndarray:
+def _variant_pairs(alias: np.ndarray, romanised: np.ndarray) -> np.ndarray:
     """Sorted variant_pairs keys (see names.VARIANT_ALIAS): each pair once, an alias pair
     as such even when the romanisation table also gives it."""
     alias = np.asarray(alias, dtype=np.int64)

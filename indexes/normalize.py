@@ -156,10 +156,16 @@ def _fold_homoglyphs(word: str) -> str:
     return word.translate(_HOMOGLYPH_TABLE)
 
 
-def _is_arabic(ch: str) -> bool:
+def is_arabic(ch: str) -> bool:
+    """A character of the Arabic blocks (with the extended and presentation forms)."""
     o = ord(ch)
     return 0x0600 <= o <= 0x06FF or 0x0750 <= o <= 0x077F or 0x08A0 <= o <= 0x08FF \
         or 0xFB50 <= o <= 0xFDFF or 0xFE70 <= o <= 0xFEFF
+
+
+def is_cyrillic(ch: str) -> bool:
+    """A character of the Cyrillic block."""
+    return 0x0400 <= ord(ch) <= 0x04FF
 
 
 def _is_syllabic_cjk(ch: str) -> bool:
@@ -199,7 +205,7 @@ def _word_tokens(word: str, icao: bool) -> list[str]:
     if not word.isascii():
         if all(_is_syllabic_cjk(ch) for ch in word):
             return _cjk_tokens(word)
-        if any(_is_arabic(ch) for ch in word):
+        if any(is_arabic(ch) for ch in word):
             return _arabic_tokens(word)
     word = _fold_homoglyphs(word).upper()
     if icao:
@@ -354,7 +360,7 @@ def _is_native_letter(ch: str) -> bool:
     """A letter of a script the transliteration model knows (Arabic, Cyrillic, Han)."""
     o = ord(ch)
     hangul = 0xAC00 <= o <= 0xD7AF  # syllabic, but the model was not trained on Korean
-    return _is_arabic(ch) or 0x0400 <= o <= 0x04FF or (_is_syllabic_cjk(ch) and not hangul)
+    return is_arabic(ch) or is_cyrillic(ch) or (_is_syllabic_cjk(ch) and not hangul)
 
 
 def _learned_variants(words: list[str]) -> list[list[str]]:

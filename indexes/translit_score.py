@@ -35,6 +35,7 @@ import numpy as np
 
 from indexes import translit_model
 from indexes.kernels.translit import _lexicon_decode_kernel, _translit_cost_kernel
+from indexes.normalize import is_arabic, is_cyrillic
 
 TRANSLIT_LIKENESS_VERSION = 2  # 2: a temperature per script
 EDIT_COST = 2.5
@@ -123,10 +124,9 @@ def token_likeness(word: str, latin: str) -> float:
 def script(word: str) -> str:
     """The script of a native word, by its first letter: arabic, cyrillic or chinese (the
     model's three; anything else is taken as Chinese, the widest block)."""
-    c = ord(word[0]) if word else 0
-    if 0x0600 <= c <= 0x06FF or 0x0750 <= c <= 0x077F or 0xFB50 <= c <= 0xFEFF:
+    if word and is_arabic(word[0]):
         return "arabic"
-    if 0x0400 <= c <= 0x052F:
+    if word and is_cyrillic(word[0]):
         return "cyrillic"
     return "chinese"
 
