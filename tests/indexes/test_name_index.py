@@ -403,6 +403,15 @@ def test_search_finds_everything_exhaustive_scoring_finds(seed: int) -> None:
             assert abs(want[r] - s) < 1e-9
 
 
+def variant_pairs(idx: NameIndex, kind: int) -> set[frozenset[str]]:
+    """The index's variant pairs of one kind (K.VARIANT_ALIAS or K.VARIANT_ROMANISED), as
+    pairs of spellings (keys: (min * n_tokens + max) * 2 + kind)."""
+    n_tokens = len(idx._a["token_offsets"]) - 1
+    return {frozenset((idx._token_str(int(k // 2 // n_tokens)),
+                       idx._token_str(int(k // 2 % n_tokens))))
+            for k in idx._a["variant_pairs"] if k % 2 == kind}
+
+
 def test_alias_variants_kernel_equals_twin() -> None:
     rnd = random.Random(7)
     for _ in range(40):
@@ -419,11 +428,7 @@ def test_alias_variants_kernel_equals_twin() -> None:
         want = ref.kept_alias_variants(
             ref.alias_variants(list(by_record.values())),
             entry_df([t for ts in by_record.values() for t in ts]))
-        a = idx._a
-        n_tokens = len(a["token_offsets"]) - 1
-        got = {frozenset((idx._token_str(int(k // 2 // n_tokens)),
-                          idx._token_str(int(k // 2 % n_tokens))))
-               for k in a["variant_pairs"] if k % 2 == K.VARIANT_ALIAS}
+        got = variant_pairs(idx, K.VARIANT_ALIAS)
         assert got == set(want), (names, got ^ set(want))
 
 
@@ -457,11 +462,8 @@ def test_spellings_of_one_name_in_another_script_are_one_name() -> None:
         assert {p.query_token: p.method for p in was.pairs}[token] != "romanisation_variant"
         assert got.score > was.score + 0.04
     # A pair whose other spelling the list lacks pairs nothing (IWANOW is not listed).
-    n_tokens = len(table._a["token_offsets"]) - 1
-    kept = {frozenset((table._token_str(int(k // 2 // n_tokens)),
-                       table._token_str(int(k // 2 % n_tokens))))
-            for k in table._a["variant_pairs"] if k % 2 == K.VARIANT_ROMANISED}
-    assert kept == {frozenset(("OMAR", "UMAR")), frozenset(("SERGEY", "SERHIY"))}
+    assert variant_pairs(table, K.VARIANT_ROMANISED) == {frozenset(("OMAR", "UMAR")),
+                                                          frozenset(("SERGEY", "SERHIY"))}
 
 
 def test_two_common_names_one_record_pairs_are_not_one_name() -> None:
