@@ -147,6 +147,9 @@ class NameMatch:
     # expected to hold another bearer of it (JOHN SMITH, MUHAMMAD ALI, WANG WEI).
     information: float = 0.0
     rarity: float = 1.0
+    # E itself (unrounded: rarity rounds to 1.0 below 1e-4, where the engine still tells a
+    # name one entry in 1,000 would share by chance from one a million would not).
+    chance_bearers: float = 0.0
     # The score is num / den (see names._name_score_core_kernel); record_left: the summed
     # weight of the record's tokens the query does not give (each cost UNMATCHED_RECORD_COST
     # in den). Lets a caller weigh those tokens otherwise (with_record_token_cost).
@@ -662,9 +665,10 @@ class NameIndex:
                                                   sim[:n_q].tolist(), method[:n_q].tolist(),
                                                   span[:n_q].tolist(), cut)
         name = int(a["entry_name"][entry])
+        bearers = len(a["entry_name"]) * 2.0 ** -info
         return NameMatch(name_idx=name, record_idx=int(a["name_record"][name]), score=score,
                          pairs=pairs, information=round(info, 3),
-                         rarity=round(1.0 / (1.0 + len(a["entry_name"]) * 2.0 ** -info), 4),
+                         rarity=round(1.0 / (1.0 + bearers), 4), chance_bearers=bearers,
                          den=den, record_left=left, record_cut=beyond)
 
     def _gather(self, prep: _Prepared, min_score: float, max_candidates: int

@@ -11,6 +11,7 @@ single-pair `compare_*` functions are thin wrappers over the same kernel.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -50,6 +51,25 @@ COMMON_NAME_CAP = 0.90
 # listed person's name minus one of its names) outscored every misspelled listed name, which
 # pushed the calibrated POSSIBLE_MATCH threshold above them (bench/results/quality.md).
 NAME_ONLY_RECORD_TOKEN_COST = 0.35
+# ... unless the names the passenger does give already single one entry out: fewer than
+# 2**-RARE_GIVEN_BITS[0] entries of the list expected to bear them by chance
+# (NameMatch.chance_bearers) and the cost starts falling, fewer than 2**-RARE_GIVEN_BITS[1] and
+# it is the corroborated one. KHACHATUROV TIGRAN for KHACHATUROV Tigran Garikovich is then a
+# possible match, where a common name minus one of its names (MARIA GARCIA for MARIA GARCIA
+# LOPEZ) stays a namesake. On the quality benchmark (1M persons, calibrated on the train part)
+# this moved recall of dropped-token queries on names alone from 10.5% to 47.6% at the same
+# POSSIBLE_MATCH threshold (bench/results/quality.md).
+RARE_GIVEN_BITS = (10.0, 13.0)
+
+
+def name_only_record_token_cost(chance_bearers: float, corroborated_cost: float) -> float:
+    """The share of its weight a listed name the passenger leaves out costs when nothing but
+    the name ties them to the record: NAME_ONLY_RECORD_TOKEN_COST, falling (linearly in bits)
+    to `corroborated_cost` as the given names grow rarer (see RARE_GIVEN_BITS)."""
+    lo, hi = RARE_GIVEN_BITS
+    bits = -math.log2(chance_bearers) if chance_bearers > 0.0 else math.inf
+    t = min(1.0, max(0.0, (bits - lo) / (hi - lo)))
+    return NAME_ONLY_RECORD_TOKEN_COST - (NAME_ONLY_RECORD_TOKEN_COST - corroborated_cost) * t
 
 # Kernel weight tables, indexed by the relation codes of indexes/kernels/evidence.py.
 DOB_WEIGHTS = np.array([0.0, DOB_EXACT, DOB_PARTIAL, DOB_SWAPPED, DOB_YEAR_OFF_BY_ONE,

@@ -42,10 +42,11 @@ LIKELY_REASONS = {
     "dropped_vowels": "consonant-skeleton tokens fall into the Jaro-Winkler credit ramp",
     "initials": "an initial scores INITIAL_SIM (0.9) and costs the name",
     "token_dropped": "on the name alone, a listed token missing from the query costs "
-                     "evidence.NAME_ONLY_RECORD_TOKEN_COST (0.35) of its weight: clean "
-                     "travellers who are a listed name minus one token would otherwise outscore "
-                     "misspelled listed names; token-set / partial scorers and nomenklatura "
-                     "ignore missing tokens (with a date of birth we find these)",
+                     "evidence.NAME_ONLY_RECORD_TOKEN_COST (0.35) of its weight unless the "
+                     "names given are rare (evidence.RARE_GIVEN_BITS): clean travellers who are "
+                     "a common listed name minus one token would otherwise outscore misspelled "
+                     "listed names; token-set / partial scorers and nomenklatura ignore missing "
+                     "tokens (with a date of birth we find these)",
     "titles": "titles/suffixes outside the TITLES/SUFFIXES sets count as unmatched tokens",
     "particles": "an added particle is an unmatched query token (weight 0.2 but still counted)",
     "translit": "variant spellings whose phonetic skeletons differ get Jaro-Winkler credit only",

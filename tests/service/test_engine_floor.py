@@ -179,6 +179,9 @@ def test_a_listed_name_the_passenger_leaves_out_costs_more_without_corroboration
         "LENA"]
     assert m_dob.score == pytest.approx(round(evidence.NAME_WEIGHT * nm.score
                                               + evidence.DOB_EXACT, 4))
+    # On this small list MUELLER ANNA is no rare name: the full name-only cost.
+    assert evidence.name_only_record_token_cost(
+        nm.chance_bearers, 0.1) == evidence.NAME_ONLY_RECORD_TOKEN_COST
     expected = evidence.NAME_WEIGHT * nm.with_record_token_cost(
         evidence.NAME_ONLY_RECORD_TOKEN_COST)
     assert expected < evidence.NAME_WEIGHT * nm.score - 0.05
@@ -186,6 +189,53 @@ def test_a_listed_name_the_passenger_leaves_out_costs_more_without_corroboration
     [detail] = [d for d in m_alone.details if d.field == "name_incomplete"]
     assert detail.record_value == "LENA" and detail.weight < 0
     assert not [d for d in m_dob.details if d.field == "name_incomplete"]
+
+
+def test_a_left_out_name_costs_less_when_the_names_given_are_rare(tmp_path) -> None:
+    """The passenger gives three of a listed person's four names. Names nobody else on the
+    list is expected to bear by chance (fewer than 2**-13 entries) leave the fourth costing
+    what a corroborated match pays; two common names (GARCIA MARIA, borne by many listed
+    persons) still pay the full name-only cost."""
+    rnd = random.Random(3)
+
+    def word() -> str:
+        return "".join(rnd.choice("BCDFGKLMNPRSTVZ") + rnd.choice("AEIOU") for _ in range(4))
+
+    rows = [_wanted(f"F-{i}", word(), f"{word()} {word()}", ["1980-01-01"]) for i in range(400)]
+    rows += [_wanted(f"G-{i}", "GARCIA", f"Maria {word()}", ["1981-01-01"]) for i in range(40)]
+    rows += [_wanted("K-1", "KHACHATUROV", "Tigran Garik Armenovich", ["1970-01-01"]),
+             _wanted("M-1", "GARCIA LOPEZ", "Maria", ["1972-01-01"])]
+    engine = Engine(_snapshot_of(tmp_path, rows), Settings().with_overrides(
+        possible_match_threshold=0.5, name_min_score=0.5))
+    rare, common = engine.screen([
+        Passenger(ref="r", surname="KHACHATUROV", given_names="Tigran Garik"),
+        Passenger(ref="c", surname="GARCIA", given_names="Maria")])
+    index = engine.snapshot.name_index
+    nm_rare = index.match_record("KHACHATUROV Tigran Garik", rows.index(rows[-2]))
+    nm_common = index.match_record("GARCIA Maria", len(rows) - 1)
+    assert nm_rare.record_left > 0 and nm_common.record_left > 0
+    assert nm_rare.chance_bearers < 2.0 ** -evidence.RARE_GIVEN_BITS[1]
+    assert nm_common.chance_bearers > 2.0 ** -evidence.RARE_GIVEN_BITS[0]
+
+    m_rare = next(m for m in rare.matches if m.record_id == "K-1")
+    assert m_rare.score == pytest.approx(round(evidence.NAME_WEIGHT * nm_rare.score, 4))
+    assert not [d for d in m_rare.details if d.field == "name_incomplete"]
+    m_common = next(m for m in common.matches if m.record_id == "M-1")
+    assert m_common.score < round(evidence.NAME_WEIGHT * nm_common.score, 4) - 0.05
+    [detail] = [d for d in m_common.details if d.field == "name_incomplete"]
+    assert detail.record_value == "LOPEZ" and detail.weight < 0
+
+
+def test_name_only_record_token_cost_falls_with_rarity() -> None:
+    cost = evidence.name_only_record_token_cost
+    lo, hi = evidence.RARE_GIVEN_BITS
+    assert cost(1.0, 0.1) == cost(2.0 ** -lo, 0.1) == evidence.NAME_ONLY_RECORD_TOKEN_COST
+    assert cost(2.0 ** -hi, 0.1) == pytest.approx(0.1) and cost(0.0, 0.1) == pytest.approx(0.1)
+    middle = cost(2.0 ** -((lo + hi) / 2), 0.1)
+    assert middle == pytest.approx((evidence.NAME_ONLY_RECORD_TOKEN_COST + 0.1) / 2)
+    bits = [lo - 1 + k * 0.25 for k in range(20)]
+    costs = [cost(2.0 ** -b, 0.1) for b in bits]
+    assert costs == sorted(costs, reverse=True)
 
 
 def test_listed_names_an_mrz_field_had_no_room_for_cost_nothing(tmp_path) -> None:
