@@ -29,7 +29,9 @@ class Settings:
     # the lowest thresholds keeping false alarms per clean passenger within 1/10,000 (HIT) and
     # 2/100 (POSSIBLE_MATCH) on names alone, 1/100,000 and 2/1,000 with a date of birth, on a
     # list of 100,000 persons (0.9292 / 0.9000). A larger list has more namesakes: on
-    # 1,000,000 the same targets need 0.9553 / 0.9098. Recalibrate for the list you serve.
+    # 1,000,000 the same targets need 0.9553 / 0.8728 (bench/results/quality.md; the lower
+    # POSSIBLE_MATCH would also lower the name search floor, 0.8722 with these defaults, and
+    # cost candidates). Recalibrate for the list you serve (bench/results/calibration.json).
     hit_threshold: float = 0.93
     possible_match_threshold: float = 0.90
     # Name candidates scoring below this are not reported at all.
