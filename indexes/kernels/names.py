@@ -1497,11 +1497,27 @@ def _select_best_kernel(kept, kept_info, kept_bound, n_kept, k, out, n_out, scra
     return n_out
 
 
+def gather_scratch(n_tokens: int, n_entries: int) -> tuple:
+    """Working arrays of _gather_candidates_kernel for an index of n_tokens tokens and
+    n_entries entries (or token sequences), to be reused call after call by one thread at a
+    time: the kernel clears every mark it sets, so the arrays need no resetting. Allocating
+    them anew (token- and entry-sized, one of them zeroed) cost about 130 us a call on the
+    1M-person load list, more than the walk itself for a lone partner check."""
+    per_token = [np.zeros(n_tokens, dtype=t) for t in (
+        np.bool_, np.int64, np.int64, np.int64, np.int64, np.bool_, np.bool_, np.float64,
+        np.int32)]
+    per_slot = [np.zeros(n_tokens + 1, dtype=t) for t in (
+        np.int64, np.int64, np.int64, np.int64, np.bool_, np.float64, np.float64)]
+    per_entry = [np.zeros(n_entries, dtype=np.bool_)] + [np.empty(n_entries, dtype=t) for t in (
+        np.int64, np.int64, np.int64, np.int64, np.float64, np.float64, np.float64, np.int64)]
+    return tuple(per_token + per_slot + per_entry)
+
+
 @njit(**JIT)
 def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, q_miss, q_len, q_prefix,
                               lo, hi, key_tokens, key_loose, token_df, t_w, t_offsets,
                               tok_post_offsets, tok_post, n_entries, min_score, max_candidates,
-                              common_df, loose_df):
+                              common_df, loose_df, scratch):
     """Candidate entries per subquery, as CSR (offsets, entries), and per subquery how many
     entries reached min_score's bound before the max_candidates cut (more than max_candidates:
     the cut dropped some, e.g. a crowd of namesakes). The index walks token sequences, not
@@ -1534,41 +1550,24 @@ def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, q_miss, q_le
        most max_candidates, else the max_candidates highest (ties: higher bound, then lower
        entry id): an entry sharing a rare surname AND given names beats one sharing only one
        token, and a rare shared token is never crowded out by a common one.
+
+    scratch: gather_scratch(token count, n_entries), as the last call left it: the kernel
+    clears every mark it sets before it returns.
     """
     n_sq = sq_tok_offsets.shape[0] - 1
-    n_tokens = token_df.shape[0]
-    tok_mark = np.zeros(n_tokens, dtype=np.bool_)
-    tmask = np.zeros(n_tokens, dtype=np.int64)  # bit i: query token i matches (i < 63)
-    texact = np.zeros(n_tokens, dtype=np.int64)  # bit i: ... and is spelled the same
-    tstrong = np.zeros(n_tokens, dtype=np.int64)  # bit i: ... through a key that is not loose
-    t_near_q = np.zeros(n_tokens, dtype=np.int64)  # see _name_bound_kernel
-    t_glue = np.zeros(n_tokens, dtype=np.bool_)
-    t_alone = np.zeros(n_tokens, dtype=np.bool_)  # hit alone, it cannot reach min_score
-    t_idf = np.zeros(n_tokens, dtype=np.float64)
-    # Slots of the hit index tokens (see _name_bound_kernel): slot f + 1 for masked[f].
-    tslot = np.zeros(n_tokens, dtype=np.int32)
-    s_mask = np.zeros(n_tokens + 1, dtype=np.int64)
-    s_exact = np.zeros(n_tokens + 1, dtype=np.int64)
-    s_strong = np.zeros(n_tokens + 1, dtype=np.int64)
-    s_near_q = np.zeros(n_tokens + 1, dtype=np.int64)
-    s_glue = np.zeros(n_tokens + 1, dtype=np.bool_)
-    s_idf = np.zeros(n_tokens + 1, dtype=np.float64)
-    s_w = np.zeros(n_tokens + 1, dtype=np.float64)
-    entry_mark = np.zeros(n_entries, dtype=np.bool_)
-    touched = np.empty(n_entries, dtype=np.int64)
-    t_start = np.empty(n_entries, dtype=np.int64)  # of each touched entry's tokens in tok_post
-    t_count = np.empty(n_entries, dtype=np.int64)
-    kept = np.empty(n_entries, dtype=np.int64)
-    kept_info = np.empty(n_entries, dtype=np.float64)
-    kept_bound = np.empty(n_entries, dtype=np.float64)
+    # Marks per index token and per entry (all clear on entry and on return), slots of the hit
+    # index tokens (see _name_bound_kernel: slot f + 1 for masked[f]; slot 0 stays clear) and
+    # per-entry working space: see gather_scratch.
+    (tok_mark, tmask, texact, tstrong, t_near_q, t_glue, t_alone, t_idf, tslot,
+     s_mask, s_exact, s_strong, s_near_q, s_glue, s_idf, s_w,
+     entry_mark, touched, t_start, t_count, kept, kept_info, kept_bound,
+     scratch_f, scratch_i) = scratch
     max_nq = 1
     for s in range(n_sq):
         max_nq = max(max_nq, sq_tok_offsets[s + 1] - sq_tok_offsets[s])
     best_idf = np.zeros(max_nq, dtype=np.float64)
     side = np.zeros(2 * max_nq, dtype=np.float64)  # scratch of _one_to_one_bound_kernel
     w_c = np.zeros(64, dtype=np.float64)  # scratch of _name_bound_kernel (int64 bit sets)
-    scratch_f = np.empty(n_entries, dtype=np.float64)  # of _select_best_kernel
-    scratch_i = np.empty(n_entries, dtype=np.int64)
     offsets = np.zeros(n_sq + 1, dtype=np.int64)
     reached = np.zeros(n_sq, dtype=np.int64)
     out = np.empty(n_sq * max_candidates, dtype=np.int64)

@@ -629,12 +629,20 @@ def test_gather_kernel_equals_twin(entries: list[list[str]], queries: list[list[
     q_miss = qt.weight * np.linspace(0.5, 1.0, len(flat))
     q_prefix = np.zeros(len(flat), dtype=np.int64)
     q_prefix[sq_tok[1:] - 1] = 3 + (len(flat) % 2)
-    offsets, cands, reached = K._gather_candidates_kernel(
-        sq_tok, tok_key_offsets, qt.weight, q_miss, q_len, q_prefix, lo, hi, owners, loose,
-        token_df,
-        it.weight, it.offsets, *K._inline_postings_kernel(tok_entry_offsets, tok_entries,
-                                                          e_tok_offsets, e_tokens),
-        len(entries), min_score, max_candidates, common_df, loose_df)
+    postings = K._inline_postings_kernel(tok_entry_offsets, tok_entries, e_tok_offsets,
+                                         e_tokens)
+    # One scratch for two calls: the kernel must leave it as it found it.
+    scratch = K.gather_scratch(len(index_tokens), len(entries))
+    first, (offsets, cands, reached) = (
+        K._gather_candidates_kernel(
+            sq_tok, tok_key_offsets, qt.weight, q_miss, q_len, q_prefix, lo, hi, owners, loose,
+            token_df, it.weight, it.offsets, *postings, len(entries), min_score,
+            max_candidates, common_df, loose_df, scratch)
+        for _ in range(2))
+    assert all(np.array_equal(x, y) for x, y in zip(first, (offsets, cands, reached),
+                                                     strict=True))
+    # Marks cleared: per index token (t_idf, 7, is written before it is read) and per entry.
+    assert not any(scratch[i].any() for i in (0, 1, 2, 3, 4, 5, 6, 8, 16))
     got = [sorted(cands[offsets[s]:offsets[s + 1]].tolist()) for s in range(len(queries))]
     for s, kept in enumerate(got):  # every entry that reached the bound is kept, up to the cut
         assert len(kept) == min(int(reached[s]), max_candidates)
