@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import json
 import math
-import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -264,9 +263,9 @@ class NameIndex:
         # Entries by record (CSR offsets, entry ids), built on first use (match_record).
         self._by_record: tuple[np.ndarray, np.ndarray] | None = None
         self._lexicon: translit_score.Lexicon | None = None
-        # Each thread's working arrays of the candidate kernel (K.gather_scratch), made on its
-        # first search and reused: a server screens from several threads at once.
-        self._local = threading.local()
+        # Working arrays of the candidate kernel (K.gather_scratch), one set per search in
+        # flight (a server screens from several threads at once), reused from this pool.
+        self._gather_pool: list[tuple] = []
 
     # ------------------------------------------------------------------ build
 
@@ -682,18 +681,19 @@ class NameIndex:
         as its first entry (search scores it once for all its entries)."""
         a = self._a
         n_entries = len(a["entry_name"])
-        scratch = getattr(self._local, "gather", None)
-        if scratch is None:
+        try:  # list.pop and append are atomic: no two searches share a set
+            scratch = self._gather_pool.pop()
+        except IndexError:
             scratch = K.gather_scratch(len(a["token_df"]), n_entries)
-        # Taken while in use: should the kernel ever stop midway, its marks are not reused.
-        self._local.gather = None
         offsets, seqs, reached = _gather_candidates_kernel(
             prep.sq_tok_offsets, prep.tok_key_offsets, prep.qt.weight, prep.q_miss, prep.q_len,
             prep.q_prefix, prep.lo, prep.hi, a["key_tokens"], a["key_loose"], a["token_df"],
             a["token_weight"], a["token_offsets"], a["tok_post_offsets"], a["tok_post"],
             n_entries, float(min_score), max_candidates, COMMON_DF, _loose_walk_df(n_entries),
             scratch)
-        self._local.gather = scratch
+        # Back only once the kernel has returned: should it ever stop midway, its marks are
+        # not reused.
+        self._gather_pool.append(scratch)
         return offsets, a["seq_entries"][a["seq_entry_offsets"][seqs]].astype(np.int64), reached
 
     def _score(self, prep: _Prepared, pair_sq: np.ndarray, entries: np.ndarray) -> tuple:

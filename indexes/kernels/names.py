@@ -4,6 +4,8 @@ candidate gathering. Tokens are upper-case ASCII bytes addressed as (buffer, sta
 
 from __future__ import annotations
 
+import mmap
+
 import numpy as np
 from numba import njit
 
@@ -1497,19 +1499,29 @@ def _select_best_kernel(kept, kept_info, kept_bound, n_kept, k, out, n_out, scra
     return n_out
 
 
+def _untouched_zeros(n: int, dtype) -> np.ndarray:
+    """n zeros in fresh anonymous memory: a page is resident only once written (np.zeros and
+    np.empty may hand out heap pages already dirty, resident however little is used)."""
+    dtype = np.dtype(dtype)
+    return np.frombuffer(mmap.mmap(-1, max(1, n * dtype.itemsize)), dtype=dtype, count=n)
+
+
 def gather_scratch(n_tokens: int, n_entries: int) -> tuple:
     """Working arrays of _gather_candidates_kernel for an index of n_tokens tokens and
-    n_entries entries (or token sequences), to be reused call after call by one thread at a
+    n_entries entries (or token sequences), to be reused call after call by one caller at a
     time: the kernel clears every mark it sets, so the arrays need no resetting. Allocating
     them anew (token- and entry-sized, one of them zeroed) cost about 130 us a call on the
-    1M-person load list, more than the walk itself for a lone partner check."""
+    1M-person load list, more than the walk itself for a lone partner check. The entry-sized
+    ones are written only as far as a search's candidates reach: resident, they are a few
+    megabytes, not their size (about 130 MB at 2M entries)."""
     per_token = [np.zeros(n_tokens, dtype=t) for t in (
         np.bool_, np.int64, np.int64, np.int64, np.int64, np.bool_, np.bool_, np.float64,
         np.int32)]
     per_slot = [np.zeros(n_tokens + 1, dtype=t) for t in (
         np.int64, np.int64, np.int64, np.int64, np.bool_, np.float64, np.float64)]
-    per_entry = [np.zeros(n_entries, dtype=np.bool_)] + [np.empty(n_entries, dtype=t) for t in (
-        np.int64, np.int64, np.int64, np.int64, np.float64, np.float64, np.float64, np.int64)]
+    per_entry = [_untouched_zeros(n_entries, t) for t in (
+        np.bool_, np.int64, np.int64, np.int64, np.int64, np.float64, np.float64, np.float64,
+        np.int64)]
     return tuple(per_token + per_slot + per_entry)
 
 
