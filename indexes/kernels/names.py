@@ -1499,11 +1499,15 @@ def _select_best_kernel(kept, kept_info, kept_bound, n_kept, k, out, n_out, scra
     return n_out
 
 
-def _untouched_zeros(n: int, dtype) -> np.ndarray:
+def _untouched_zeros(n: int, dtype, huge: bool = False) -> np.ndarray:
     """n zeros in fresh anonymous memory: a page is resident only once written (np.zeros and
-    np.empty may hand out heap pages already dirty, resident however little is used)."""
+    np.empty may hand out heap pages already dirty, resident however little is used). huge:
+    in 2 MB pages where the kernel allows (fewer TLB misses for an array read at random)."""
     dtype = np.dtype(dtype)
-    return np.frombuffer(mmap.mmap(-1, max(1, n * dtype.itemsize)), dtype=dtype, count=n)
+    buf = mmap.mmap(-1, max(1, n * dtype.itemsize))
+    if huge and hasattr(mmap, "MADV_HUGEPAGE"):
+        buf.madvise(mmap.MADV_HUGEPAGE)
+    return np.frombuffer(buf, dtype=dtype, count=n)
 
 
 def gather_scratch(n_tokens: int, n_entries: int) -> tuple:
@@ -1519,9 +1523,12 @@ def gather_scratch(n_tokens: int, n_entries: int) -> tuple:
         np.int32)]
     per_slot = [np.zeros(n_tokens + 1, dtype=t) for t in (
         np.int64, np.int64, np.int64, np.int64, np.bool_, np.float64, np.float64)]
-    per_entry = [_untouched_zeros(n_entries, t) for t in (
-        np.bool_, np.int64, np.int64, np.int64, np.int64, np.float64, np.float64, np.float64,
-        np.int64)]
+    # The entry marks are read at random (every entry a walked token lists); the rest is
+    # written from the start, as far as a search's candidates reach.
+    per_entry = [_untouched_zeros(n_entries, np.bool_, huge=True)] + [
+        _untouched_zeros(n_entries, t) for t in (
+            np.int64, np.int64, np.int64, np.int64, np.float64, np.float64, np.float64,
+            np.int64)]
     return tuple(per_token + per_slot + per_entry)
 
 
