@@ -147,13 +147,23 @@ class DuckDBHitStore:
         now = now_utc()
         with self._lock:
             con = self._con
-            con.execute("BEGIN TRANSACTION")
-            try:
-                rows, queued = self._insert(hits, now)
-                con.execute("COMMIT")
-            except Exception:
-                con.execute("ROLLBACK")
-                raise
+            # Hits are nearly always new: first a plain insert (ON CONFLICT makes DuckDB's
+            # insert of a few rows twice as dear: 4.3 against 2.2 ms, development
+            # measurement); when the unique key says some were stored before (a re-sent
+            # manifest), the transaction is rolled back and done again skipping them.
+            for skip_known in (False, True):
+                con.execute("BEGIN TRANSACTION")
+                try:
+                    rows, queued = self._insert(hits, now, skip_known=skip_known)
+                    con.execute("COMMIT")
+                    break
+                except duckdb.ConstraintException:
+                    con.execute("ROLLBACK")
+                    if skip_known:
+                        raise
+                except Exception:
+                    con.execute("ROLLBACK")
+                    raise
             by_key = {r[2]: self._item(r, []) for r in rows}
             known = [h.idempotency_key for h in hits if h.idempotency_key not in by_key]
             if known:  # re-sent hits: their stored items (rare: one scan for all of them)
@@ -170,13 +180,15 @@ class DuckDBHitStore:
                 self._new.notify_all()
         return [by_key[h.idempotency_key] for h in hits]
 
-    def _insert(self, hits: list[NewHit], now: datetime) -> tuple[list[tuple], int]:
-        """Insert the hits whose key is not known yet (the first of repeats within `hits`), in
-        order, in one statement over an Arrow table; returns the inserted rows (_COLUMNS) and
-        the outbox rows queued. The unique index on the key finds the known ones
-        (ON CONFLICT), so no lookup by key runs first (DuckDB plans those as sequential
-        scans). Positions are drawn for every hit in order (a known one leaves a gap: readers
-        never assume none)."""
+    def _insert(self, hits: list[NewHit], now: datetime, *, skip_known: bool
+                ) -> tuple[list[tuple], int]:
+        """Insert the hits (the first of repeats within `hits`), in order, in one statement
+        over an Arrow table; returns the inserted rows (_COLUMNS) and the outbox rows queued.
+        A key stored before raises duckdb.ConstraintException, unless skip_known: the unique
+        index on the key then leaves the known ones out (ON CONFLICT), so no lookup by key
+        runs first (DuckDB plans those as sequential scans). Positions are drawn for every
+        hit in order (a known one, or an attempt rolled back, leaves a gap: readers never
+        assume none)."""
         first: dict[str, NewHit] = {}
         for h in hits:
             first.setdefault(h.idempotency_key, h)
@@ -202,21 +214,21 @@ class DuckDBHitStore:
             "category": [h.match.category for h in new],
             "route": ["-".join(h.flight.airports()) for h in new],
         })
+        # Registered inside the caller's transaction: should the insert fail, the rollback
+        # drops it too (an aborted transaction refuses the unregister).
         self._con.register("new_hits", table)
-        try:
-            rows = self._con.execute(
-                f"""INSERT INTO hits (id, position, idempotency_key, check_id, decision,
-                       status, record_id, list, kind, score, passenger, flight, match,
-                       requester, created_at, updated_at, priority, priority_reason,
-                       recipients, recipient_ids, category, route)
-                   SELECT id, position, idempotency_key, check_id, decision, 'NEW', record_id,
-                          list, kind, score, passenger, flight, match, requester, $now, $now,
-                          priority, priority_reason, recipients, recipient_ids, category, route
-                   FROM new_hits
-                   ON CONFLICT (idempotency_key) DO NOTHING
-                   RETURNING {_COLUMNS}""", {"now": now}).fetchall()
-        finally:
-            self._con.unregister("new_hits")
+        rows = self._con.execute(
+            f"""INSERT INTO hits (id, position, idempotency_key, check_id, decision,
+                   status, record_id, list, kind, score, passenger, flight, match,
+                   requester, created_at, updated_at, priority, priority_reason,
+                   recipients, recipient_ids, category, route)
+               SELECT id, position, idempotency_key, check_id, decision, 'NEW', record_id,
+                      list, kind, score, passenger, flight, match, requester, $now, $now,
+                      priority, priority_reason, recipients, recipient_ids, category, route
+               FROM new_hits
+               {"ON CONFLICT (idempotency_key) DO NOTHING" if skip_known else ""}
+               RETURNING {_COLUMNS}""", {"now": now}).fetchall()
+        self._con.unregister("new_hits")
         if not self.outbox_prefix:
             return rows, 0
         queued = 0

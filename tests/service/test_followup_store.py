@@ -60,6 +60,16 @@ def test_same_passenger_same_manifest_is_one_item(store):
     assert store.add([hit("1A", requester="c2")])[0].id != a[0].id
 
 
+def test_a_resent_batch_leaves_the_store_ready_for_the_next(store):
+    # All known: the plain insert fails on the unique key and is rolled back, the retry
+    # skips the known hits; the next batch of new hits goes in as usual.
+    a = store.add([hit("1A"), hit("2B")])
+    assert [x.id for x in store.add([hit("2B"), hit("1A")])] == [a[1].id, a[0].id]
+    b = store.add([hit("3C")])
+    assert b[0].id not in {x.id for x in a} and b[0].position > a[1].position
+    assert sorted(x.id for x in store.list()) == sorted([a[0].id, a[1].id, b[0].id])
+
+
 def test_items_survive_reopening(tmp_path):
     s = open_store(tmp_path)
     first = s.add([hit("1A")])[0]
