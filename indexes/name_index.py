@@ -183,17 +183,31 @@ class _TokenTable:
     plen: np.ndarray
 
 
+def _small_string_buffers(strings: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(read-only UTF-8 bytes, writable int64 offsets from 0) of a few strings: string_buffers'
+    types without building an Arrow array, whose calls cost more than a query's few tokens
+    (they were a tenth of screening a lone passenger)."""
+    encoded = [t.encode("utf-8") for t in strings]
+    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+    np.cumsum([len(b) for b in encoded], out=offsets[1:])
+    return np.frombuffer(b"".join(encoded), dtype=np.uint8), offsets
+
+
 def _token_table(tokens: pa.Array | list[str]) -> _TokenTable:
-    arr = pa.array(tokens, type=pa.large_string()) if isinstance(tokens, list) else tokens
-    arr = arr.cast(pa.large_string())
-    chars, offsets = string_buffers(arr)
-    # A writable int64 copy starting at 0 (rebases a sliced array; one Numba type everywhere).
-    offsets = np.array(offsets, dtype=np.int64)
-    if len(offsets) and offsets[0] != 0:
-        chars = chars[offsets[0]:]
-        offsets -= offsets[0]
+    if isinstance(tokens, list):  # a query's tokens
+        chars, offsets = _small_string_buffers(tokens)
+        is_particle = np.fromiter((t in PARTICLES for t in tokens), dtype=np.bool_,
+                                  count=len(tokens))
+    else:  # the index's dictionary
+        arr = tokens.cast(pa.large_string())
+        chars, offsets = string_buffers(arr)
+        # A writable int64 copy starting at 0 (rebases a sliced array; one Numba type).
+        offsets = np.array(offsets, dtype=np.int64)
+        if len(offsets) and offsets[0] != 0:
+            chars = chars[offsets[0]:]
+            offsets -= offsets[0]
+        is_particle = pc.is_in(arr, value_set=_PARTICLE_SET).to_numpy(zero_copy_only=False)
     phon, plen = _phonetic_keys_kernel(chars, offsets, _PHON_FIRST, _PHON_REST, _IDENTITY)
-    is_particle = pc.is_in(arr, value_set=_PARTICLE_SET).to_numpy(zero_copy_only=False)
     weight = np.where(is_particle, PARTICLE_WEIGHT, TOKEN_WEIGHT).astype(np.float64)
     weight[(np.diff(offsets) == 1) & ~is_particle] = INITIAL_WEIGHT
     return _TokenTable(chars, offsets, weight, phon, plen)
@@ -924,9 +938,10 @@ def _split_keys(sq_tokens: list[list[str]], sq_tok_offsets: np.ndarray
 
 def _exact_keys(strings: list[str]) -> np.ndarray:
     """The exact-spelling blocking key of each string (names._exact_keys_kernel)."""
-    chars, offsets = string_buffers(pa.array(strings, type=pa.large_string()))
-    # Writable copies: the same Numba types as the index's own arrays (one compiled kernel).
-    return _exact_keys_kernel(np.array(chars), np.array(offsets, dtype=np.int64),
+    chars, offsets = _small_string_buffers(strings)
+    # A writable copy of the bytes: the same Numba types as the index's own arrays (one
+    # compiled kernel).
+    return _exact_keys_kernel(np.array(chars), offsets,
                               np.arange(len(strings), dtype=np.int64), _IDENTITY)
 
 

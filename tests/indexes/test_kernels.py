@@ -806,3 +806,18 @@ def test_a_listed_name_with_fewer_vowels_or_cut_short_is_a_likeness() -> None:
     for a, b in [("CHEN", "KHEN"), ("ZHANG", "SHANG"), ("OMAR", "OMER")]:
         assert ref.spelling_fold(a) != ref.spelling_fold(b)
         assert ref.token_similarity(a, b)[1] != K.METHOD_SPELLING
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from(["AL", "BIN", "M", "MUHAMMAD", "KARIMOV", "MÜLLER", "ÅSNE",
+                                 "O'NEIL", "DE", "X", "VAN", "ЮРИЙ", "李"]), max_size=12))
+def test_token_table_of_a_list_equals_the_arrow_path(tokens: list[str]) -> None:
+    # Query tokens skip Arrow (a list); the index's dictionary goes through it: same tables.
+    import pyarrow as pa
+
+    a, b = _token_table(tokens), _token_table(pa.array(tokens, type=pa.string()))
+    end = int(a.offsets[-1])  # Arrow's buffer may run on past the last string (padding)
+    for x, y in ((a.chars[:end], b.chars[:end]), (a.offsets, b.offsets), (a.weight, b.weight),
+                 (a.phon, b.phon), (a.plen, b.plen)):
+        assert x.dtype == y.dtype and x.tolist() == y.tolist()
+    assert a.chars.flags.writeable == b.chars.flags.writeable
