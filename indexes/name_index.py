@@ -25,7 +25,8 @@ from __future__ import annotations
 
 import json
 import math
-from collections import OrderedDict
+import threading
+from collections import OrderedDict, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -280,6 +281,10 @@ class NameIndex:
         # Working arrays of the candidate kernel (K.gather_scratch), one set per search in
         # flight (a server screens from several threads at once), reused from this pool.
         self._gather_pool: list[tuple] = []
+        # Per thread, the queries the last searches prepared (_Prepared depends on the query
+        # strings alone): the engine's date-of-birth pass scores records for names its search
+        # has just prepared (_match_records_many), and need not prepare them again.
+        self._recent = threading.local()
 
     # ------------------------------------------------------------------ build
 
@@ -541,6 +546,8 @@ class NameIndex:
         prep = self._prepare(queries)
         if prep is None:
             return results
+        # The last two (search() prepares Latin and native-script names apart).
+        self._recent.preps = [(list(queries), prep), *getattr(self._recent, "preps", [])[:1]]
         sq_query, sq_tokens = prep.sq_query, prep.sq_tokens
         cand_offsets, cands, reached = self._gather(prep, min_score, max_candidates)
         # Score in (subquery, entry) order: the scorer then walks the index arrays forward
@@ -635,7 +642,7 @@ class NameIndex:
                             min_score: float) -> list[dict[int, NameMatch]]:
         out: list[dict[int, NameMatch]] = [{} for _ in queries]
         offsets, by_record = self._entries_by_record()
-        prep = self._prepare(list(queries))
+        prep, owner = self._prepared_for(list(queries))
         if prep is None:
             return out
         entries_of: list[np.ndarray] = []
@@ -643,14 +650,20 @@ class NameIndex:
             recs = np.asarray(recs, dtype=np.int64)
             entries_of.append(_csr_take(offsets, by_record,
                                         recs[(recs >= 0) & (recs < len(offsets) - 1)]))
-        # Pairs in subquery order (the scorer caches token similarities per subquery run).
-        sizes = [len(entries_of[q]) for q in prep.sq_query]
-        if not sum(sizes):
+        # Pairs in subquery order (the scorer caches token similarities per subquery run):
+        # every subquery of the prepared query each of `queries` is, with its entries.
+        subqueries: defaultdict[int, list[int]] = defaultdict(list)
+        for sq, qi in enumerate(prep.sq_query):
+            subqueries[qi].append(sq)
+        runs = sorted((sq, q) for q, qi in enumerate(owner) for sq in subqueries[qi]
+                      if len(entries_of[q]))
+        if not runs:
             return out
-        pair_sq = np.repeat(np.arange(len(sizes), dtype=np.int64), sizes)
-        pair_e = np.concatenate([entries_of[q] for q in prep.sq_query])
+        sizes = [len(entries_of[q]) for _, q in runs]
+        pair_sq = np.repeat(np.asarray([sq for sq, _ in runs], dtype=np.int64), sizes)
+        pair_q = np.repeat(np.asarray([q for _, q in runs], dtype=np.int64), sizes)
+        pair_e = np.concatenate([entries_of[q] for _, q in runs])
         scores, choice, sim, method, span, den = self._score(prep, pair_sq, pair_e)
-        pair_q = np.asarray(prep.sq_query, dtype=np.int64)[pair_sq]
         record = np.asarray(self._a["name_record"])[np.asarray(self._a["entry_name"])[pair_e]]
         # Best pair per (query, record); ties: the first spelling, the first entry.
         order = np.lexsort((np.arange(len(scores)), -scores, record, pair_q))
@@ -664,6 +677,15 @@ class NameIndex:
                     choice[p], sim[p], method[p], span[p], float(den[p]),
                     prep.sq_cut[int(pair_sq[p])])
         return out
+
+    def _prepared_for(self, queries: list[str]) -> tuple[_Prepared | None, list[int]]:
+        """(prepared queries, per query of `queries` its index in them): one of this
+        thread's last searches when it prepared every one of them, else _prepare(queries)."""
+        for prepared, prep in getattr(self._recent, "preps", []):
+            at = {q: i for i, q in reversed(list(enumerate(prepared)))}
+            if all(q in at for q in queries):
+                return prep, [at[q] for q in queries]
+        return self._prepare(queries), list(range(len(queries)))
 
     def _entries_by_record(self) -> tuple[np.ndarray, np.ndarray]:
         """Entries by record (CSR offsets, entry ids), built on first use."""

@@ -596,3 +596,19 @@ def test_a_two_letter_abjad_writing_meets_its_name_unless_it_is_a_name_itself() 
     unlisted = NameIndex.build(["MIAN Abdullah", "NGO Lan"], np.arange(2), romanised=())
     plain = {m.record_idx: m for m in unlisted.search(["NG Lan"], min_score=0.5)[0]}[1]
     assert ngo.score < plain.score - 0.02
+
+
+def test_match_records_after_a_search_reuses_its_preparation(index: NameIndex) -> None:
+    # The engine's date-of-birth pass scores records for names its search has just prepared;
+    # reusing that preparation (a subset, a name twice, out of order) changes nothing.
+    queries = ["KARIMOV Muhammad Yusuf", "SMITH JOHN", "Ivan PETROV", "МУХАММАД КАРИМОВ"]
+    records = list(range(len(NAMES)))
+    fresh = NameIndex.build(NAMES, RECORDS)  # never searched: prepares the names itself
+    subset = [queries[2], queries[0], queries[2], queries[3]]
+    wanted = fresh.match_records_many(subset, [records] * len(subset), min_score=0.3)
+    index.search(queries, min_score=0.9)
+    assert index._prepared_for(subset[:3])[1] == [2, 0, 2]  # taken from the search
+    got = index.match_records_many(subset, [records] * len(subset), min_score=0.3)
+    assert [sorted((r, m.score, m.pairs) for r, m in g.items()) for g in got] == [
+        sorted((r, m.score, m.pairs) for r, m in w.items()) for w in wanted]
+    assert any(got)
