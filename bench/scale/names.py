@@ -159,7 +159,11 @@ def main() -> None:
     args = ap.parse_args()
     rows_file = DATA / "names_rows.json"
     rows: list[dict] = []
-    if args.merge and rows_file.exists():
+    if args.merge:
+        if not rows_file.exists():
+            # Without them the report would be rewritten with these sizes alone.
+            sys.exit(f"--merge: no rows of an earlier run in {rows_file} (a fresh machine): "
+                     "measure every size, or run without --merge and --out elsewhere")
         rows = [r for r in json.loads(rows_file.read_text())
                 if r["target"] not in args.sizes]
     for n in args.sizes:
