@@ -335,14 +335,15 @@ class Engine:
                                              if x.method == "cut"),
                     "no_room_on_document", 0.0, round(whole - score, 4)))
                 score = whole
-            left_cost = evidence.name_only_record_token_cost(nm.chance_bearers,
-                                                             UNMATCHED_RECORD_COST)
-            if not corroborated and nm.record_left > 0 and left_cost > UNMATCHED_RECORD_COST:
-                # Names the record lists and the passenger does not give cost little when the
-                # date of birth or a document ties them together, more on the name alone:
-                # MARIA GARCIA LOPEZ is then as likely another MARIA GARCIA as the listed one
-                # (but KHACHATUROV TIGRAN, a name nobody else on the list is expected to
-                # bear, is not: the cost falls with the rarity of the names given).
+            # Names the record lists and the passenger does not give cost little when the
+            # date of birth or a document ties them together, more on the name alone:
+            # MARIA GARCIA LOPEZ is then as likely another MARIA GARCIA as the listed one
+            # (but KHACHATUROV TIGRAN, a name nobody else on the list is expected to bear, is
+            # not: the cost falls with the rarity of the names given).
+            left_cost = (evidence.name_only_record_token_cost(nm.chance_bearers,
+                                                              UNMATCHED_RECORD_COST)
+                         if not corroborated and nm.record_left > 0 else UNMATCHED_RECORD_COST)
+            if left_cost > UNMATCHED_RECORD_COST:
                 alone = evidence.NAME_WEIGHT * nm.with_record_token_cost(left_cost)
                 details.append(MatchDetail(
                     "name_incomplete", "", " ".join(x.record_token for x in nm.pairs
