@@ -1518,13 +1518,21 @@ def gather_scratch(n_tokens: int, n_entries: int) -> tuple:
     1M-person load list, more than the walk itself for a lone partner check. The entry-sized
     ones are written only as far as a search's candidates reach: resident, they are a few
     megabytes, not their size (about 130 MB at 2M entries)."""
+    # Per index token: tok_mark (seen for the query token at hand); tmask, texact, tstrong
+    # (bit i: query token i matches it / ... spelled the same / ... through a key that is not
+    # loose; i < 63); t_near_q (see _name_bound_kernel); t_glue; t_alone (hit alone, it
+    # cannot reach min_score); t_idf; tslot (its slot, f + 1 for masked[f]; 0: not hit).
     per_token = [np.zeros(n_tokens, dtype=t) for t in (
         np.bool_, np.int64, np.int64, np.int64, np.int64, np.bool_, np.bool_, np.float64,
         np.int32)]
+    # Per slot (the same, gathered for _name_bound_kernel): s_mask, s_exact, s_strong,
+    # s_near_q, s_glue, s_idf, s_w.
     per_slot = [np.zeros(n_tokens + 1, dtype=t) for t in (
         np.int64, np.int64, np.int64, np.int64, np.bool_, np.float64, np.float64)]
-    # The entry marks are read at random (every entry a walked token lists); the rest is
-    # written from the start, as far as a search's candidates reach.
+    # Per entry: entry_mark (touched by the walk: read at random, every entry a walked token
+    # lists); then, written from the start as far as a search's candidates reach, touched,
+    # t_start and t_count (each touched entry's tokens in tok_post), kept, kept_info,
+    # kept_bound, and _select_best_kernel's scratch_f and scratch_i.
     per_entry = [_untouched_zeros(n_entries, np.bool_, huge=True)] + [
         _untouched_zeros(n_entries, t) for t in (
             np.int64, np.int64, np.int64, np.int64, np.float64, np.float64, np.float64,
