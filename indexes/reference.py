@@ -231,7 +231,7 @@ def token_similarity(a: str, b: str, prefix_min: int = 0) -> tuple[float, int]:
     jw = jaro_winkler(a, b)
     best, method = jw, K.METHOD_JARO_WINKLER
     if (min(len(a), len(b)) >= S.EDIT_MIN_LEN and abs(len(a) - len(b)) <= S.EDIT_MAX_LEN_DIFF
-            and edit_similarity(a, b) > best):
+            and edit_similarity(a, b) > max(best, K.CREDIT_LOW)):
         best, method = edit_similarity(a, b), K.METHOD_EDIT
     elif (len(a) == len(b) and S.SHORT_SLIP_MIN_LEN <= len(a) < S.EDIT_MIN_LEN
           and best < edit_similarity(a, b)

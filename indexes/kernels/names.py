@@ -15,7 +15,9 @@ from indexes.kernels.strings import (
     EDIT_MIN_LEN,
     SHORT_SLIP_MAX_COST,
     SHORT_SLIP_MIN_LEN,
+    _edit_similarity_above_kernel,
     _edit_similarity_kernel,
+    _jaro_winkler_ceiling_kernel,
     _jaro_winkler_core_kernel,
     _substitution_cost_kernel,
 )
@@ -48,6 +50,7 @@ INITIAL_SIM = 0.95  # "M" against "MUHAMMAD": consistent, and weighed low (INITI
 PHONETIC_SIM = 0.9  # same consonant skeleton: MOHAMED / MUHAMMAD, YOUSSEF / YUSUF
 PHONETIC_MIN_JW = 0.7  # 2-letter skeletons are weak evidence: also require some spelling likeness
 SQUASH_MIN = 0.9  # JOSELUIS against JOSE+LUIS must be this close to count
+CEILING_MARGIN = 1e-9  # a length-based bound at the threshold itself is not trusted to skip
 MAX_GLUED = 6  # record tokens one squashed query token may stand for (SALEHISAMOHAMED)
 GLUE_LEN_SLACK = 2  # letters a squash of 3+ tokens may lose or gain
 # A query's last token cut short (MRZ name fields are 39, 31 or 30 characters: KARIMOV<<MUHAM)
@@ -467,10 +470,13 @@ def _token_sim_kernel(a, a_s, a_l, a_phon, a_plen, a_prefix, b, b_s, b_l, b_phon
                                    flags_b, pm)
     best = jw
     method = METHOD_JARO_WINKLER
-    # The edit similarity only beats Jaro-Winkler on near-identical tokens of close lengths.
+    # The edit similarity only beats Jaro-Winkler on near-identical tokens of close lengths,
+    # and only counts above CREDIT_LOW (a likeness below earns nothing): the distance is
+    # worked out only as far as it could still beat both.
     if a_l >= EDIT_MIN_LEN and b_l >= EDIT_MIN_LEN and abs(a_l - b_l) <= EDIT_MAX_LEN_DIFF:
-        ed = _edit_similarity_kernel(a, a_s, a_l, b, b_s, b_l, rows)
-        if ed > best:
+        floor = max(best, CREDIT_LOW)
+        ed = _edit_similarity_above_kernel(a, a_s, a_l, b, b_s, b_l, rows, floor)
+        if ed > floor:
             best = ed
             method = METHOD_EDIT
     elif a_l == b_l and SHORT_SLIP_MIN_LEN <= a_l < EDIT_MIN_LEN:
@@ -747,16 +753,23 @@ def _name_score_core_kernel(
             # Glued tokens start like the first one: a cheap filter before Jaro-Winkler.
             if c_len[j] < 2 or q_buf[q_start[i]] != c_buf[c_start[j]]:
                 continue
-            m = 0
+            m = c_len[j]
             for k in range(2, min(MAX_GLUED, n_c - j) + 1):
                 if c_len[j + k - 1] < 2:
                     break
-                m = _glue_kernel(c_buf, c_start, c_len, j, k, concat)
+                m += c_len[j + k - 1]
                 # Three or more glued tokens: a squashed name keeps (nearly) every letter.
                 if k > 2 and abs(m - q_len[i]) > GLUE_LEN_SLACK:
                     if m > q_len[i]:
                         break
                     continue
+                # Lengths too far apart for SQUASH_MIN (a short first name against two
+                # long ones): most glued pairs, skipped before they are glued.
+                if _jaro_winkler_ceiling_kernel(q_len[i], m) < SQUASH_MIN - CEILING_MARGIN:
+                    if m > q_len[i]:
+                        break
+                    continue
+                _glue_kernel(c_buf, c_start, c_len, j, k, concat)
                 sim = _jaro_winkler_core_kernel(q_buf[q_start[i]:q_start[i] + q_len[i]],
                                                 q_len[i], concat, m, flags_a, flags_b, pm)
                 if sim >= SQUASH_MIN:
@@ -773,6 +786,8 @@ def _name_score_core_kernel(
         m = _glue_kernel(q_buf, q_start, q_len, i, 2, concat)
         for j in range(n_c):
             if c_len[j] < 2 or c_buf[c_start[j]] != concat[0]:
+                continue
+            if _jaro_winkler_ceiling_kernel(m, c_len[j]) < SQUASH_MIN - CEILING_MARGIN:
                 continue
             sim = _jaro_winkler_core_kernel(concat, m, c_buf[c_start[j]:c_start[j] + c_len[j]],
                                             c_len[j], flags_a, flags_b, pm)

@@ -116,6 +116,20 @@ def _jaro_winkler_core_kernel(a, a_len, b, b_len, flags_a, flags_b, pm):
 
 
 @njit(**JIT)
+def _jaro_winkler_ceiling_kernel(a_len, b_len):
+    """The highest Jaro-Winkler two strings of these lengths can reach: every letter of the
+    shorter one matched, none transposed, the longest prefix bonus. Lets a caller with a
+    threshold skip pairs whose lengths alone rule it out."""
+    if a_len == 0 or b_len == 0:
+        return 1.0 if a_len == b_len else 0.0
+    short = min(a_len, b_len)
+    jaro = (1.0 + short / max(a_len, b_len) + 1.0) / 3.0
+    if jaro > WINKLER_THRESHOLD:
+        jaro += MAX_PREFIX * PREFIX_SCALE * (1.0 - jaro)
+    return jaro
+
+
+@njit(**JIT)
 def _jaro_winkler_kernel(a, a_len, b, b_len):
     flags_a = np.zeros(max(a_len, 1), dtype=np.bool_)
     flags_b = np.zeros(max(b_len, 1), dtype=np.bool_)
@@ -211,18 +225,33 @@ def _edit_similarity_kernel(a, a_s, a_l, b, b_s, b_l, rows):
     """1 - weighted OSA distance / max(a_l, b_l), in [0, 1]: insertions and deletions cost 1,
     substitutions 1 (OCR look-alikes and QWERTY neighbours less), adjacent transpositions and
     two-letters-for-one OCR readings less. rows: float64 scratch of at least 3 * (b_l + 1)."""
+    return _edit_similarity_above_kernel(a, a_s, a_l, b, b_s, b_l, rows, -1.0)
+
+
+@njit(**JIT)
+def _edit_similarity_above_kernel(a, a_s, a_l, b, b_s, b_l, rows, floor):
+    """_edit_similarity_kernel when that exceeds floor; otherwise 0.0 (floor >= 0 then), given
+    as soon as the distance is sure to be too large. Most token pairs a scorer meets are two
+    different names, whose distance passes any useful limit within a few rows."""
     n = max(a_l, b_l)
     if n == 0:
         return 1.0
+    # Every step of an alignment moves down zero, one or two rows, so each path to the last
+    # cell passes through row i or row i - 1: once both rows' smallest cells exceed the
+    # largest distance that still beats floor, so does the distance. (The margin keeps a
+    # rounding of the final division from deciding.)
+    limit = n * (1.0 - floor) + 1e-9
     w = b_l + 1
     for j in range(w):
         rows[j] = float(j)  # row 0 lives at offset 0 (rows rotate mod 3)
+    prev_min = 0.0
     for i in range(1, a_l + 1):
         cur = (i % 3) * w
         prev = ((i - 1) % 3) * w
         prev2 = ((i - 2) % 3) * w
         x = a[a_s + i - 1]
         rows[cur] = float(i)
+        row_min = rows[cur]
         for j in range(1, b_l + 1):
             y = b[b_s + j - 1]
             d = min(rows[prev + j] + 1.0, rows[cur + j - 1] + 1.0,
@@ -234,4 +263,8 @@ def _edit_similarity_kernel(a, a_s, a_l, b, b_s, b_l, rows):
             if j > 1 and _glyph_pair_kernel(b[b_s + j - 2], y, x):
                 d = min(d, rows[prev + j - 2] + EDIT_GLYPH_PAIR_COST)
             rows[cur + j] = d
+            row_min = min(row_min, d)
+        if min(row_min, prev_min) > limit:
+            return 0.0
+        prev_min = row_min
     return max(0.0, 1.0 - rows[(a_l % 3) * w + b_l] / n)

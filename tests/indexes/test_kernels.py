@@ -64,6 +64,21 @@ def test_jaro_winkler_long_strings_take_the_flag_path(a: str, b: str) -> None:
     assert abs(got - ref.jaro_winkler(a, b)) < 1e-12
 
 
+@SETTINGS
+@given(small_tokens, small_tokens)
+def test_jaro_winkler_never_exceeds_its_length_ceiling(a: str, b: str) -> None:
+    # The scorer skips glued pairs whose ceiling is below SQUASH_MIN: a ceiling under the
+    # real value would lose squashed names.
+    assert ref.jaro_winkler(a, b) <= S._jaro_winkler_ceiling_kernel(len(a), len(b)) + 1e-12
+
+
+def test_jaro_winkler_ceiling_is_reached_by_a_prefix() -> None:
+    # JOSE inside JOSELUIS: every letter matched, no transposition, the full prefix bonus.
+    assert abs(ref.jaro_winkler("JOSE", "JOSELUIS")
+               - S._jaro_winkler_ceiling_kernel(4, 8)) < 1e-12
+    assert S._jaro_winkler_ceiling_kernel(4, 9) < K.SQUASH_MIN
+
+
 def test_jaro_winkler_known_values() -> None:
     assert _jaro_winkler_kernel(u8("MARTHA"), 6, u8("MARHTA"), 6) == ref.jaro_winkler(
         "MARTHA", "MARHTA")
@@ -269,6 +284,21 @@ def test_edit_similarity_kernel_equals_twin(a: str, b: str) -> None:
     assert abs(edit_sim(a, b) - ref.edit_similarity(a, b)) < 1e-12
     assert 0.0 <= edit_sim(a, b) <= 1.0
     assert edit_sim(a, a) == 1.0
+
+
+@SETTINGS
+@given(ocr_tokens, ocr_tokens, st.floats(0.0, 1.0))
+def test_edit_similarity_above_a_floor_is_exact_or_gives_up(a: str, b: str,
+                                                            floor: float) -> None:
+    # Exact whenever the similarity beats the floor; otherwise at most the floor, so that a
+    # caller comparing with the floor decides as it would with the full distance.
+    rows = np.zeros(3 * (len(b) + 1), dtype=np.float64)
+    got = S._edit_similarity_above_kernel(u8(a), 0, len(a), u8(b), 0, len(b), rows, floor)
+    full = ref.edit_similarity(a, b)
+    if full > floor:
+        assert abs(got - full) < 1e-12
+    else:
+        assert got <= floor
 
 
 @SETTINGS
