@@ -45,7 +45,8 @@ class ScreeningService:
         self.live = LiveChanges(self)
         # Partner checks arriving together are screened together (see CheckBatcher).
         self._checks: CheckBatcher[tuple[Passenger, Flight, str], PassengerResult] = (
-            CheckBatcher(self._check_batch, max_batch=settings.check_batch))
+            CheckBatcher(self._screen_checks, max_batch=settings.check_batch,
+                         finish=self._persist_checks))
 
     # -- lifecycle -----------------------------------------------------------------------
 
@@ -101,13 +102,17 @@ class ScreeningService:
         validate_route(flight.route)
         return self._checks.submit((clean, flight, requester))
 
-    def _check_batch(self, checks: list[tuple[Passenger, Flight, str]]) -> list[PassengerResult]:
-        """Validated checks screened in one engine call; their hits persisted in one store
-        call before any caller is answered."""
-        results = self.engine.screen([p for p, _, _ in checks])
+    def _screen_checks(self, checks: list[tuple[Passenger, Flight, str]]
+                       ) -> list[PassengerResult]:
+        """Validated checks screened in one engine call (their hits are persisted by
+        _persist_checks before any caller is answered)."""
+        return self.engine.screen([p for p, _, _ in checks])
+
+    def _persist_checks(self, checks: list[tuple[Passenger, Flight, str]],
+                        results: list[PassengerResult]) -> None:
+        """The hits of one screened batch of checks, in one store call."""
         self._persist([(p, r, flight, requester)
                        for (p, flight, requester), r in zip(checks, results, strict=True)])
-        return results
 
     def screen_batch(self, passengers: list[Passenger], flight: Flight,
                      requester: str) -> list[PassengerResult]:

@@ -70,3 +70,35 @@ def test_close_finishes_queued_checks_and_refuses_new_ones() -> None:
         assert sorted(f.result() for f in futures) == [0, 1, 2, 3]
     with pytest.raises(Unavailable):
         batcher.submit(9)
+
+
+def test_finish_runs_before_the_answer_while_the_next_batch_is_screened() -> None:
+    finished: list[int] = []
+    second_screened = threading.Event()
+    overlapped: list[bool] = []
+
+    def run(items: list[int]) -> list[int]:
+        if items == [1]:
+            second_screened.set()
+        return [10 + i for i in items]
+
+    def finish(items: list[int], results: list[int]) -> None:
+        assert results == [10 + i for i in items]
+        if items == [0]:
+            # Still finishing the first batch: the screening thread is not waiting for it.
+            overlapped.append(second_screened.wait(5))
+        if items == [1]:
+            raise ValueError("store down")
+        finished.extend(items)
+
+    batcher = CheckBatcher(run, max_batch=1, finish=finish)
+    with ThreadPoolExecutor(2) as pool:
+        first = pool.submit(batcher.submit, 0)
+        time.sleep(0.05)
+        second = pool.submit(batcher.submit, 1)
+        assert first.result(10) == 10 and finished == [0]  # answered once finished
+        with pytest.raises(ValueError, match="store down"):
+            second.result(10)  # a failing finish fails its own batch only
+    assert overlapped == [True]
+    assert batcher.submit(2) == 12 and finished == [0, 2]
+    batcher.close()
