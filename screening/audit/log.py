@@ -237,13 +237,23 @@ class _FileLock:
 
 
 def _last_line(path: Path) -> str:
+    """The file's last non-empty line. An entry is a few hundred bytes: the tail is read in
+    growing blocks (4 KiB first), not the last 64 KiB at every append of the other
+    process."""
     with open(path, "rb") as f:
-        f.seek(0, os.SEEK_END)
-        size = f.tell()
-        block = min(size, 65536)
-        f.seek(size - block)
-        lines = [x for x in f.read().splitlines() if x.strip()]
-    return lines[-1].decode() if lines else ""
+        size = f.seek(0, os.SEEK_END)
+        block = 4096
+        while True:
+            start = max(0, size - block)
+            f.seek(start)
+            data = f.read(size - start).rstrip(b"\r\n\t ")
+            cut = data.rfind(b"\n")
+            # A whole line: one that starts after a newline, or at the start of the file.
+            if cut >= 0 or start == 0:
+                last = data[cut + 1:]
+                if last.strip() or start == 0:
+                    return last.decode()
+            block *= 4
 
 
 def open_audit(directory: Path) -> AuditLog:

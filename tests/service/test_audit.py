@@ -124,6 +124,20 @@ def test_a_failed_write_fails_every_caller_of_its_batch_and_the_chain_goes_on(tm
     assert result.entries == 2
 
 
+@pytest.mark.parametrize("lines, want", [
+    ([b"short"], "short"),
+    ([b"a" * 10, b"b" * 5000], "b" * 5000),  # longer than the first block read
+    ([b"x" * 9000, b"last", b"", b"  "], "last"),  # trailing blank lines skipped
+    ([b"only" * 3000], "only" * 3000),  # one long line, no newline before it
+    ([b""], ""),
+])
+def test_last_line_reads_the_tail_whatever_the_line_lengths(tmp_path, lines, want):
+    # Another process's append is caught up from the file's last line.
+    path = tmp_path / "log"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    assert audit_log._last_line(path) == want
+
+
 def test_changed_entry_is_detected(tmp_path):
     _fill(tmp_path)
     lines = _lines(tmp_path)
