@@ -30,6 +30,7 @@ from collections import OrderedDict, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pyarrow as pa
@@ -124,8 +125,10 @@ _ARRAYS = (
 )
 
 
-@dataclass(frozen=True)
-class TokenPair:
+class TokenPair(NamedTuple):
+    """One line of a match's explanation. A named tuple, not a dataclass: every reported
+    match builds a handful of them, and a frozen dataclass costs a microsecond each."""
+
     query_token: str  # "" for a record token the query does not have
     record_token: str  # "" when the query token is unmatched
     similarity: float
@@ -911,38 +914,38 @@ class NameIndex:
         field, and record tokens after the one its last token met had no room; they pair
         with method "cut")."""
         a = self._a
-        lo, hi = int(a["entry_tok_offsets"][entry]), int(a["entry_tok_offsets"][entry + 1])
-        tok_ids = a["entry_tokens"][lo:hi].tolist()
-        c_tokens = [self._token_str(t) for t in tok_ids]
+        offsets = a["entry_tok_offsets"]
+        tok_ids = a["entry_tokens"][int(offsets[entry]):int(offsets[entry + 1])].tolist()
+        token_str = self._token_str
+        c_tokens = [token_str(t) for t in tok_ids]
         pairs = []
-        covered: set[int] = set()
-        for i, token in enumerate(q_tokens):
-            j = int(choice[i])
+        covered = [False] * len(c_tokens)
+        for token, j, width, s, m in zip(q_tokens, choice, span, sim, method, strict=False):
             if j < 0:
                 pairs.append(TokenPair(token, "", 0.0, "missing"))
                 continue
-            js = list(range(j, j + int(span[i])))
-            covered.update(js)
-            pairs.append(TokenPair(token, " ".join(c_tokens[x] for x in js), float(sim[i]),
-                                   METHOD_NAMES[int(method[i])]))
+            for x in range(j, j + width):
+                covered[x] = True
+            pairs.append(TokenPair(token, c_tokens[j] if width == 1
+                                   else " ".join(c_tokens[j:j + width]), s, METHOD_NAMES[m]))
         # After the cut: past the last record token the query's last token met.
-        after = (int(choice[-1]) + int(span[-1])) if cut and q_tokens and choice[-1] >= 0 \
+        after = (choice[-1] + span[-1]) if cut and q_tokens and choice[-1] >= 0 \
             else len(c_tokens)
         weight, df = a["token_weight"], a["token_df"]
         left = beyond = 0.0
+        info = 0.0
+        n_entries = len(a["entry_name"])
         for j, token in enumerate(c_tokens):
-            if j not in covered:
+            t = tok_ids[j]
+            if covered[j]:
+                if weight[t] >= TOKEN_WEIGHT:  # particles carry no identity
+                    info += math.log2((n_entries + 1) / (int(df[t]) + 1))
+            else:
                 pairs.append(TokenPair("", token, 0.0, "missing" if j < after else "cut"))
                 if j < after:
-                    left += float(weight[tok_ids[j]])
+                    left += float(weight[t])
                 else:
-                    beyond += float(weight[tok_ids[j]])
-        n_entries = len(a["entry_name"])
-        info = 0.0
-        for j in sorted(covered):
-            t = tok_ids[j]
-            if weight[t] >= TOKEN_WEIGHT:  # particles carry no identity
-                info += math.log2((n_entries + 1) / (int(df[t]) + 1))
+                    beyond += float(weight[t])
         return tuple(pairs), info, left, beyond
 
 
