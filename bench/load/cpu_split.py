@@ -130,6 +130,7 @@ def main() -> None:
     ap.add_argument("--persons", type=int, default=1_000_000)
     ap.add_argument("--documents", type=int, default=1_000_000)
     ap.add_argument("--duration", type=float, default=15.0)
+    ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--py-spy", type=float, default=0.0, metavar="S",
                     help="sample the workers with py-spy for S seconds mid-run")
     args = ap.parse_args()
@@ -142,7 +143,7 @@ def main() -> None:
     for stale in data.glob("followup.duckdb*"):  # an empty queue, as bench.load.run starts
         stale.unlink()
     port = R.free_port()
-    server = R.start_server(data, port, 2, {**base, "SCREENING_TOKEN": trust["partner"]})
+    server = R.start_server(data, port, args.workers, {**base, "SCREENING_TOKEN": trust["partner"]})
     try:
         pids = _children(server.pid)
         cmd = R.loadgen_cmd(args.mode, port, gen / "passengers.jsonl", args.duration)
