@@ -94,6 +94,16 @@ def _hashes(numbers: pa.Array | Sequence[str], countries: pa.Array | Sequence[st
     return folded, fingerprint, packed, empty
 
 
+QueryHashes = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+
+def query_hashes(numbers: pa.Array | Sequence[str], countries: pa.Array | Sequence[str]
+                 ) -> QueryHashes:
+    """A batch of queries hashed once for every DocumentIndex.lookup (the stolen and lost
+    documents, the documents on persons' records): the same hashes for each."""
+    return _hashes(numbers, countries)
+
+
 class DocumentIndexBuilder:
     """Fill an index batch by batch (rows in the order they are added), then `finish()`."""
 
@@ -203,16 +213,21 @@ class DocumentIndex:
 
     # -- lookup -----------------------------------------------------------------------------
 
-    def lookup(self, numbers: pa.Array | Sequence[str],
-               countries: pa.Array | Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    def lookup(self, numbers: pa.Array | Sequence[str], countries: pa.Array | Sequence[str],
+               *, hashes: QueryHashes | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(exact_rows, confusable_rows), int64, -1 where none. An empty query country matches
-        any country; confusable_rows is set only where there is no exact hit."""
+        any country; confusable_rows is set only where there is no exact hit. hashes: the
+        batch's query_hashes, when the caller looks it up in more than one index."""
         if len(numbers) != len(countries):
             raise ValueError("numbers and countries must have the same length")
         n = len(numbers)
         if n == 0 or len(self) == 0:
             return np.full(n, -1, dtype=np.int64), np.full(n, -1, dtype=np.int64)
-        q_hash, q_fp, q_country, q_empty = _hashes(numbers, countries)
+        if hashes is None:
+            hashes = query_hashes(numbers, countries)
+        elif len(hashes[0]) != n:
+            raise ValueError("hashes were computed for another batch")
+        q_hash, q_fp, q_country, q_empty = hashes
         starts, ends = _bucket_bounds_kernel(q_hash, self._arrays["starts"], self._dir_bits)
         exact, folded = _lookup_fingerprint_kernel(
             q_empty, q_hash, q_fp, q_country, starts, ends, self._arrays["keys"],

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
+from indexes.document_index import query_hashes
 from indexes.kernels.names import UNMATCHED_RECORD_COST
 from indexes.name_index import NameMatch
 from indexes.snapshot import Snapshot
@@ -167,8 +168,11 @@ class Engine:
             return []
         numbers = [p.document.number for p in passengers]
         countries = [p.document.issuing_country for p in passengers]
-        exact, confusable = self.snapshot.document_index.lookup(numbers, countries)
-        on_record, _ = self.snapshot.person_document_index.lookup(numbers, countries)
+        hashes = query_hashes(numbers, countries)
+        exact, confusable = self.snapshot.document_index.lookup(numbers, countries,
+                                                                hashes=hashes)
+        on_record, _ = self.snapshot.person_document_index.lookup(numbers, countries,
+                                                                  hashes=hashes)
         queries = [p.display_name() for p in passengers]
         doc_records = self._doc_records(on_record)
         names_by_passenger, persons = self._person_candidates(passengers, queries, doc_records)

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from indexes import reference
-from indexes.document_index import DocumentIndex
+from indexes.document_index import DocumentIndex, query_hashes
 
 NUMBERS = ["X123456 7", "AB-12", "x1234567", "AB12", "P<99887766", "Z00B5", ""]
 COUNTRIES = ["FRA", "DEU", "", "FRA", "GBR", "", "USA"]
@@ -147,3 +147,16 @@ def test_whole_lookup_matches_the_full_scan_twin(docs, queries) -> None:
     exact, folded = idx.lookup(q_numbers, q_countries)
     assert (exact.tolist(), folded.tolist()) == reference.lookup_documents(
         q_numbers, q_countries, numbers, countries, CONFUSABLES)
+
+
+def test_hashes_computed_once_serve_every_index(index: DocumentIndex) -> None:
+    # The engine hashes a batch once for both document indexes: the same answer as hashing
+    # inside each lookup, and hashes of another batch are refused, not misread.
+    numbers, countries = ["x1234567", "AB 12", "Z0OB5", "NOPE", ""], ["", "DEU", "", "", ""]
+    hashes = query_hashes(numbers, countries)
+    got = index.lookup(numbers, countries, hashes=hashes)
+    want = index.lookup(numbers, countries)
+    assert (want[0] >= 0).sum() >= 2 and (want[1] >= 0).sum() >= 1  # hits of both kinds
+    assert all(np.array_equal(g, w) for g, w in zip(got, want, strict=True))
+    with pytest.raises(ValueError, match="another batch"):
+        index.lookup(numbers[:2], countries[:2], hashes=hashes)
