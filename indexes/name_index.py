@@ -112,7 +112,7 @@ PREFIX_MIN_LEN = 4
 # The field cut the name: even 2 letters (...<BEN<AB) start a name (see K.MRZ_CUT_PREFIX_MIN).
 MRZ_PREFIX_MIN_LEN = K.MRZ_CUT_PREFIX_MIN
 MRZ_NAME_LENGTHS = frozenset({39, 31, 30})  # TD3, TD2, TD1 name fields
-HEAD_LENGTHS = (2,)  # squashed-name heads looked up by their exact key (see _head_keys)
+HEAD_LENGTHS = (2,)  # squashed-name heads looked up by their exact key (see _split_and_head_keys)
 VARIANT_CACHE_SIZE = 65536  # manifests repeat names: normalise each distinct one once
 _IDENTITY = np.arange(256, dtype=np.uint8)
 _PHON_FIRST, _PHON_REST = phonetic_tables()
@@ -198,10 +198,13 @@ def _small_string_buffers(strings: list[str]) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _token_table(tokens: pa.Array | list[str]) -> _TokenTable:
-    if isinstance(tokens, list):  # a query's tokens
+    if isinstance(tokens, list):  # a query's tokens: a few, so plain Python
         chars, offsets = _small_string_buffers(tokens)
-        is_particle = np.fromiter((t in PARTICLES for t in tokens), dtype=np.bool_,
-                                  count=len(tokens))
+        phon, plen = _phonetic_keys_kernel(chars, offsets, _PHON_FIRST, _PHON_REST, _IDENTITY)
+        weight = np.array([PARTICLE_WEIGHT if t in PARTICLES
+                           else INITIAL_WEIGHT if len(t.encode("utf-8")) == 1 else TOKEN_WEIGHT
+                           for t in tokens], dtype=np.float64)
+        return _TokenTable(chars, offsets, weight, phon, plen)
     else:  # the index's dictionary
         arr = tokens.cast(pa.large_string())
         chars, offsets = string_buffers(arr)
@@ -790,21 +793,20 @@ class NameIndex:
         hi[listed_slip] = lo[listed_slip]
         # A listed spelling also looks for its alias variants (ALEXEY for ALEKSEY: no shared
         # key, yet the scorer takes them as one name): their exact keys join its own, after
-        # them, so each token's exact key stays first.
-        extra_keys, extra_owner = self._variant_keys(q_tok)
-        # A name split in two (HAO RAN for HAORAN) meets the listed one-word spelling through
-        # the key of the two tokens written together, owned by the first: its hit then lets
-        # the second match too (see _name_bound_kernel), where no key of either alone did.
-        split_keys, split_owner = _split_keys(sq_tokens, sq_tok_offsets)
-        # A name squashed onto a 2-letter first one (YUHUA for YU HUA) meets that first token
-        # through the key of its head (the other keys start at 3 letters).
-        head_keys, head_owner = _head_keys(flat, a["keys"])
-        extra_keys = np.concatenate([extra_keys, split_keys, head_keys])
-        extra_owner = np.concatenate([extra_owner, split_owner, head_owner])
-        if len(extra_keys):
+        # them, so each token's exact key stays first. Then the split and head keys
+        # (_split_and_head_keys), already looked up.
+        var_keys, var_owner = self._variant_keys(q_tok)
+        extra_owner, extra_lo, extra_hi = _split_and_head_keys(sq_tokens, flat, a["keys"])
+        if len(var_keys):
+            extra_owner = np.concatenate([var_owner, extra_owner])
+            extra_lo = np.concatenate([np.searchsorted(a["keys"], var_keys, side="left"),
+                                       extra_lo])
+            extra_hi = np.concatenate([np.searchsorted(a["keys"], var_keys, side="right"),
+                                       extra_hi])
+        if len(extra_owner):
             order = np.argsort(np.concatenate([q_owner, extra_owner]), kind="stable")
-            lo = np.concatenate([lo, np.searchsorted(a["keys"], extra_keys, side="left")])[order]
-            hi = np.concatenate([hi, np.searchsorted(a["keys"], extra_keys, side="right")])[order]
+            lo = np.concatenate([lo, extra_lo])[order]
+            hi = np.concatenate([hi, extra_hi])[order]
             q_owner = np.concatenate([q_owner, extra_owner])[order]
             tok_key_offsets = np.searchsorted(q_owner, np.arange(len(flat) + 1), side="left")
         return _Prepared(sq_query, sq_tokens, qt, q_len, q_prefix, sq_cut, sq_tok_offsets,
@@ -854,26 +856,29 @@ class NameIndex:
         - q_tok, that listed token's id (-1 when none), for the alias variants."""
         a = self._a
         n_entries = len(a["entry_name"])
-        key_tokens, t_offsets, token_df = a["key_tokens"], a["token_offsets"], a["token_df"]
-        df = np.zeros(len(q_w), dtype=np.float64)
-        q_tok = np.full(len(q_w), -1, dtype=np.int64)
-        for k in range(len(q_w)):
-            p = int(tok_key_offsets[k])  # the exact-spelling key comes first
-            for x in range(int(lo[p]), int(hi[p])):
-                t = int(key_tokens[x])
-                # The spelling key space also holds deletion and prefix keys of longer tokens.
-                if t_offsets[t + 1] - t_offsets[t] == q_len[k]:
-                    if self._token_str(t) != tokens[k]:
-                        continue  # a hash collision: another spelling
+        key_tokens, token_df = a["key_tokens"], a["token_df"]
+        # Plain Python over a query's few tokens: numpy's per-call cost is the whole work here.
+        first_key = tok_key_offsets.tolist()  # the exact-spelling key comes first
+        lo_l, hi_l = lo.tolist(), hi.tolist()
+        df = [0.0] * len(q_w)
+        q_tok = [-1] * len(q_w)
+        for k, token in enumerate(tokens[:len(q_w)]):
+            p = first_key[k]
+            # The spelling key space also holds deletion and prefix keys of longer tokens (and
+            # a hash may collide): only the same spelling counts.
+            for t in key_tokens[lo_l[p]:hi_l[p]].tolist():
+                if self._token_str(t) == token:
                     df[k] = max(df[k], float(token_df[t]))
                     q_tok[k] = t
         top = math.log(n_entries + 1.0)
-        idf = np.log((n_entries + 1.0) / (df + 1.0)) / top if top > 0 else np.ones_like(df)
-        q_fuzzy = np.where(df >= KNOWN_DF, KNOWN_FUZZY, 1.0)
-        miss = q_w * (MISS_FLOOR + (1.0 - MISS_FLOOR) * idf)
-        particle = q_w == PARTICLE_WEIGHT
-        miss[particle] = q_w[particle] * PARTICLE_MISS
-        return miss, q_fuzzy, q_tok
+        miss, q_fuzzy = [], []
+        for w, d in zip(q_w.tolist(), df, strict=True):
+            idf = math.log((n_entries + 1.0) / (d + 1.0)) / top if top > 0 else 1.0
+            q_fuzzy.append(KNOWN_FUZZY if d >= KNOWN_DF else 1.0)
+            miss.append(w * PARTICLE_MISS if w == PARTICLE_WEIGHT
+                        else w * (MISS_FLOOR + (1.0 - MISS_FLOOR) * idf))
+        return (np.array(miss, dtype=np.float64), np.array(q_fuzzy, dtype=np.float64),
+                np.array(q_tok, dtype=np.int64))
 
     def _variant_keys(self, q_tok: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(exact keys of the alias variants of each listed query token, query token)."""
@@ -890,11 +895,17 @@ class NameIndex:
                                       _IDENTITY)
             self._partners = (offsets, keys)
         offsets, keys = self._partners
-        ok = np.flatnonzero(q_tok >= 0)
-        if not len(ok) or not len(keys):
+        out_keys, out_owner = [], []
+        if len(keys):
+            for k, t in enumerate(q_tok.tolist()):
+                if t >= 0:
+                    start, end = int(offsets[t]), int(offsets[t + 1])
+                    if end > start:  # most tokens have no alias variant
+                        out_keys.append(keys[start:end])
+                        out_owner.extend([k] * (end - start))
+        if not out_keys:
             return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
-        counts = offsets[q_tok[ok] + 1] - offsets[q_tok[ok]]
-        return _csr_take(offsets, keys, q_tok[ok]), np.repeat(ok.astype(np.int64), counts)
+        return np.concatenate(out_keys), np.asarray(out_owner, dtype=np.int64)
 
     def _token_str(self, t: int) -> str:
         found = self._token_strings.get(t)
@@ -949,16 +960,49 @@ class NameIndex:
         return tuple(pairs), info, left, beyond
 
 
-def _split_keys(sq_tokens: list[list[str]], sq_tok_offsets: np.ndarray
-                ) -> tuple[np.ndarray, np.ndarray]:
-    """(exact key of every two adjacent query tokens written together, flat index of the
-    first of them)."""
-    joined = [a + b for tokens in sq_tokens for a, b in zip(tokens, tokens[1:], strict=False)]
-    if not joined:
-        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
-    owner = np.concatenate([np.arange(o, o + len(t) - 1, dtype=np.int64)
-                            for t, o in zip(sq_tokens, sq_tok_offsets[:-1].tolist(), strict=True)])
-    return _exact_keys(joined), owner
+def _split_and_head_keys(sq_tokens: list[list[str]], flat: list[str], keys: np.ndarray
+                         ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(owning flat query token, lo, hi: the key range in `keys`) of two kinds of extra
+    keys, encoded and looked up together (a lone passenger's query has a few of each, and
+    every numpy call on so few costs more than the work):
+    - split: the exact key of every two adjacent query tokens written together, owned by the
+      first. A name split in two (HAO RAN for HAORAN) meets the listed one-word spelling
+      through it: its hit then lets the second token match too (see _name_bound_kernel),
+      where no key of either alone did;
+    - head: the exact key of the first HEAD_LENGTHS letters of a query token where both that
+      head and the rest (at least 2 letters) are listed spellings: a name squashed onto a
+      2-letter first one (YUHUA for YU HUA) meets that first token through it. Longer heads
+      meet their token through other keys: 3 letters through the query-side glue key
+      (names._token_keys_kernel), 4 and more through the prefix keys."""
+    strings: list[str] = []
+    owner: list[int] = []
+    at = 0
+    for tokens in sq_tokens:
+        for i in range(len(tokens) - 1):
+            strings.append(tokens[i] + tokens[i + 1])
+            owner.append(at + i)
+        at += len(tokens)
+    n_split = len(strings)
+    heads, tails, head_owner = [], [], []
+    for i, t in enumerate(flat):
+        for k in HEAD_LENGTHS:
+            if len(t) - k >= 2:
+                heads.append(t[:k])
+                tails.append(t[k:])
+                head_owner.append(i)
+    if not strings and not heads:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty
+    both = _exact_keys(strings + heads + tails)
+    lo = np.searchsorted(keys, both, side="left")
+    hi = np.searchsorted(keys, both, side="right")
+    n_heads = len(heads)
+    listed = lo < hi
+    head = slice(n_split, n_split + n_heads)
+    ok = np.flatnonzero(listed[head] & listed[n_split + n_heads:])
+    keep = np.concatenate([np.arange(n_split, dtype=np.int64), n_split + ok])
+    return (np.asarray(owner + [head_owner[k] for k in ok.tolist()], dtype=np.int64),
+            lo[keep], hi[keep])
 
 
 def _exact_keys(strings: list[str]) -> np.ndarray:
@@ -968,27 +1012,6 @@ def _exact_keys(strings: list[str]) -> np.ndarray:
     # compiled kernel).
     return _exact_keys_kernel(np.array(chars), offsets,
                               np.arange(len(strings), dtype=np.int64), _IDENTITY)
-
-
-def _head_keys(tokens: list[str], keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(exact key of the first HEAD_LENGTHS letters of a query token, flat index of the token)
-    where both that head and the rest (at least 2 letters) are listed spellings: the query
-    token may be the two written together. Longer heads meet their token through other keys:
-    3 letters through the query-side glue key (names._token_keys_kernel), 4 and more through
-    the prefix keys."""
-    heads, tails, owner = [], [], []
-    for i, t in enumerate(tokens):
-        for k in HEAD_LENGTHS:
-            if len(t) - k >= 2:
-                heads.append(t[:k])
-                tails.append(t[k:])
-                owner.append(i)
-    if not heads:
-        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
-    both = _exact_keys(heads + tails)
-    listed = np.searchsorted(keys, both, side="left") < np.searchsorted(keys, both, side="right")
-    ok = listed[:len(heads)] & listed[len(heads):]
-    return both[:len(heads)][ok], np.asarray(owner, dtype=np.int64)[ok]
 
 
 def _loose_walk_df(n_entries: int) -> int:
