@@ -59,7 +59,14 @@ def test_text_that_is_not_an_mrz_names_the_field():
     assert err.value.field == "mrz"
 
 
-def test_control_characters_are_refused():
+@pytest.mark.parametrize("char", [chr(c) for c in range(32) if c != 9])
+@pytest.mark.parametrize("field", ["surname", "given_names", "full_name"])
+def test_control_characters_are_refused(char, field):
     with pytest.raises(InvalidArgument) as err:
-        validate_passenger(Passenger(surname="DO\x00E"))
-    assert err.value.field == "surname"
+        validate_passenger(Passenger(**{field: f"DO{char}E"}))
+    assert err.value.field == field
+
+
+def test_tabs_and_other_unusual_characters_pass():
+    for text in ("DO\tE", "DO\x7fE", "ÐOË", "DO\u200bE"):
+        assert validate_passenger(Passenger(surname=text)).surname == text
