@@ -153,8 +153,8 @@ class ScreeningService:
                                    match, requester, priority=level, priority_reason=reason,
                                    recipients=routing.recipients(match, flight, self.settings)))
                 owners.append(match)
-        for match, item in zip(owners, self.store.add(hits), strict=True):
-            match.follow_up_id = item.id
+        for match, item_id in zip(owners, self.store.add_ids(hits), strict=True):
+            match.follow_up_id = item_id
 
     def validate_manifest_size(self, count: int) -> None:
         if count > self.settings.max_manifest_passengers:

@@ -21,7 +21,7 @@ class _StoreManager(BaseManager):
 
 
 # Methods a worker may call; `close` stays with the owner.
-_EXPOSED = ("add", "get", "list", "update", "wait_for_new", "query", "end_position")
+_EXPOSED = ("add", "add_ids", "get", "list", "update", "wait_for_new", "query", "end_position")
 
 
 class StoreServer:
@@ -81,6 +81,11 @@ class RemoteHitStore:
         if not hits:  # most batches have no hit: no round trip to the owner for nothing
             return []
         return self._proxy().add(hits)
+
+    def add_ids(self, hits):
+        if not hits:
+            return []
+        return self._proxy().add_ids(hits)
 
     def get(self, item_id):
         return self._proxy().get(item_id)

@@ -31,6 +31,7 @@ from screening.followup.model import ALLOWED_TRANSITIONS, FollowUpItem, NewHit, 
 
 class HitStore(Protocol):
     def add(self, hits: list[NewHit]) -> list[FollowUpItem]: ...
+    def add_ids(self, hits: list[NewHit]) -> list[str]: ...
     def get(self, item_id: str) -> FollowUpItem: ...
     def list(self, *, status: HitStatus | None = None, after_position: int = 0,
              limit: int = 100, recipient: str = "",
@@ -179,6 +180,12 @@ class DuckDBHitStore:
                 self._last_position = newest
                 self._new.notify_all()
         return [by_key[h.idempotency_key] for h in hits]
+
+    def add_ids(self, hits: list[NewHit]) -> list[str]:
+        """`add`, returning only each hit's item id: what the screening path keeps, and
+        all a worker process needs back from the parent's store (whole items cost it more
+        to unpickle than the rest of persisting)."""
+        return [item.id for item in self.add(hits)]
 
     def _insert(self, hits: list[NewHit], now: datetime, *, skip_known: bool
                 ) -> tuple[list[tuple], int]:

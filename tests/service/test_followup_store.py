@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import replace
 from datetime import datetime, timezone
@@ -20,6 +21,7 @@ from screening.domain import (
 )
 from screening.errors import FailedPrecondition, InvalidArgument, NotFound
 from screening.followup import ALLOWED_TRANSITIONS, NewHit, idempotency_key, open_store
+from screening.followup.shared import RemoteHitStore, serve_store
 
 FLIGHT = Flight(carrier="AF", flight_number="AF1", departure_airport="CDG", arrival_airport="JFK",
                 departure_time=datetime(2026, 11, 23, 10, tzinfo=timezone.utc), manifest_id="M1")
@@ -250,3 +252,22 @@ def test_concurrent_adds_each_caller_gets_its_own_items(store) -> None:
         for i in got[k]:
             assert by_key.setdefault(i.idempotency_key, i.id) == i.id  # one item per key
     assert len(store.list(limit=1000)) == len(by_key) == 20
+
+
+def test_a_worker_adds_through_the_parents_store_and_gets_the_item_ids(tmp_path) -> None:
+    # Workers reach the parent's store over an authenticated Unix socket: add_ids stores
+    # the hits and returns their item ids in order, the existing id for a re-sent hit.
+    owner = open_store(tmp_path)
+    key = os.urandom(32)
+    server = serve_store(owner, tmp_path / "store.sock", key)
+    try:
+        remote = RemoteHitStore(tmp_path / "store.sock", key)
+        hits = [hit("w1"), hit("w2")]
+        ids = remote.add_ids(hits)
+        assert ids == [owner.get(i).id for i in ids] and len(set(ids)) == 2
+        assert [owner.get(i).idempotency_key for i in ids] == [h.idempotency_key for h in hits]
+        assert remote.add_ids([hit("w2"), hit("w3")])[0] == ids[1]  # re-sent: the same item
+        assert remote.add_ids([]) == []
+    finally:
+        server.stop()
+        owner.close()
