@@ -46,7 +46,9 @@ def _now() -> datetime:
 
 
 def asked_digest(key: bytes, passenger: Passenger) -> str:
-    """Keyed hash of the identifying fields of a query, in a fixed order."""
+    """Keyed hash of the identifying fields of a query, in a fixed order. The passenger may
+    also be its protobuf message (the same field names): the gRPC layer hashes what it
+    received without building a Passenger a second time."""
     d = passenger.document
     fields = (passenger.surname, passenger.given_names, passenger.full_name,
               passenger.date_of_birth, passenger.sex, passenger.nationality, d.number,

@@ -54,7 +54,7 @@ class Policy:
 
     def _digest(self, passenger: pb.Passenger) -> str:
         key = self.audit.key if self.audit is not None else b""
-        return asked_digest(key, convert.passenger_from_pb(passenger))
+        return asked_digest(key, passenger)
 
     def refused(self, identity, method: str) -> None:
         if self.audit is not None:

@@ -15,8 +15,9 @@ from screening.audit import log as audit_log
 from screening.audit import open_audit, verify
 from screening.audit.query import query
 from screening.audit.retention import cutoff_for, purge
-from screening.domain import Decision, Flight, Match, Passenger, RecordKind
+from screening.domain import Decision, Flight, Match, Passenger, RecordKind, TravelDocument
 from screening.followup import NewHit, idempotency_key, open_store
+from screening.grpc.convert import passenger_to_pb
 
 
 def _fill(directory, n: int = 10):
@@ -284,3 +285,16 @@ def test_retention_command_says_what_it_removed(tmp_path, days):
                          timeout=120)
     assert run.returncode == 0, run.stderr
     assert "removed 1 follow-up item(s)" in run.stdout and "follow-up item " in run.stdout
+
+
+def test_the_digest_of_a_query_is_the_same_from_its_protobuf_message():
+    # The gRPC layer hashes the message it received; anyone confirming a query later holds a
+    # Passenger: both must give the same digest.
+    p = Passenger(ref="r1", surname=" Karimov ", given_names="Muhammad Yusuf", full_name="",
+                  date_of_birth="1970-05-XX", sex="m", nationality="uzb",
+                  document=TravelDocument(number="ab12", issuing_country="UZB", type="P",
+                                          expiry="2030-01-01"), mrz="")
+    key = b"k" * 32
+    assert audit_log.asked_digest(key, passenger_to_pb(p)) == audit_log.asked_digest(key, p)
+    other = Passenger(ref="r1", surname="KARIMOV", given_names="Muhammad Yusuf")
+    assert audit_log.asked_digest(key, other) != audit_log.asked_digest(key, p)
