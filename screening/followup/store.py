@@ -143,6 +143,16 @@ class DuckDBHitStore:
     def add(self, hits: list[NewHit]) -> list[FollowUpItem]:
         """Insert the hits that are new; return the stored item for every hit, in order
         (the existing one when its idempotency key was seen before)."""
+        return [self._item(r, []) for r in self._add(hits)]
+
+    def add_ids(self, hits: list[NewHit]) -> list[str]:
+        """`add`, returning only each hit's item id: what the screening path keeps, and
+        all a worker process needs back from the parent's store (whole items cost it more
+        to unpickle than the rest of persisting, and the store to build)."""
+        return [r[0] for r in self._add(hits)]
+
+    def _add(self, hits: list[NewHit]) -> list[tuple]:
+        """add's work: the stored row (_COLUMNS) of every hit, in order."""
         if not hits:
             return []
         now = now_utc()
@@ -165,13 +175,13 @@ class DuckDBHitStore:
                 except Exception:
                     con.execute("ROLLBACK")
                     raise
-            by_key = {r[2]: self._item(r, []) for r in rows}
+            by_key = {r[2]: r for r in rows}
             known = [h.idempotency_key for h in hits if h.idempotency_key not in by_key]
-            if known:  # re-sent hits: their stored items (rare: one scan for all of them)
+            if known:  # re-sent hits: their stored rows (rare: one scan for all of them)
                 for r in con.execute(
                         f"SELECT {_COLUMNS} FROM hits WHERE idempotency_key IN "
                         f"({', '.join('?' * len(known))})", known).fetchall():
-                    by_key[r[2]] = self._item(r, [])
+                    by_key[r[2]] = r
         newest = max((int(r[1]) for r in rows), default=0)
         if queued:
             self.outbox_signal.set()
@@ -180,12 +190,6 @@ class DuckDBHitStore:
                 self._last_position = newest
                 self._new.notify_all()
         return [by_key[h.idempotency_key] for h in hits]
-
-    def add_ids(self, hits: list[NewHit]) -> list[str]:
-        """`add`, returning only each hit's item id: what the screening path keeps, and
-        all a worker process needs back from the parent's store (whole items cost it more
-        to unpickle than the rest of persisting)."""
-        return [item.id for item in self.add(hits)]
 
     def _insert(self, hits: list[NewHit], now: datetime, *, skip_known: bool
                 ) -> tuple[list[tuple], int]:
