@@ -198,13 +198,12 @@ def _small_string_buffers(strings: list[str]) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _token_table(tokens: pa.Array | list[str]) -> _TokenTable:
+    # Particles weigh PARTICLE_WEIGHT, other one-byte tokens (initials) INITIAL_WEIGHT.
     if isinstance(tokens, list):  # a query's tokens: a few, so plain Python
         chars, offsets = _small_string_buffers(tokens)
-        phon, plen = _phonetic_keys_kernel(chars, offsets, _PHON_FIRST, _PHON_REST, _IDENTITY)
         weight = np.array([PARTICLE_WEIGHT if t in PARTICLES
                            else INITIAL_WEIGHT if len(t.encode("utf-8")) == 1 else TOKEN_WEIGHT
                            for t in tokens], dtype=np.float64)
-        return _TokenTable(chars, offsets, weight, phon, plen)
     else:  # the index's dictionary
         arr = tokens.cast(pa.large_string())
         chars, offsets = string_buffers(arr)
@@ -214,9 +213,9 @@ def _token_table(tokens: pa.Array | list[str]) -> _TokenTable:
             chars = chars[offsets[0]:]
             offsets -= offsets[0]
         is_particle = pc.is_in(arr, value_set=_PARTICLE_SET).to_numpy(zero_copy_only=False)
+        weight = np.where(is_particle, PARTICLE_WEIGHT, TOKEN_WEIGHT).astype(np.float64)
+        weight[(np.diff(offsets) == 1) & ~is_particle] = INITIAL_WEIGHT
     phon, plen = _phonetic_keys_kernel(chars, offsets, _PHON_FIRST, _PHON_REST, _IDENTITY)
-    weight = np.where(is_particle, PARTICLE_WEIGHT, TOKEN_WEIGHT).astype(np.float64)
-    weight[(np.diff(offsets) == 1) & ~is_particle] = INITIAL_WEIGHT
     return _TokenTable(chars, offsets, weight, phon, plen)
 
 

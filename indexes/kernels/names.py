@@ -759,13 +759,12 @@ def _name_score_core_kernel(
                     break
                 m += c_len[j + k - 1]
                 # Three or more glued tokens: a squashed name keeps (nearly) every letter.
-                if k > 2 and abs(m - q_len[i]) > GLUE_LEN_SLACK:
-                    if m > q_len[i]:
-                        break
-                    continue
-                # Lengths too far apart for SQUASH_MIN (a short first name against two
-                # long ones): most glued pairs, skipped before they are glued.
-                if _jaro_winkler_ceiling_kernel(q_len[i], m) < SQUASH_MIN - CEILING_MARGIN:
+                # And lengths too far apart for SQUASH_MIN (a short first name against two
+                # long ones: most glued pairs) are skipped before they are glued. Either way
+                # a longer glue only grows further apart.
+                if ((k > 2 and abs(m - q_len[i]) > GLUE_LEN_SLACK)
+                        or _jaro_winkler_ceiling_kernel(q_len[i], m)
+                        < SQUASH_MIN - CEILING_MARGIN):
                     if m > q_len[i]:
                         break
                     continue
