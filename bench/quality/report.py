@@ -43,7 +43,8 @@ LIKELY_REASONS = {
     "initials": "an initial scores INITIAL_SIM (0.9) and costs the name",
     "token_dropped": "on the name alone, a listed token missing from the query costs "
                      "evidence.NAME_ONLY_RECORD_TOKEN_COST (0.35) of its weight unless the "
-                     "names given are rare (evidence.RARE_GIVEN_BITS): clean travellers who are "
+                     "names given are rare (evidence.RARE_GIVEN_BITS) or the token is a "
+                     "patronymic (name_index.PATRONYMIC_SUFFIXES): clean travellers who are "
                      "a common listed name minus one token would otherwise outscore misspelled "
                      "listed names; token-set / partial scorers and nomenklatura ignore missing "
                      "tokens (with a date of birth we find these)",

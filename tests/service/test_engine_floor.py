@@ -8,6 +8,7 @@ import random
 
 import pytest
 
+from indexes.name_index import patronymic_position
 from indexes.snapshot import build_snapshot, open_snapshot
 from screening import evidence, loader
 from screening.domain import Decision, Passenger, TravelDocument
@@ -203,7 +204,7 @@ def test_a_left_out_name_costs_less_when_the_names_given_are_rare(tmp_path) -> N
 
     rows = [_wanted(f"F-{i}", word(), f"{word()} {word()}", ["1980-01-01"]) for i in range(400)]
     rows += [_wanted(f"G-{i}", "GARCIA", f"Maria {word()}", ["1981-01-01"]) for i in range(40)]
-    rows += [_wanted("K-1", "KHACHATUROV", "Tigran Garik Armenovich", ["1970-01-01"]),
+    rows += [_wanted("K-1", "KHACHATUROV", "Tigran Garik Armen", ["1970-01-01"]),
              _wanted("M-1", "GARCIA LOPEZ", "Maria", ["1972-01-01"])]
     engine = Engine(_snapshot_of(tmp_path, rows), Settings().with_overrides(
         possible_match_threshold=0.5, name_min_score=0.5))
@@ -224,6 +225,53 @@ def test_a_left_out_name_costs_less_when_the_names_given_are_rare(tmp_path) -> N
     assert m_common.score < round(evidence.NAME_WEIGHT * nm_common.score, 4) - 0.05
     [detail] = [d for d in m_common.details if d.field == "name_incomplete"]
     assert detail.record_value == "LOPEZ" and detail.weight < 0
+
+
+def test_a_left_out_patronymic_costs_what_a_corroborated_name_costs(tmp_path) -> None:
+    """Russian passports print no patronymic: IVANOV Petr for IVANOV Petr Sergeyevich (a
+    common name on this list) pays only the name index's cost for the patronymic, where the
+    same name missing an ordinary middle name pays the name-only cost. A surname shaped like a
+    patronymic (ABRAMOVICH, first) is not one, and two such tokens leave no discount."""
+    rows = [_wanted(f"I-{i}", "IVANOV", f"Petr {x}", ["1980-01-01"])
+            for i, x in enumerate(("Nikolai", "Boris", "Gleb", "Yuri", "Oleg", "Ilya"))]
+    rows += [_wanted("P-1", "IVANOV", "Petr Sergeyevich", ["1970-01-01"]),
+             _wanted("P-2", "IVANOV", "Petr Markus", ["1971-01-01"]),
+             _wanted("P-3", "ABRAMOVICH", "Roman Arkadyevich", ["1966-10-24"]),
+             _wanted("P-4", "Petr Sergeyevich SIDOROVICH", "", ["1972-01-01"])]
+    engine = Engine(_snapshot_of(tmp_path, rows), Settings().with_overrides(
+        possible_match_threshold=0.5, name_min_score=0.5))
+    index = engine.snapshot.name_index
+    [result] = engine.screen([Passenger(ref="p", surname="IVANOV", given_names="Petr")])
+    by_id = {m.record_id: m for m in result.matches}
+    nm_pat = index.match_record("IVANOV Petr", rows.index(rows[-4]))
+    nm_mid = index.match_record("IVANOV Petr", rows.index(rows[-3]))
+    assert [(p.record_token, p.method) for p in nm_pat.pairs if not p.query_token] == [
+        ("SERGEYEVICH", "patronymic")]
+    assert nm_pat.record_left == 0.0 and nm_mid.record_left > 0.0
+    assert nm_pat.score == pytest.approx(nm_mid.score)
+    pat, mid = by_id["P-1"], by_id["P-2"]
+    assert not [d for d in pat.details if d.field == "name_incomplete"]
+    assert pat.score == pytest.approx(round(min(evidence.NAME_WEIGHT * nm_pat.score,
+                                                evidence.COMMON_NAME_CAP), 4))
+    assert mid.score < pat.score - 0.05
+    # ABRAMOVICH is the surname: leaving it out is leaving out the surname.
+    nm_sur = index.match_record("Roman Arkadyevich", rows.index(rows[-2]))
+    assert [p.method for p in nm_sur.pairs if not p.query_token] == ["missing"]
+    nm_two = index.match_record("Petr SIDOROVICH", len(rows) - 1)
+    assert [p.method for p in nm_two.pairs if not p.query_token] == ["missing"]
+
+
+def test_patronymic_position() -> None:
+    pos = patronymic_position
+    assert pos(["DERIPASKA", "OLEG", "VLADIMIROVICH"]) == 2
+    assert pos(["KOSTENKO", "NATALYA", "VASILYEVNA"]) == 2
+    assert pos(["OLIYNYK", "VOLODYMYR", "MYKOLAYOVYCH"]) == 2
+    assert pos(["SHEVCHENKO", "OKSANA", "PETRIVNA"]) == 2
+    assert pos(["ABRAMOVICH", "ROMAN"]) == -1  # two tokens: no patronymic to leave out
+    assert pos(["ABRAMOVICH", "ROMAN", "ARKADYEVICH"]) == 2
+    assert pos(["ROMAN", "ARKADYEVICH", "ABRAMOVICH"]) == -1  # which one is the surname?
+    assert pos(["MILOSEVIC", "SLOBODAN", "PETAR"]) == -1  # -OVIC/-EVIC: a surname
+    assert pos(["GARCIA", "LOPEZ", "MARIA"]) == -1
 
 
 def test_name_only_record_token_cost_falls_with_rarity() -> None:
