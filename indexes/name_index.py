@@ -290,6 +290,9 @@ class NameIndex:
         self._a = arrays
         self._variants: OrderedDict[str, list[list[str]]] = OrderedDict()
         self._token_strings: dict[int, str] = {}
+        # Query token -> (listed token spelled so or -1, its document frequency): see
+        # _listed_spelling.
+        self._spellings: dict[str, tuple[int, float]] = {}
         # Alias variants by token (CSR offsets, their exact keys), built on first use.
         self._partners: tuple[np.ndarray, np.ndarray] | None = None
         # Entries by record (CSR offsets, entry ids), built on first use (match_record).
@@ -865,22 +868,21 @@ class NameIndex:
         - q_fuzzy, the share of credit its likeness-only matches earn: KNOWN_FUZZY when
           df >= KNOWN_DF (a name in its own right), else 1;
         - q_tok, that listed token's id (-1 when none), for the alias variants."""
-        a = self._a
-        n_entries = len(a["entry_name"])
-        key_tokens, token_df = a["key_tokens"], a["token_df"]
+        n_entries = len(self._a["entry_name"])
         # Plain Python over a query's few tokens: numpy's per-call cost is the whole work here.
         first_key = tok_key_offsets.tolist()  # the exact-spelling key comes first
         lo_l, hi_l = lo.tolist(), hi.tolist()
         df = [0.0] * len(q_w)
         q_tok = [-1] * len(q_w)
+        spellings = self._spellings
         for k, token in enumerate(tokens[:len(q_w)]):
-            p = first_key[k]
-            # The spelling key space also holds deletion and prefix keys of longer tokens (and
-            # a hash may collide): only the same spelling counts.
-            for t in key_tokens[lo_l[p]:hi_l[p]].tolist():
-                if self._token_str(t) == token:
-                    df[k] = max(df[k], float(token_df[t]))
-                    q_tok[k] = t
+            found = spellings.get(token)
+            if found is None:
+                p = first_key[k]
+                found = self._listed_spelling(token, lo_l[p], hi_l[p])
+                if len(spellings) < VARIANT_CACHE_SIZE:
+                    spellings[token] = found
+            q_tok[k], df[k] = found
         top = math.log(n_entries + 1.0)
         miss, q_fuzzy = [], []
         for w, d in zip(q_w.tolist(), df, strict=True):
@@ -890,6 +892,20 @@ class NameIndex:
                         else w * (MISS_FLOOR + (1.0 - MISS_FLOOR) * idf))
         return (np.array(miss, dtype=np.float64), np.array(q_fuzzy, dtype=np.float64),
                 np.array(q_tok, dtype=np.int64))
+
+    def _listed_spelling(self, token: str, lo: int, hi: int) -> tuple[int, float]:
+        """(the listed token spelled exactly like `token`, -1 when none is; its document
+        frequency) from the range lo:hi of key_tokens its exact-spelling key reaches. That key
+        space also holds deletion and prefix keys of longer tokens (and a hash may collide),
+        so a short common token's range holds many tokens to compare: callers cache the
+        answer per token (manifests repeat names)."""
+        key_tokens, token_df = self._a["key_tokens"], self._a["token_df"]
+        best, df = -1, 0.0
+        for t in key_tokens[lo:hi].tolist():
+            if self._token_str(t) == token:
+                df = max(df, float(token_df[t]))
+                best = t
+        return best, df
 
     def _variant_keys(self, q_tok: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(exact keys of the alias variants of each listed query token, query token)."""
