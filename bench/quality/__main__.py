@@ -17,7 +17,7 @@ from pathlib import Path
 from bench.quality import candidates, cases, data, ours, peers, report
 from bench.quality.evaluate import Evaluation, evaluate
 from screening import evidence
-from screening.engine import name_floor
+from screening.engine import Engine, name_floor
 from screening.settings import Settings
 
 STATE = "quality_state.pkl"
@@ -109,11 +109,13 @@ def main(argv: list[str] | None = None) -> int:
     snap = open_snapshot(wl.data_dir)
     rng = random.Random(f"{args.seed}-candidates")
     cand_cases = rng.sample(pos, min(len(pos), args.candidate_sample))
+    calibrated = Engine(snap, Settings().with_overrides(
+        possible_match_threshold=ev.thresholds.pm, hit_threshold=ev.thresholds.hit))
     cand = candidates.measure(snap.name_index, snap.records["record_id"].to_pylist(), cand_cases,
                               settings.name_min_score, settings.name_max_candidates,
                               args.candidate_all_sample,
                               min(1.0, ev.thresholds.pm / evidence.NAME_WEIGHT),
-                              name_floor(Settings()))
+                              name_floor(Settings()), calibrated)
     log(f"candidate recall {cand.rate:.4f} ({cand.seconds:.0f}s)")
 
     peer_runs = None

@@ -16,6 +16,13 @@ apart: whether the candidate step brought them to it.
 Both again from the engine's floor (`screening.engine.name_floor`: the lowest name score that
 can still end above CLEAR, where the engine's own search starts): the candidate step the
 engine runs, against exhaustive scoring from the same score.
+And the engine's whole candidate step (`Engine.person_candidates`: the name search, then the
+persons born on the passenger's date of birth when namesakes crowd the search, then a
+document on record) with the calibrated thresholds, for the all-records sample screened with
+its date of birth: every record whose exhaustive name score and the passenger's own evidence
+against it (the evidence kernel: date of birth, sex, nationality) could reach
+POSSIBLE_MATCH must be among them. Records under that reach no decision whatever the step
+does, so this is the recall that decides outcomes.
 """
 
 from __future__ import annotations
@@ -28,6 +35,10 @@ import numpy as np
 from bench.quality.cases import Case
 from indexes.name_index import NameIndex
 from indexes.translit_score import native_words
+from screening import evidence
+from screening.domain import Passenger
+from screening.engine import Engine
+from screening.validation import validate_passenger
 
 SEARCH_LIMIT = 100_000  # no top-k cut: we test the candidate step, not the ranking
 
@@ -55,6 +66,13 @@ class CandidateRecall:
     liked_missed: list[tuple[str, str, float]] = field(default_factory=list)
     floor_all_checked: int = 0
     floor_all_found: int = 0
+    # The engine's whole candidate step with the calibrated thresholds (see the module doc):
+    # records the name and the passenger's evidence could lift to POSSIBLE_MATCH.
+    engine_floor: float = 0.0
+    engine_queries: int = 0
+    engine_checked: int = 0
+    engine_found: int = 0
+    engine_missed: list[tuple[str, str, float]] = field(default_factory=list)
     seconds: float = 0.0
 
     @property
@@ -77,6 +95,10 @@ class CandidateRecall:
     def floor_all_rate(self) -> float:
         return (self.floor_all_found / self.floor_all_checked if self.floor_all_checked
                 else float("nan"))
+
+    @property
+    def engine_rate(self) -> float:
+        return self.engine_found / self.engine_checked if self.engine_checked else float("nan")
 
     @property
     def all_rate(self) -> float:
@@ -108,10 +130,11 @@ class Exhaustive:
 
 def measure(index: NameIndex, record_ids: list[str], cases: list[Case], min_score: float,
             max_candidates: int, all_sample: int, pm_name_score: float = 1.0,
-            floor: float = 0.0) -> CandidateRecall:
+            floor: float = 0.0, engine: Engine | None = None) -> CandidateRecall:
     """`pm_name_score`: the name score that reaches POSSIBLE_MATCH on its own (threshold /
     NAME_WEIGHT), for the all-records figure restricted to what an operator would see.
-    `floor`: the engine's search floor (0: not measured)."""
+    `floor`: the engine's search floor (0: not measured). `engine`: an engine with the
+    calibrated thresholds, for the whole candidate step (None: not measured)."""
     t0 = time.perf_counter()
     ex = Exhaustive(index)
     idx_of = {r: i for i, r in enumerate(record_ids)}
@@ -152,8 +175,14 @@ def measure(index: NameIndex, record_ids: list[str], cases: list[Case], min_scor
                 out.true_pm_checked += 1
                 out.true_pm_found += hit
     all_entries = np.arange(len(ex.entry_record), dtype=np.int64)
-    for q, res, res_floor in list(zip(queries, found, found_floor, strict=True))[:all_sample]:
+    n_records = int(ex.entry_record.max(initial=-1)) + 1
+    if engine is not None:
+        out.engine_floor = engine.name_floor
+    for c, q, res, res_floor in list(zip(cases, queries, found, found_floor,
+                                         strict=True))[:all_sample]:
         s = ex.score(q, all_entries)
+        if engine is not None and c.dob:
+            _engine_step(out, engine, c, q, s, ex.entry_record, n_records, record_ids)
         if floor:
             floor_records = set(np.unique(ex.entry_record[s >= floor]).tolist())
             out.floor_all_checked += len(floor_records)
@@ -168,3 +197,33 @@ def measure(index: NameIndex, record_ids: list[str], cases: list[Case], min_scor
         out.pm_found += len(pm_records & got)
     out.seconds = time.perf_counter() - t0
     return out
+
+
+def _engine_step(out: CandidateRecall, engine: Engine, case: Case, query: str,
+                 scores: np.ndarray, entry_record: np.ndarray, n_records: int,
+                 record_ids: list[str]) -> None:
+    """Count one all-records query (with its date of birth) for the engine's whole candidate
+    step: the records whose best exhaustive name score reaches the engine's floor and, with
+    the passenger's evidence against them added, POSSIBLE_MATCH (an upper bound of the
+    engine's score: the engine may still lower it) must be among Engine.person_candidates."""
+    best = np.zeros(n_records, dtype=np.float64)
+    np.maximum.at(best, entry_record, scores)
+    recs = np.flatnonzero(best >= engine.name_floor)
+    if len(recs) == 0:
+        return
+    p = validate_passenger(Passenger(ref="c", surname=case.query.surname,
+                                     given_names=case.query.given_names,
+                                     full_name=case.query.full_name, date_of_birth=case.dob))
+    batch = evidence.compare_batch(engine._evidence, [p.date_of_birth], [p.sex],
+                                   [p.nationality], np.zeros(len(recs), dtype=np.int64), recs)
+    reach = (evidence.NAME_WEIGHT * best[recs] + batch.weight
+             >= engine.settings.possible_match_threshold - 1e-4)
+    got = engine.person_candidates([p])[0]
+    out.engine_queries += 1
+    for r, ok in zip(recs.tolist(), reach.tolist(), strict=True):
+        if ok:
+            out.engine_checked += 1
+            if r in got:
+                out.engine_found += 1
+            else:
+                out.engine_missed.append((query, record_ids[r], round(float(best[r]), 4)))

@@ -237,6 +237,10 @@ def write(out: Path, ev: Evaluation, cand: CandidateRecall, peer_cases: list[Cas
         checks.append((f"candidate recall (all records, from the engine's floor {floor:.4f})",
                        ">= 99.5%", _pct(cand.floor_all_rate),
                        cand.floor_all_rate >= CANDIDATE_TARGET))
+    if getattr(cand, "engine_checked", 0):  # absent from states saved before it
+        checks.append(("candidate recall (all records the name and date of birth could lift "
+                       "to PM, the engine's whole candidate step)", ">= 99.5%",
+                       _pct(cand.engine_rate), cand.engine_rate >= CANDIDATE_TARGET))
     checks.append(("candidate recall (true record, from name_min_score)", ">= 99.5%",
                    _pct(cand.rate), cand.rate >= CANDIDATE_TARGET))
     if cand.true_pm_checked:
@@ -314,6 +318,24 @@ def write(out: Path, ev: Evaluation, cand: CandidateRecall, peer_cases: list[Cas
               f"**{_pct(cand.floor_rate)}**",
               f"- all records: {cand.floor_all_found:,}/{cand.floor_all_checked:,} = "
               f"**{_pct(cand.floor_all_rate)}** over the same {cand.all_queries} queries", ""]
+        if getattr(cand, "engine_checked", 0):
+            L += [f"The engine's whole candidate step (`Engine.person_candidates`: the name "
+                  f"search from its floor, {cand.engine_floor:.4f} with the calibrated "
+                  f"thresholds, then the persons born on the passenger's date of birth when "
+                  f"namesakes crowd the search, then a document on record), over the "
+                  f"{cand.engine_queries} of those queries screened with a date of birth: of "
+                  f"the records whose exhaustive name score and the passenger's evidence "
+                  f"against them (date of birth, sex, nationality) could reach the calibrated "
+                  f"POSSIBLE_MATCH, it weighs {cand.engine_found:,}/{cand.engine_checked:,} = "
+                  f"**{_pct(cand.engine_rate)}**."
+                  + ("" if cand.engine_missed else
+                     " The records the search alone leaves out from the floor (the all-records "
+                     "figure above) reach no decision with the passenger's evidence, or the "
+                     "date-of-birth pass brings them back."), ""]
+            L += [f"- missed: `{q!r}` -> {rid} (exhaustive {sc})"
+                  for q, rid, sc in cand.engine_missed[:8]]
+            if cand.engine_missed:
+                L.append("")
         if cand.floor_missed:
             L += ["Missed from the floor:", ""]
             L += [f"- `{q!r}` -> {rid} (exhaustive {s})" for q, rid, s in cand.floor_missed[:8]]
