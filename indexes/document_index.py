@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from itertools import accumulate
 from pathlib import Path
 
 import numpy as np
@@ -76,8 +77,8 @@ def _normalized_buffers(values: pa.Array | pa.ChunkedArray | Sequence[str]
         return string_buffers(normalize_document_numbers(as_large_string(values)))
     items = values.to_pylist() if isinstance(values, (pa.Array, pa.ChunkedArray)) else values
     norm = [normalize_document_number(v).encode("ascii") if v else b"" for v in items]
-    offsets = np.zeros(len(norm) + 1, dtype=np.int64)
-    np.cumsum([len(b) for b in norm], out=offsets[1:])
+    # accumulate, not np.cumsum: numpy's conversion of a short list costs 5x the sum.
+    offsets = np.array([0, *accumulate(len(b) for b in norm)], dtype=np.int64)
     data = np.frombuffer(b"".join(norm), dtype=np.uint8)  # read-only, like string_buffers
     offsets.flags.writeable = False  # the same Numba types as Arrow's buffers: one compile
     return data, offsets

@@ -29,6 +29,7 @@ import threading
 from collections import OrderedDict, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from itertools import accumulate
 from pathlib import Path
 from typing import NamedTuple
 
@@ -204,8 +205,8 @@ def _small_string_buffers(strings: list[str]) -> tuple[np.ndarray, np.ndarray]:
     types without building an Arrow array, whose calls cost more than a query's few tokens
     (they were a tenth of screening a lone passenger)."""
     encoded = [t.encode("utf-8") for t in strings]
-    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
-    np.cumsum([len(b) for b in encoded], out=offsets[1:])
+    # accumulate, not np.cumsum: numpy's conversion of a short list costs 5x the sum.
+    offsets = np.array([0, *accumulate(len(b) for b in encoded)], dtype=np.int64)
     return np.frombuffer(b"".join(encoded), dtype=np.uint8), offsets
 
 
@@ -784,8 +785,7 @@ class NameIndex:
         if not sq_tokens:
             return None
         flat = [t for tokens in sq_tokens for t in tokens]
-        sq_tok_offsets = np.zeros(len(sq_tokens) + 1, dtype=np.int64)
-        np.cumsum([len(t) for t in sq_tokens], out=sq_tok_offsets[1:])
+        sq_tok_offsets = np.array([0, *accumulate(len(t) for t in sq_tokens)], dtype=np.int64)
         qt = _token_table(flat)
         q_len = np.diff(qt.offsets)
         q_prefix = np.asarray(prefix, dtype=np.int64)
