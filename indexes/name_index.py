@@ -55,13 +55,13 @@ from indexes.kernels.translit import _posting_sequences_kernel
 from indexes.normalize import PARTICLES, name_variants, without_glued_titles
 from indexes.phonetic import phonetic_tables
 
-FORMAT_VERSION = 12  # 2: OCR keys; 3: ABD forms, alias variants; 4: stricter variants;
+FORMAT_VERSION = 13  # 2: OCR keys; 3: ABD forms, alias variants; 4: stricter variants;
 # 5: postings carry their entry's tokens; 6: spelling-fold, consonant and skeleton-deletion keys;
 # 7: alias variants also pair short tokens one slip apart; 8: postings over token sequences;
 # 9, 10: only alias variants a share of their rarer token's entries give; 11: IRN / IRINA
 # (a leading vowel kept, the rest dropped) is a vowels-dropped pair, and such a pair the list
 # gives as aliases is an alias variant (CHEOL / CHOL); 12: variant pairs carry their kind, and
-# the romanisation table's pairs join the alias variants.
+# the romanisation table's pairs join the alias variants; 13: records per token (token_records).
 
 # A name written wholly in Arabic, Cyrillic or Chinese script: searched from this score, its
 # best NATIVE_LIMIT candidates then scored by the transliteration model (search). 0.45 with
@@ -103,8 +103,11 @@ MAX_SCORED = 256
 # has) up to 1 (a token no entry has): an unseen surname is strong evidence of another person,
 # one more MUHAMMAD is not.
 MISS_FLOOR = 0.5
-# A query token listed exactly so under at least KNOWN_DF names is a name in its own right: its
-# likeness-only matches earn KNOWN_FUZZY of their credit (see names.py, q_fuzzy).
+# A query token listed exactly so by at least KNOWN_DF records is a name in its own right: its
+# likeness-only matches earn KNOWN_FUZZY of their credit (see names.py, q_fuzzy). Records, not
+# names: a spelling only one listed person's aliases use (ABKAR, in seven aliases of one
+# AKBAR) is that person's way of writing a name, and as likely a slip as another name
+# (counting names, ABKAR for AKBAR lost a fifth of its credit).
 KNOWN_DF = 2
 KNOWN_FUZZY = 0.85
 # The last query token may be cut short (MRZ) and still match as a prefix: from this length,
@@ -131,7 +134,8 @@ _IDENTITY = np.arange(256, dtype=np.uint8)
 _PHON_FIRST, _PHON_REST = phonetic_tables()
 _PARTICLE_SET = pa.array(sorted(PARTICLES), type=pa.large_string())
 _ARRAYS = (
-    "token_chars", "token_offsets", "token_df", "token_weight", "token_phon", "token_plen",
+    "token_chars", "token_offsets", "token_df", "token_records", "token_weight", "token_phon",
+    "token_plen",
     "entry_tok_offsets", "entry_tokens", "entry_name", "name_record", "keys", "key_tokens",
     "key_loose", "tok_post_offsets", "tok_post", "variant_pairs", "entry_seq",
     "seq_entry_offsets", "seq_entries",
@@ -366,6 +370,9 @@ class NameIndex:
                                minlength=n_tokens).astype(np.int32)
         tok_post_offsets, tok_post = _inline_postings_kernel(tok_seq_offsets, tok_seqs,
                                                              seq_tok_offsets, seq_tokens)
+        token_records = _token_records(entry_tok_offsets, entry_tokens,
+                                       record_idx[np.asarray(entry_name, dtype=np.int64)],
+                                       n_tokens)
 
         keys, key_owner, key_loose = _token_keys_kernel(
             table.chars, table.offsets, table.phon, table.plen, _IDENTITY, False, _PHON_FIRST,
@@ -378,6 +385,7 @@ class NameIndex:
         arrays = dict(
             # A writable copy, like the copy-on-write map open() gives: same Numba types.
             token_chars=np.array(table.chars), token_offsets=table.offsets, token_df=token_df,
+            token_records=token_records,
             token_weight=table.weight, token_phon=table.phon, token_plen=table.plen,
             entry_tok_offsets=entry_tok_offsets, entry_tokens=entry_tokens,
             entry_name=np.asarray(entry_name, dtype=np.int64), name_record=record_idx,
@@ -866,13 +874,14 @@ class NameIndex:
           q_w * (MISS_FLOOR + (1 - MISS_FLOOR) * idf / max idf), idf = log((entries + 1) /
           (df + 1));
         - q_fuzzy, the share of credit its likeness-only matches earn: KNOWN_FUZZY when
-          df >= KNOWN_DF (a name in its own right), else 1;
+          that listed token's records >= KNOWN_DF (a name in its own right), else 1;
         - q_tok, that listed token's id (-1 when none), for the alias variants."""
         n_entries = len(self._a["entry_name"])
         # Plain Python over a query's few tokens: numpy's per-call cost is the whole work here.
         first_key = tok_key_offsets.tolist()  # the exact-spelling key comes first
         lo_l, hi_l = lo.tolist(), hi.tolist()
         df = [0.0] * len(q_w)
+        known = [False] * len(q_w)
         q_tok = [-1] * len(q_w)
         spellings = self._spellings
         for k, token in enumerate(tokens[:len(q_w)]):
@@ -882,30 +891,29 @@ class NameIndex:
                 found = self._listed_spelling(token, lo_l[p], hi_l[p])
                 if len(spellings) < VARIANT_CACHE_SIZE:
                     spellings[token] = found
-            q_tok[k], df[k] = found
+            q_tok[k], df[k], known[k] = found
         top = math.log(n_entries + 1.0)
         miss, q_fuzzy = [], []
-        for w, d in zip(q_w.tolist(), df, strict=True):
+        for w, d, name in zip(q_w.tolist(), df, known, strict=True):
             idf = math.log((n_entries + 1.0) / (d + 1.0)) / top if top > 0 else 1.0
-            q_fuzzy.append(KNOWN_FUZZY if d >= KNOWN_DF else 1.0)
+            q_fuzzy.append(KNOWN_FUZZY if name else 1.0)
             miss.append(w * PARTICLE_MISS if w == PARTICLE_WEIGHT
                         else w * (MISS_FLOOR + (1.0 - MISS_FLOOR) * idf))
         return (np.array(miss, dtype=np.float64), np.array(q_fuzzy, dtype=np.float64),
                 np.array(q_tok, dtype=np.int64))
 
-    def _listed_spelling(self, token: str, lo: int, hi: int) -> tuple[int, float]:
+    def _listed_spelling(self, token: str, lo: int, hi: int) -> tuple[int, float, bool]:
         """(the listed token spelled exactly like `token`, -1 when none is; its document
-        frequency) from the range lo:hi of key_tokens its exact-spelling key reaches. That key
+        frequency; whether KNOWN_DF records or more list it: a name in its own right) from
+        the range lo:hi of key_tokens its exact-spelling key reaches. That key
         space also holds deletion and prefix keys of longer tokens (and a hash may collide),
         so a short common token's range holds many tokens to compare: callers cache the
         answer per token (manifests repeat names)."""
         key_tokens, token_df = self._a["key_tokens"], self._a["token_df"]
-        best, df = -1, 0.0
         for t in key_tokens[lo:hi].tolist():
-            if self._token_str(t) == token:
-                df = max(df, float(token_df[t]))
-                best = t
-        return best, df
+            if self._token_str(t) == token:  # tokens are unique strings: at most one
+                return t, float(token_df[t]), int(self._a["token_records"][t]) >= KNOWN_DF
+        return -1, 0.0, False
 
     def _variant_keys(self, q_tok: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(exact keys of the alias variants of each listed query token, query token)."""
@@ -999,6 +1007,15 @@ def patronymic_position(tokens: list[str]) -> int:
     found = [j for j in range(1, len(tokens))
              if len(tokens[j]) >= PATRONYMIC_MIN_LEN and tokens[j].endswith(PATRONYMIC_SUFFIXES)]
     return found[0] if len(found) == 1 else -1
+
+
+def _token_records(entry_tok_offsets: np.ndarray, entry_tokens: np.ndarray,
+                   entry_records: np.ndarray, n_tokens: int) -> np.ndarray:
+    """Per token, the number of distinct records whose names hold it."""
+    owner = np.repeat(entry_records.astype(np.int64), np.diff(entry_tok_offsets))
+    n_records = int(entry_records.max(initial=-1)) + 1
+    pair = np.unique(entry_tokens.astype(np.int64) * max(n_records, 1) + owner)
+    return np.bincount(pair // max(n_records, 1), minlength=n_tokens).astype(np.int32)
 
 
 def _split_and_head_keys(sq_tokens: list[list[str]], flat: list[str], keys: np.ndarray

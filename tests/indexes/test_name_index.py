@@ -144,6 +144,31 @@ def test_blocking_prefers_rare_tokens() -> None:
     assert match and match[0].record_idx == 300
 
 
+def test_a_spelling_one_record_alone_lists_is_no_name_in_its_own_right() -> None:
+    """ABKAR for AKBAR: when the only record listing ABKAR is one person's (in several of
+    its aliases), the query's ABKAR is as likely a slip as another name and its likeness to
+    AKBAR keeps full credit; listed by two persons, ABKAR is a name and earns KNOWN_FUZZY."""
+    filler = [f"{a} {b}" for a in ("OMAR", "YUSUF", "KARIM") for b in ("HADDAD", "NASSER")]
+    one = ["ABKAR ALI HASSAN", "ABKAR ALI AL-HASAN", "AKBAR MOHAMAD", *filler]
+    one_rec = np.array([0, 0, 1, *range(2, 2 + len(filler))])
+    two = [*one, "ABKAR YOUNES"]
+    two_rec = np.append(one_rec, len(one))
+    by_one = NameIndex.build(one, one_rec)
+    by_two = NameIndex.build(two, two_rec)
+    for idx, records in ((by_one, 1), (by_two, 2)):
+        a = idx._a
+        [t] = [t for t in range(len(a["token_df"])) if idx._token_str(t) == "ABKAR"]
+        assert int(a["token_records"][t]) == records and int(a["token_df"][t]) == records + 1
+    m_one = by_one.match_record("ABKAR MOHAMAD", 1)
+    m_two = by_two.match_record("ABKAR MOHAMAD", 1)
+    assert [p.record_token for p in m_one.pairs if p.query_token == "ABKAR"] == ["AKBAR"]
+    assert m_two.score < m_one.score - 0.01
+    # The twin: the likeness share per query token, from the records listing it.
+    entries = [n.split() for n in two]
+    assert token_costs(["ABKAR", "MOHAMAD"], entries, two_rec.tolist())[1] == [KNOWN_FUZZY, 1.0]
+    assert token_costs(["ABKAR", "MOHAMAD"], entries[:-1], one_rec.tolist())[1] == [1.0, 1.0]
+
+
 def test_namesakes_share_one_token_sequence_and_are_all_found() -> None:
     """Identical names are one sequence to the candidate step and the scorer: one candidate
     (max_candidates=1) brings every namesake's record, all with the same score; a crowd
@@ -298,18 +323,20 @@ def weights(tokens: list[str]) -> list[float]:
             for t in tokens]
 
 
-def token_costs(q: list[str], entries: list[list[str]]) -> tuple[list[float], list[float]]:
+def token_costs(q: list[str], entries: list[list[str]], entry_records: list[int]
+                ) -> tuple[list[float], list[float]]:
     """Twin of NameIndex._query_token_costs: miss cost weight * (MISS_FLOOR + (1 -
     MISS_FLOOR) * normalised idf of the listed token spelled like it), and the likeness share
-    (KNOWN_FUZZY for a token listed under KNOWN_DF names or more)."""
+    (KNOWN_FUZZY for a token KNOWN_DF records or more list)."""
     n = len(entries)
     miss, fuzzy = [], []
     for t, w in zip(q, weights(q), strict=True):
         df = sum(1 for e in entries if t in e)
+        records = len({r for e, r in zip(entries, entry_records, strict=True) if t in e})
         idf = math.log((n + 1) / (df + 1)) / math.log(n + 1)
         miss.append(w * PARTICLE_MISS if t in PARTICLES
                     else w * (MISS_FLOOR + (1 - MISS_FLOOR) * idf))
-        fuzzy.append(KNOWN_FUZZY if df >= KNOWN_DF else 1.0)
+        fuzzy.append(KNOWN_FUZZY if records >= KNOWN_DF else 1.0)
     return miss, fuzzy
 
 
@@ -328,6 +355,8 @@ def exhaustive(names: list[str], records: np.ndarray, query: str
     0.75 with an assignment where every matched query token shares a blocking key with its
     record token(s) (or is a short truncated last token), the ones blocking promises."""
     entries = [c[:MAX_TOKENS] for name in names for c in name_variants(name, learned=False) if c]
+    entry_records = [int(r) for name, r in zip(names, records, strict=True)
+                     for c in name_variants(name, learned=False) if c]
     by_record: dict[int, list[list[str]]] = {}
     for name, r in zip(names, records, strict=True):
         by_record.setdefault(int(r), []).extend(
@@ -343,7 +372,7 @@ def exhaustive(names: list[str], records: np.ndarray, query: str
         q = q[:MAX_TOKENS]
         if not q:
             continue
-        miss, fuzzy = token_costs(q, entries)
+        miss, fuzzy = token_costs(q, entries, entry_records)
         prefix = [0] * (len(q) - 1) + [_prefix_min_len(query, q)]
         for i, name in enumerate(names):
             for c in name_variants(name, learned=False):
