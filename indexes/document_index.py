@@ -84,25 +84,20 @@ def _normalized_buffers(values: pa.Array | pa.ChunkedArray | Sequence[str]
     return data, offsets
 
 
-def _hashes(numbers: pa.Array | Sequence[str], countries: pa.Array | Sequence[str]
-            ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """(folded hash, exact fingerprint, packed country, empty flag) of a batch."""
+QueryHashes = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+
+def query_hashes(numbers: pa.Array | Sequence[str], countries: pa.Array | Sequence[str]
+                 ) -> QueryHashes:
+    """(folded hash, exact fingerprint, packed country, empty flag) of a batch: hashed once
+    for every DocumentIndex.lookup (the stolen and lost documents, the documents on persons'
+    records), and for building."""
     data, offsets = _normalized_buffers(numbers)
     folded = _hash_strings_kernel(data, offsets, FOLD_TABLE, SEED_FOLDED)
     fingerprint = _hash_strings_kernel(data, offsets, IDENTITY_TABLE, SEED_FINGERPRINT)
     packed = _pack_countries_kernel(*_normalized_buffers(countries))
     empty = np.diff(offsets) == 0
     return folded, fingerprint, packed, empty
-
-
-QueryHashes = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
-
-
-def query_hashes(numbers: pa.Array | Sequence[str], countries: pa.Array | Sequence[str]
-                 ) -> QueryHashes:
-    """A batch of queries hashed once for every DocumentIndex.lookup (the stolen and lost
-    documents, the documents on persons' records): the same hashes for each."""
-    return _hashes(numbers, countries)
 
 
 class DocumentIndexBuilder:
@@ -117,7 +112,7 @@ class DocumentIndexBuilder:
         self._n = 0
 
     def add(self, numbers: pa.Array | Sequence[str], countries: pa.Array | Sequence[str]) -> None:
-        folded, fingerprint, packed, _ = _hashes(numbers, countries)
+        folded, fingerprint, packed, _ = query_hashes(numbers, countries)
         if len(folded) != len(packed):
             raise ValueError("numbers and countries must have the same length")
         end = self._n + len(folded)
@@ -263,7 +258,7 @@ class DocumentIndex:
 
     def _slow_lookup(self, query: str, q_country: str) -> tuple[int, int]:
         """Every row sharing the query's folded hash bits, verified one by one."""
-        q_hash = _hashes([query], [q_country])[0]
+        q_hash = query_hashes([query], [q_country])[0]
         keys = self._arrays["keys"]
         # Keys are sorted and carry the hash bits above the row bits, so the rows sharing the
         # query's hash bits are one contiguous run: two binary searches, not a pass over the

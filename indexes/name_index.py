@@ -295,9 +295,9 @@ class NameIndex:
         self._a = arrays
         self._variants: OrderedDict[str, list[list[str]]] = OrderedDict()
         self._token_strings: dict[int, str] = {}
-        # Query token -> (listed token spelled so or -1, its document frequency): see
-        # _listed_spelling.
-        self._spellings: dict[str, tuple[int, float]] = {}
+        # Query token -> (listed token spelled so or -1, its document frequency, a name in
+        # its own right): see _listed_spelling.
+        self._spellings: dict[str, tuple[int, float, bool]] = {}
         # Alias variants by token (CSR offsets, their exact keys), built on first use.
         self._partners: tuple[np.ndarray, np.ndarray] | None = None
         # Entries by record (CSR offsets, entry ids), built on first use (match_record).
@@ -974,7 +974,9 @@ class NameIndex:
                 covered[x] = True
             pairs.append(TokenPair(token, c_tokens[j] if width == 1
                                    else " ".join(c_tokens[j:j + width]), s, METHOD_NAMES[m]))
-        patronymic = patronymic_position(c_tokens)
+        # Only a name the query leaves a token of needs its patronymic found (most matches
+        # cover every record token).
+        patronymic = -1 if all(covered) else patronymic_position(c_tokens)
         # After the cut: past the last record token the query's last token met.
         after = (choice[-1] + span[-1]) if cut and q_tokens and choice[-1] >= 0 \
             else len(c_tokens)

@@ -175,7 +175,7 @@ def measure(index: NameIndex, record_ids: list[str], cases: list[Case], min_scor
                 out.true_pm_checked += 1
                 out.true_pm_found += hit
     all_entries = np.arange(len(ex.entry_record), dtype=np.int64)
-    n_records = int(ex.entry_record.max(initial=-1)) + 1
+    n_records = len(record_ids)
     if engine is not None:
         out.engine_floor = engine.name_floor
     for c, q, res, res_floor in list(zip(cases, queries, found, found_floor,
