@@ -80,6 +80,12 @@ INITIAL_WEIGHT = 0.5  # a single letter says less than a name
 # Query tokens matching at least this many entries may be left out of blocking when the others
 # carry enough weight (see _gather_candidates_kernel): MUHAMMAD in MUHAMMAD KARIMOV.
 COMMON_DF = 200
+# Searches from at least this score bound candidates by the credit their pairs would earn
+# (_credit_bound_kernel), which assumes, as blocking does, that tokens sharing no key do not
+# pair. From a low floor that no longer holds often enough: the scorer's own pairs without a
+# key (SARAYETA / ZALAYETA, an edit likeness of 0.85, decoded from Chinese and searched from
+# NATIVE_FLOOR) lift such candidates over it, and the plain bound's slack kept them.
+CREDIT_BOUND_MIN_SCORE = 0.8
 TOKEN_WEIGHT = 1.0
 METHOD_NAMES = {
     K.METHOD_MISSING: "missing", K.METHOD_EXACT: "exact",
@@ -302,6 +308,7 @@ class NameIndex:
         self._partners: tuple[np.ndarray, np.ndarray] | None = None
         # Entries by record (CSR offsets, entry ids), built on first use (match_record).
         self._by_record: tuple[np.ndarray, np.ndarray] | None = None
+        self._longest_token: int | None = None
         self._lexicon: translit_score.Lexicon | None = None
         # Working arrays of the candidate kernel (K.gather_scratch), one set per search in
         # flight (a server screens from several threads at once), reused from this pool.
@@ -716,6 +723,13 @@ class NameIndex:
                 return prep, [at[q] for q in queries]
         return self._prepare(queries), list(range(len(queries)))
 
+    def _max_token_len(self) -> int:
+        """Bytes of the longest index token (sizes the candidate kernel's scratch)."""
+        if self._longest_token is None:
+            offsets = self._a["token_offsets"]
+            self._longest_token = int(np.diff(offsets).max(initial=0)) if len(offsets) else 0
+        return self._longest_token
+
     def _entries_by_record(self) -> tuple[np.ndarray, np.ndarray]:
         """Entries by record (CSR offsets, entry ids), built on first use."""
         if self._by_record is None:
@@ -755,7 +769,10 @@ class NameIndex:
             prep.q_prefix, prep.lo, prep.hi, a["key_tokens"], a["key_loose"], a["token_df"],
             a["token_weight"], a["token_offsets"], a["tok_post_offsets"], a["tok_post"],
             n_entries, float(min_score), max_candidates, COMMON_DF, _loose_walk_df(n_entries),
-            scratch)
+            scratch, prep.qt.chars, prep.qt.offsets, prep.qt.phon, prep.qt.plen, prep.q_fuzzy,
+            prep.q_tok, a["token_chars"], a["token_phon"], a["token_plen"], a["variant_pairs"],
+            max(self._max_token_len(), int(prep.q_len.max(initial=0))),
+            min_score >= CREDIT_BOUND_MIN_SCORE)
         # Back only once the kernel has returned: should it ever stop midway, its marks are
         # not reused.
         self._gather_pool.append(scratch)

@@ -344,6 +344,20 @@ def credit(sim: float) -> float:
     return sim * sim * ramp
 
 
+def pair_credit(q: str, c: str, sim: float, method: int, fuzzy: float) -> float:
+    """Twin of _pair_credit_kernel."""
+    cr = credit(sim)
+    if (method in (K.METHOD_JARO_WINKLER, K.METHOD_EDIT)
+            or (method == K.METHOD_PREFIX and sim < 1.0)
+            or (method == K.METHOD_VOWELS_DROPPED
+                and (all(set(t) & set("AEIOU") for t in (q, c))
+                     or len(q) < K.VOWELS_DROPPED_MIN_LEN))):
+        cr *= fuzzy
+    elif method == K.METHOD_PHONETIC:
+        cr *= 0.5 + 0.5 * fuzzy
+    return cr
+
+
 def name_score(
     q: list[str], q_w: list[float], c: list[str], c_w: list[float],
     q_miss: list[float] | None = None, q_prefix: list[int] | None = None,
@@ -376,15 +390,7 @@ def name_score(
                     sim, method = max(sim, K.VARIANT_SIM), K.METHOD_VARIANT
                 elif romanised and pair in romanised:
                     sim, method = max(sim, K.VARIANT_SIM), K.METHOD_ROMANISATION
-            cr = credit(sim)
-            if (method in (K.METHOD_JARO_WINKLER, K.METHOD_EDIT)
-                    or (method == K.METHOD_PREFIX and sim < 1.0)
-                    or (method == K.METHOD_VOWELS_DROPPED
-                        and (all(set(t) & set("AEIOU") for t in (q[i], c[j]))
-                             or len(q[i]) < K.VOWELS_DROPPED_MIN_LEN))):
-                cr *= q_fuzzy[i]
-            elif method == K.METHOD_PHONETIC:
-                cr *= 0.5 + 0.5 * q_fuzzy[i]
+            cr = pair_credit(q[i], c[j], sim, method, q_fuzzy[i])
             if cr > 0.0:
                 edges.append((cr, sim, 0, method, i, j))
     for i in range(n_q):
@@ -478,6 +484,93 @@ def name_bound(q: list[str], q_w: list[float], q_miss: list[float], q_prefix: li
     return x / (x + rest) if x + rest > 0 else 0.0
 
 
+def jaro_winkler_ceiling(a_len: int, b_len: int) -> float:
+    """Twin of _jaro_winkler_ceiling_kernel: every letter of the shorter string matched, in
+    order, and the longest prefix bonus."""
+    if not a_len or not b_len:
+        return 1.0 if a_len == b_len else 0.0
+    jaro = (2.0 + min(a_len, b_len) / max(a_len, b_len)) / 3.0
+    if jaro > S.WINKLER_THRESHOLD:
+        jaro += S.MAX_PREFIX * S.PREFIX_SCALE * (1.0 - jaro)
+    return jaro
+
+
+def credit_bound(q: list[str], q_w: list[float], q_miss: list[float], q_prefix: list[int],
+                 q_fuzzy: list[float], c: list[str], c_w: list[float],
+                 hits: list[set[int]]) -> float:
+    """Twin of _credit_bound_kernel (without alias variants), by another route: the best
+    ratio found by bisection on F(lam) = sum_k max(0, a_k - lam * (b_k - m_k)) - lam * M
+    (M: every token's cost), which is >= 0 exactly while some token set reaches lam.
+    hits[j]: the query tokens sharing a key with c[j]."""
+    may_q: set[int] = set()
+    for j, hit in enumerate(hits):
+        for i in hit:
+            may_q.add(i)
+            if len(c[j]) > len(q[i]) + 1:
+                may_q.update(x for x in (i - 1, i + 1) if 0 <= x < len(q))
+    best_q, best_c = [0.0] * len(q), [0.0] * len(c)
+
+    def earn(qs: list[int], cs: list[int], cr: float) -> None:
+        for i in qs:
+            best_q[i] = max(best_q[i], cr)
+        for j in cs:
+            best_c[j] = max(best_c[j], cr)
+
+    for j, hit in enumerate(hits):
+        for i in hit:
+            sim, method = token_similarity(q[i], c[j], q_prefix[i])
+            earn([i], [j], pair_credit(q[i], c[j], sim, method, q_fuzzy[i]))
+        if len(c[j]) == 1:
+            for i in range(len(q)):
+                if q[i] and q[i][0] == c[j]:
+                    sim, method = token_similarity(q[i], c[j], q_prefix[i])
+                    earn([i], [j], pair_credit(q[i], c[j], sim, method, q_fuzzy[i]))
+    ceiling_ok = K.SQUASH_MIN - K.CEILING_MARGIN
+    for i in range(len(q)):
+        if len(q[i]) < 2:
+            continue
+        if i in may_q:  # one query token against record tokens j..j+k-1 glued
+            for j in range(len(c) - 1):
+                if len(c[j]) < 2 or c[j][0] != q[i][0]:
+                    continue
+                for k in range(2, min(K.MAX_GLUED, len(c) - j) + 1):
+                    if len(c[j + k - 1]) < 2:
+                        break
+                    m = sum(len(x) for x in c[j:j + k])
+                    ceiling = jaro_winkler_ceiling(len(q[i]), m)
+                    if (k > 2 and abs(m - len(q[i])) > K.GLUE_LEN_SLACK) or ceiling < ceiling_ok:
+                        if m > len(q[i]):
+                            break
+                        continue
+                    earn([i], list(range(j, j + k)), credit(min(1.0, ceiling)))
+        if i + 1 < len(q) and len(q[i + 1]) >= 2 and {i, i + 1} & may_q:
+            for j in range(len(c)):
+                if len(c[j]) < 2 or c[j][0] != q[i][0]:
+                    continue
+                ceiling = jaro_winkler_ceiling(len(q[i]) + len(q[i + 1]), len(c[j]))
+                if ceiling >= ceiling_ok:
+                    earn([i, i + 1], [j], credit(min(1.0, ceiling)))
+    items = [(best_q[i] * w / 2, w / 2, m) for i, (w, m) in enumerate(zip(q_w, q_miss, strict=True))]
+    items += [(best_c[j] * w / 2, w / 2, K.UNMATCHED_RECORD_COST * w) for j, w in enumerate(c_w)]
+    miss_all = sum(m for _, _, m in items)
+
+    def reaches(lam: float) -> bool:
+        return sum(max(0.0, a - lam * (b - m)) for a, b, m in items if a > 0) >= lam * miss_all
+
+    lo, hi = 0.0, 1.0
+    for _ in range(100):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if reaches(mid) else (lo, mid)
+    # The ratio of the best set itself, summed in the kernel's order (equal bounds stay
+    # equal: the candidate cut breaks ties on them).
+    best = [k for k, (a, b, m) in enumerate(items) if a > 0 and a - lo * (b - m) > 0]
+    num, den = 0.0, miss_all
+    for k in best:
+        num += items[k][0]
+        den += items[k][1] - items[k][2]
+    return num / den if den > 0 else hi
+
+
 def sequence_ids(entries: list[list[int]]) -> list[int]:
     """Twin of _sequence_ids_kernel: per entry, the id of its token sequence, ids numbered in
     order of their first entry."""
@@ -496,7 +589,8 @@ def gather_candidates(
     query_tokens: list[list[str]], query_weights: list[list[float]],
     query_miss: list[list[float]], query_prefix: list[list[int]], index_tokens: list[str],
     index_weights: list[float], entries: list[list[int]], min_score: float,
-    max_candidates: int, common_df: int, loose_df: int,
+    max_candidates: int, common_df: int, loose_df: int, query_fuzzy: list[list[float]],
+    tighten: bool = True,
 ) -> list[list[int]]:
     """Twin of _gather_candidates_kernel on strings (entries: index token ids per entry): per
     subquery, skip the most common query tokens (summed df >= common_df, over the tokens
@@ -504,7 +598,8 @@ def gather_candidates(
     reach min_score (but never the rarest query token that matches anything so), keep the
     entries reached through the other query tokens (by keys that are not loose, or loosely
     when rarer than loose_df and a query token was skipped or this one met nothing else)
-    whose score bound (name_bound) reaches min_score, rank them by the summed idf (per query
+    whose score bound (name_bound, then with `tighten` credit_bound when no query token is
+    open) reaches min_score, rank them by the summed idf (per query
     token, skipped ones included, of the rarest of the entry's tokens it matches, shared as
     the kernel shares it: exact, by a strong key, by loose keys only) and keep the
     max_candidates best (ties: higher bound, lower id), as a set (returned sorted)."""
@@ -514,8 +609,8 @@ def gather_candidates(
                      for t in range(len(index_tokens))]
     n_entries = len(entries)
     out = []
-    for tokens, weights, miss, prefix in zip(query_tokens, query_weights, query_miss,
-                                             query_prefix, strict=True):
+    for tokens, weights, miss, prefix, fuzzy in zip(query_tokens, query_weights, query_miss,
+                                                    query_prefix, query_fuzzy, strict=True):
         matched = [
             [t for t in range(len(index_tokens)) if keys_of[t] & set(token_keys(q, True))]
             for q in tokens
@@ -548,8 +643,11 @@ def gather_candidates(
         for e in reached:
             c = [index_tokens[t] for t in entries[e]]
             hits = [{i for i, m in enumerate(matched) if t in m} for t in entries[e]]
-            b = name_bound(tokens, weights, miss, prefix, c,
-                           [index_weights[t] for t in entries[e]], hits)
+            c_w = [index_weights[t] for t in entries[e]]
+            b = name_bound(tokens, weights, miss, prefix, c, c_w, hits)
+            if tighten and not open_ and b >= min_score - 1e-9:
+                b = min(b, credit_bound(tokens, weights, miss, prefix, fuzzy, c, c_w, hits)
+                        + K.CREDIT_BOUND_MARGIN)
             if b >= min_score - 1e-9:
                 bounds[e] = b
                 info[e] = sum(max(((math.log(n_entries + 1.0)

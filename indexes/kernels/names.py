@@ -66,6 +66,8 @@ MRZ_CUT_PREFIX_MIN = 2
 CREDIT_LOW = 0.7
 CREDIT_HIGH = 0.85
 UNMATCHED_RECORD_COST = 0.1  # a listed middle name missing from the query costs a little
+# Added to _credit_bound_kernel's bound: its iteration stops within rounding of the best ratio.
+CREDIT_BOUND_MARGIN = 1e-9
 # A query token that is itself a name on the list (KNOWN: listed spelled exactly so) and meets a
 # record token only by likeness is likelier another name than a misspelling (ALINA / GALINA,
 # ROBERTA / ROBERTO, FAN / FANG): its credit is multiplied by the query token's q_fuzzy, which
@@ -689,6 +691,28 @@ def _is_vowel_kernel(c):
 
 
 @njit(**JIT)
+def _pair_credit_kernel(sim, method, q_buf, q_s, q_l, q_fuzzy, c_buf, c_s, c_l):
+    """Credit of a query token paired with one record token, from their (similarity, method)
+    (_token_sim_kernel, _apply_variants_kernel): _credit_kernel of the similarity, discounted
+    where the pair is a likeness of two names rather than two spellings of one."""
+    cr = _credit_kernel(sim)
+    # A query token that is a listed name in its own right (q_fuzzy < 1) and only
+    # looks like the record's token, or is it cut short or with some vowels left out
+    # while both keep vowels (JULIA / JULIANA, JUAN / JUN, AYUMI / YUMI: two names; an
+    # abjad form, MLK / MALIK, is a way of writing one), is a likeness.
+    if (method == METHOD_JARO_WINKLER or method == METHOD_EDIT
+            or (method == METHOD_PREFIX and sim < 1.0)
+            or (method == METHOD_VOWELS_DROPPED
+                and ((not _no_vowel_kernel(q_buf, q_s, q_l)
+                      and not _no_vowel_kernel(c_buf, c_s, c_l))
+                     or q_l < VOWELS_DROPPED_MIN_LEN))):
+        cr *= q_fuzzy
+    elif method == METHOD_PHONETIC:  # same sound: a romanisation variant as often
+        cr *= 0.5 + 0.5 * q_fuzzy
+    return cr
+
+
+@njit(**JIT)
 def _name_score_core_kernel(
     q_buf, q_start, q_len, q_w, q_miss, q_fuzzy, n_q, c_buf, c_start, c_len, c_w, n_c, sim_m,
     meth_m, flags_a, flags_b, pm, concat, e_credit, e_sim, e_kind, e_method, e_i, e_j, used_q, used_c,
@@ -724,20 +748,8 @@ def _name_score_core_kernel(
         for j in range(n_c):
             sim = sim_m[i, j]
             method = meth_m[i, j]
-            cr = _credit_kernel(sim)
-            # A query token that is a listed name in its own right (q_fuzzy < 1) and only
-            # looks like the record's token, or is it cut short or with some vowels left out
-            # while both keep vowels (JULIA / JULIANA, JUAN / JUN, AYUMI / YUMI: two names; an
-            # abjad form, MLK / MALIK, is a way of writing one), is a likeness.
-            if (method == METHOD_JARO_WINKLER or method == METHOD_EDIT
-                    or (method == METHOD_PREFIX and sim < 1.0)
-                    or (method == METHOD_VOWELS_DROPPED
-                        and ((not _no_vowel_kernel(q_buf, q_start[i], q_len[i])
-                              and not _no_vowel_kernel(c_buf, c_start[j], c_len[j]))
-                             or q_len[i] < VOWELS_DROPPED_MIN_LEN))):
-                cr *= q_fuzzy[i]
-            elif method == METHOD_PHONETIC:  # same sound: a romanisation variant as often
-                cr *= 0.5 + 0.5 * q_fuzzy[i]
+            cr = _pair_credit_kernel(sim, method, q_buf, q_start[i], q_len[i], q_fuzzy[i],
+                                     c_buf, c_start[j], c_len[j])
             if cr > 0.0:
                 e_credit[ne] = cr
                 e_sim[ne] = sim
@@ -1376,6 +1388,188 @@ def _one_to_one_bound_kernel(bound, tokens, base, n_c, nq, q_w, q_miss, open_q, 
     return x / (x + rest)
 
 
+# Inlined in Numba's IR: called as a function, its ~30 array arguments cost more per call
+# (reference counts) than much of its work.
+@njit(inline="always", **JIT)
+def _credit_bound_kernel(bound, tokens, base, n_c, nq, qa, q_w, q_miss, tslot, s_mask,
+                         s_near_q, s_glue, t_w, credit_of, q_chars, q_offsets, q_phon, q_plen,
+                         q_prefix, q_fuzzy, q_tok, t_chars, t_offsets, t_phon, t_plen,
+                         variant_pairs, sim_scratch, items):
+    """_name_bound_kernel's bound (`bound`) tightened with the credits the pairs would earn
+    instead of full credit, under the same assumption: the query tokens P and record tokens R
+    it lets match (those sharing a key, and the neighbours a glued or squashed name may take)
+    pair only among themselves. A single-token pair of query token i and hit record token j
+    earns _pair_credit_kernel's credit (as the scorer gives it); a glued pair (two query
+    tokens against one record token, one query token against 2 to MAX_GLUED record tokens)
+    at most the credit of the Jaro-Winkler ceiling of its lengths, and only where the scorer
+    would weigh it at all (first letters, lengths). Each token then earns at most its best
+    credit c (cq_i, cc_j) over the pairs it can be in. Split every pair into its query half
+    and its record half: each token k of P or R adds a_k = c * weight / 2 to the numerator
+    and b_k = weight / 2 to the denominator when matched, m_k (its cost) to the denominator
+    when not, so score <= max over token sets S of
+    sum_S a / (sum_S b + sum_notS m + the cost of the tokens outside P and R), found exactly
+    by Dinkelbach's iteration.
+    Without it, 39 in 40 candidates on the 1M-person load list shared keys with the query
+    yet scored below the floor, and scoring them took most of a passenger's time.
+    Left as it is (returns `bound`) when the query has an initial or a short cut token (the
+    caller runs it only without: open tokens may match any record token).
+    credit_of: per (slot - 1) * nq + i the credit of query token i against the index token in
+    that slot, -1.0 until computed (cached for the subquery's entries); sim_scratch:
+    (flags_a, flags_b, pm, rows) of _token_sim_kernel, each longer than the longest token;
+    items: float scratch of at least 3 * (nq + n_c)."""
+    flags_a, flags_b, pm, rows = sim_scratch
+    # P as _name_bound_kernel forms it (R: the hit tokens, and any a glued pair takes).
+    hit_q = np.int64(0)
+    for j in range(n_c):
+        slot = tslot[tokens[base + j]]
+        if slot != 0:
+            hit_q |= s_mask[slot] | s_near_q[slot]
+    n_tokens = t_offsets.shape[0] - 1
+    ia = 0
+    ib = nq + n_c
+    im = 2 * (nq + n_c)
+    for k in range(nq + n_c):
+        items[ia + k] = 0.0  # best credit first; a_k once every pair is seen
+    # Single-token pairs: query tokens of P against hit record tokens of R.
+    for j in range(n_c):
+        t = tokens[base + j]
+        slot = tslot[t]
+        if slot == 0:
+            continue
+        m = s_mask[slot]
+        for i in range(nq):
+            if not (m >> i) & 1:
+                continue
+            k = (slot - 1) * nq + i
+            cr = credit_of[k]
+            if cr < 0.0:
+                q = qa + i
+                qs = q_offsets[q]
+                ql = q_offsets[q + 1] - qs
+                ts = t_offsets[t]
+                tl = t_offsets[t + 1] - ts
+                sim, method = _token_sim_kernel(q_chars, qs, ql, q_phon[q], q_plen[q],
+                                                q_prefix[q], t_chars, ts, tl, t_phon[t],
+                                                t_plen[t], flags_a, flags_b, pm, rows)
+                sim, method = _apply_variants_kernel(q_tok[q], t, sim, method, n_tokens,
+                                                     variant_pairs)
+                cr = _pair_credit_kernel(sim, method, q_chars, qs, ql, q_fuzzy[q], t_chars,
+                                         ts, tl)
+                credit_of[k] = cr
+            if cr > items[ia + i]:
+                items[ia + i] = cr
+            if cr > items[ia + nq + j]:
+                items[ia + nq + j] = cr
+    # A record initial shares no key with the name it stands for, yet pairs with any query
+    # token starting with its letter (SLH NBYL S D for SALEH SALAH NABIL).
+    for j in range(n_c):
+        t = tokens[base + j]
+        ts = t_offsets[t]
+        if t_offsets[t + 1] - ts != 1:
+            continue
+        for i in range(nq):
+            q = qa + i
+            qs = q_offsets[q]
+            if q_offsets[q + 1] - qs < 1 or q_chars[qs] != t_chars[ts]:
+                continue
+            sim, method = _token_sim_kernel(q_chars, qs, q_offsets[q + 1] - qs, q_phon[q],
+                                            q_plen[q], q_prefix[q], t_chars, ts, 1, t_phon[t],
+                                            t_plen[t], flags_a, flags_b, pm, rows)
+            cr = _pair_credit_kernel(sim, method, q_chars, qs, q_offsets[q + 1] - qs,
+                                     q_fuzzy[q], t_chars, ts, 1)
+            if cr > items[ia + i]:
+                items[ia + i] = cr
+            if cr > items[ia + nq + j]:
+                items[ia + nq + j] = cr
+    # Glued pairs of a query token of P, filtered as _name_score_core_kernel filters them:
+    # whatever record tokens they take (ROBERTA against ROBERTO LUCIANO glued reaches
+    # SQUASH_MIN on length alone, LUCIANO sharing no key with the query).
+    for i in range(nq):
+        q = qa + i
+        ql = q_offsets[q + 1] - q_offsets[q]
+        if ql < 2:
+            continue
+        first = q_chars[q_offsets[q]]
+        # One query token against record tokens j..j+k-1 glued.
+        if (hit_q >> i) & 1:
+            for j in range(n_c - 1):
+                t = tokens[base + j]
+                cl = t_offsets[t + 1] - t_offsets[t]
+                if cl < 2 or t_chars[t_offsets[t]] != first:
+                    continue
+                m = cl
+                for k in range(2, min(MAX_GLUED, n_c - j) + 1):
+                    u = tokens[base + j + k - 1]
+                    ul = t_offsets[u + 1] - t_offsets[u]
+                    if ul < 2:
+                        break
+                    m += ul
+                    ceiling = _jaro_winkler_ceiling_kernel(ql, m)
+                    if ((k > 2 and abs(m - ql) > GLUE_LEN_SLACK)
+                            or ceiling < SQUASH_MIN - CEILING_MARGIN):
+                        if m > ql:
+                            break
+                        continue
+                    cr = _credit_kernel(min(1.0, ceiling))
+                    if cr > items[ia + i]:
+                        items[ia + i] = cr
+                    for y in range(j, j + k):
+                        if cr > items[ia + nq + y]:
+                            items[ia + nq + y] = cr
+        # Query tokens i and i + 1 glued against one record token.
+        if i + 1 < nq and (hit_q >> i) & 3:
+            nl = q_offsets[q + 2] - q_offsets[q + 1]
+            if nl < 2:
+                continue
+            for j in range(n_c):
+                t = tokens[base + j]
+                cl = t_offsets[t + 1] - t_offsets[t]
+                if cl < 2 or t_chars[t_offsets[t]] != first:
+                    continue
+                ceiling = _jaro_winkler_ceiling_kernel(ql + nl, cl)
+                if ceiling < SQUASH_MIN - CEILING_MARGIN:
+                    continue
+                cr = _credit_kernel(min(1.0, ceiling))
+                for y in range(i, i + 2):
+                    if cr > items[ia + y]:
+                        items[ia + y] = cr
+                if cr > items[ia + nq + j]:
+                    items[ia + nq + j] = cr
+    # Every token is an item (a_k = 0: no pair earns it credit, it stays unmatched).
+    miss_all = 0.0  # every token unmatched; a token of S trades its cost m_k for b_k
+    for i in range(nq):
+        w = q_w[qa + i]
+        items[ia + i] *= 0.5 * w
+        items[ib + i] = 0.5 * w
+        items[im + i] = q_miss[qa + i]
+        miss_all += q_miss[qa + i]
+    for j in range(n_c):
+        w = t_w[tokens[base + j]]
+        k = nq + j
+        items[ia + k] *= 0.5 * w
+        items[ib + k] = 0.5 * w
+        items[im + k] = UNMATCHED_RECORD_COST * w
+        miss_all += UNMATCHED_RECORD_COST * w
+    # Dinkelbach: lam grows to the best ratio; S = the tokens worth matching at lam.
+    lam = 0.0
+    for _ in range(64):
+        num = 0.0
+        den = miss_all
+        for k in range(nq + n_c):
+            a = items[ia + k]
+            if a > 0.0 and a - lam * (items[ib + k] - items[im + k]) > 0.0:
+                num += a
+                den += items[ib + k] - items[im + k]
+        if den <= 0.0:
+            return bound
+        r = num / den
+        converged = r <= lam + 1e-12
+        lam = r  # the ratio of the last set (its rounding is the margin's to cover)
+        if converged:
+            break
+    return min(bound, lam + CREDIT_BOUND_MARGIN)
+
+
 @njit(**JIT)
 def _sequence_ids_kernel(e_tok_offsets, e_tokens):
     """(sequence id of every entry, number of sequences): entries with the same token ids in
@@ -1558,7 +1752,9 @@ def gather_scratch(n_tokens: int, n_entries: int) -> tuple:
 def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, q_miss, q_len, q_prefix,
                               lo, hi, key_tokens, key_loose, token_df, t_w, t_offsets,
                               tok_post_offsets, tok_post, n_entries, min_score, max_candidates,
-                              common_df, loose_df, scratch):
+                              common_df, loose_df, scratch, q_chars, q_offsets, q_phon, q_plen,
+                              q_fuzzy, q_tok, t_chars, t_phon, t_plen, variant_pairs,
+                              max_token_len, credit_bound):
     """Candidate entries per subquery, as CSR (offsets, entries), and per subquery how many
     entries reached min_score's bound before the max_candidates cut (more than max_candidates:
     the cut dropped some, e.g. a crowd of namesakes). The index walks token sequences, not
@@ -1592,6 +1788,10 @@ def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, q_miss, q_le
        entry id): an entry sharing a rare surname AND given names beats one sharing only one
        token, and a rare shared token is never crowded out by a common one.
 
+    With credit_bound, the bound is then tightened with the credits the pairs would earn
+    (_credit_bound_kernel: q_chars to variant_pairs as _score_pairs_kernel takes them;
+    max_token_len, the longest query or index token, sizes its scratch).
+
     scratch: gather_scratch(token count, n_entries), as the last call left it: the kernel
     clears every mark it sets before it returns.
     """
@@ -1609,6 +1809,10 @@ def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, q_miss, q_le
     best_idf = np.zeros(max_nq, dtype=np.float64)
     side = np.zeros(2 * max_nq, dtype=np.float64)  # scratch of _one_to_one_bound_kernel
     w_c = np.zeros(64, dtype=np.float64)  # scratch of _name_bound_kernel (int64 bit sets)
+    items = np.zeros(3 * 128, dtype=np.float64)  # scratch of _credit_bound_kernel
+    sim_scratch = (np.zeros(max_token_len + 1, dtype=np.bool_),
+                   np.zeros(max_token_len + 1, dtype=np.bool_), np.zeros(256, dtype=np.uint64),
+                   np.zeros(3 * (max_token_len + 1), dtype=np.float64))
     offsets = np.zeros(n_sq + 1, dtype=np.int64)
     reached = np.zeros(n_sq, dtype=np.int64)
     out = np.empty(n_sq * max_candidates, dtype=np.int64)
@@ -1736,6 +1940,7 @@ def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, q_miss, q_le
             s_w[f + 1] = t_w[t]
         sq_w = q_w[qa:qa + nq]
         sq_miss = q_miss[qa:qa + nq]
+        credit_of = np.full(n_masked * nq, -1.0)  # per (slot - 1, query token): see below
         # Entries listing an index token matched by a kept query token through a key that is
         # not loose, or loosely (the listed token's consonants or skeleton less one consonant
         # met) when it is rarer than loose_df and the query token has no other way to bring
@@ -1799,7 +2004,25 @@ def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, q_miss, q_le
                 kept[n_kept] = e
                 kept_info[n_kept] = info
                 kept_bound[n_kept] = b
+                scratch_i[n_kept] = f
                 n_kept += 1
+        # Then the bound with the pairs' credits, over the entries the plain bound kept (a
+        # second pass: inside the walk above, it made every entry's step slower).
+        if credit_bound and open_q == 0:
+            n_tight = 0
+            for g in range(n_kept):
+                f = scratch_i[g]
+                b = _credit_bound_kernel(kept_bound[g], tok_post, t_start[f], t_count[f], nq,
+                                         qa, q_w, q_miss, tslot, s_mask, s_near_q, s_glue,
+                                         t_w, credit_of, q_chars, q_offsets, q_phon, q_plen,
+                                         q_prefix, q_fuzzy, q_tok, t_chars, t_offsets, t_phon,
+                                         t_plen, variant_pairs, sim_scratch, items)
+                if b >= threshold:
+                    kept[n_tight] = kept[g]
+                    kept_info[n_tight] = kept_info[g]
+                    kept_bound[n_tight] = b
+                    n_tight += 1
+            n_kept = n_tight
         reached[s] = n_kept
         if n_kept <= max_candidates:
             for f in range(n_kept):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyarrow as pa
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from rapidfuzz.distance import JaroWinkler
 
@@ -626,10 +626,10 @@ def test_alias_variants_kept_only_when_a_share_of_the_rarer_token_pairs_them() -
 @given(st.lists(name_tokens.filter(bool), min_size=1, max_size=8),
        st.lists(name_tokens.filter(bool), min_size=1, max_size=4),
        st.integers(1, 6), st.sampled_from([0.0, 0.5, 0.75, 0.9]), st.integers(0, 3),
-       st.integers(0, 3))
+       st.integers(0, 3), st.booleans())
 def test_gather_kernel_equals_twin(entries: list[list[str]], queries: list[list[str]],
                                    max_candidates: int, min_score: float,
-                                   common_df: int, loose_df: int) -> None:
+                                   common_df: int, loose_df: int, tighten: bool) -> None:
     index_tokens = sorted({t for e in entries for t in e})
     token_entries = [[e for e, toks in enumerate(entries) if t in toks] for t in index_tokens]
     entry_ids = [[index_tokens.index(t) for t in e] for e in entries]
@@ -661,13 +661,20 @@ def test_gather_kernel_equals_twin(entries: list[list[str]], queries: list[list[
     q_prefix[sq_tok[1:] - 1] = 3 + (len(flat) % 2)
     postings = K._inline_postings_kernel(tok_entry_offsets, tok_entries, e_tok_offsets,
                                          e_tokens)
+    # Listed query tokens earn a share of a likeness's credit (q_fuzzy, see NameIndex).
+    q_fuzzy = np.where([t in index_tokens for t in flat], 0.85, 1.0)
+    q_tok = np.asarray([index_tokens.index(t) if t in index_tokens else -1 for t in flat],
+                       dtype=np.int64)
+    longest = int(max(np.diff(it.offsets).max(), q_len.max()))
     # One scratch for two calls: the kernel must leave it as it found it.
     scratch = K.gather_scratch(len(index_tokens), len(entries))
     first, (offsets, cands, reached) = (
         K._gather_candidates_kernel(
             sq_tok, tok_key_offsets, qt.weight, q_miss, q_len, q_prefix, lo, hi, owners, loose,
             token_df, it.weight, it.offsets, *postings, len(entries), min_score,
-            max_candidates, common_df, loose_df, scratch)
+            max_candidates, common_df, loose_df, scratch, qt.chars, qt.offsets, qt.phon,
+            qt.plen, q_fuzzy, q_tok, it.chars, it.phon, it.plen, np.zeros(0, dtype=np.int64),
+            longest, tighten)
         for _ in range(2))
     assert all(np.array_equal(x, y) for x, y in zip(first, (offsets, cands, reached),
                                                      strict=True))
@@ -681,7 +688,51 @@ def test_gather_kernel_equals_twin(entries: list[list[str]], queries: list[list[
              for s in range(len(queries))]
     assert got == ref.gather_candidates(
         queries, q_weights, [m for m, _ in split], [p for _, p in split], index_tokens,
-        it.weight.tolist(), entry_ids, min_score, max_candidates, common_df, loose_df)
+        it.weight.tolist(), entry_ids, min_score, max_candidates, common_df, loose_df,
+        [q_fuzzy[sq_tok[s]:sq_tok[s + 1]].tolist() for s in range(len(queries))], tighten)
+
+
+@SETTINGS
+@given(st.one_of(name_tokens, mixed_tokens).filter(bool),
+       st.one_of(name_tokens, mixed_tokens).filter(bool), st.sampled_from([0.5, 0.85, 1.0]),
+       st.sampled_from([0.3, 0.75, 1.2]))
+@example(["JOSELUIS", "SMITH"], ["JOSE", "LUIS", "SMITH"], 0.85, 0.75)  # record tokens glued
+@example(["JOSE", "LUIS", "SMITH"], ["JOSELUIS", "SMITH"], 0.85, 0.75)  # query tokens glued
+@example(["ROBERTA", "CONTE"], ["ROBERTO", "LUCIANO", "CONTE"], 0.85, 1.2)  # glued on length
+@example(["SALAH", "NABIL"], ["NBYL", "SLH", "S"], 1.0, 0.75)  # a record initial
+def test_credit_bound_never_falls_below_the_score(q: list[str], c: list[str], fuzzy: float,
+                                                  miss: float) -> None:
+    # Every record token hit by every query token: the bound's assumption (pairs only where
+    # tokens share a key) then covers every pair the scorer can form, glued ones included,
+    # so the bound must reach the score itself.
+    q_w, c_w = _token_table(q).weight.tolist(), _token_table(c).weight.tolist()
+    q_miss, q_fuzzy = [w * miss for w in q_w], [fuzzy] * len(q)
+    score = ref.name_score(q, q_w, c, c_w, q_miss, [0] * len(q), q_fuzzy)[0]
+    bound = ref.credit_bound(q, q_w, q_miss, [0] * len(q), q_fuzzy, c, c_w,
+                             [set(range(len(q)))] * len(c))
+    assert bound >= score - 1e-9
+
+
+def test_credit_bound_lets_a_record_initial_pair_without_a_key() -> None:
+    # S shares no key with SALAH (hits as the blocking keys give them), yet the scorer pairs
+    # them: the bound must still reach the score.
+    q, c = ["SALEH", "SALAH", "NABIL"], ["SLH", "NBYL", "S", "D"]
+    q_w, c_w, q_miss = [1.0, 1.0, 1.0], [1.0, 1.0, 0.2, 0.2], [0.77, 0.77, 0.79]
+    hits = [{0}, {2}, set(), set()]
+    score = ref.name_score(q, q_w, c, c_w, q_miss, [0, 0, 0], [1.0] * 3)[0]
+    assert ref.credit_bound(q, q_w, q_miss, [0, 0, 0], [1.0] * 3, c, c_w, hits) >= score
+
+
+def test_credit_bound_cuts_a_likeness_the_plain_bound_lets_through() -> None:
+    # ROBERTA (a listed name: a likeness earns 0.85 of its credit) against ROBERTO: both
+    # tokens share a key, so the plain bound counts the pair at full credit.
+    q, c = ["CONTE", "ROBERTA"], ["CONTE", "ROBERTO", "PAOLO"]
+    q_w, c_w, q_miss = [1.0, 1.0], [1.0, 1.0, 1.0], [0.77, 0.79]
+    hits = [{0}, {1}, set()]
+    plain = ref.name_bound(q, q_w, q_miss, [0, 0], c, c_w, hits)
+    tight = ref.credit_bound(q, q_w, q_miss, [0, 0], [0.85, 0.85], c, c_w, hits)
+    score = ref.name_score(q, q_w, c, c_w, q_miss, [0, 0], [0.85, 0.85])[0]
+    assert score <= tight + 1e-9 < plain - 0.02
 
 
 @settings(max_examples=200, deadline=None)
