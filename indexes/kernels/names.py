@@ -1396,19 +1396,20 @@ def _credit_bound_kernel(bound, tokens, base, n_c, nq, qa, q_w, q_miss, tslot, s
                          q_prefix, q_fuzzy, q_tok, t_chars, t_offsets, t_phon, t_plen,
                          variant_pairs, sim_scratch, items):
     """_name_bound_kernel's bound (`bound`) tightened with the credits the pairs would earn
-    instead of full credit, under the same assumption: the query tokens P and record tokens R
-    it lets match (those sharing a key, and the neighbours a glued or squashed name may take)
-    pair only among themselves. A single-token pair of query token i and hit record token j
-    earns _pair_credit_kernel's credit (as the scorer gives it); a glued pair (two query
-    tokens against one record token, one query token against 2 to MAX_GLUED record tokens)
-    at most the credit of the Jaro-Winkler ceiling of its lengths, and only where the scorer
-    would weigh it at all (first letters, lengths). Each token then earns at most its best
+    instead of full credit, under the assumption blocking itself makes: a query token pairs
+    with a single record token only when they share a key (or the record token is an initial
+    of its first letter), and then earns _pair_credit_kernel's credit, as the scorer gives
+    it. A glued pair (two query tokens against one record token, one query token against 2
+    to MAX_GLUED record tokens) with a query token of P (those _name_bound_kernel lets
+    match) earns at most the credit of the Jaro-Winkler ceiling of its lengths, and only
+    where the scorer would weigh it at all (first letters, lengths), whatever record tokens
+    it takes (ROBERTA against ROBERTO LUCIANO glued). Each token then earns at most its best
     credit c (cq_i, cc_j) over the pairs it can be in. Split every pair into its query half
-    and its record half: each token k of P or R adds a_k = c * weight / 2 to the numerator
-    and b_k = weight / 2 to the denominator when matched, m_k (its cost) to the denominator
-    when not, so score <= max over token sets S of
-    sum_S a / (sum_S b + sum_notS m + the cost of the tokens outside P and R), found exactly
-    by Dinkelbach's iteration.
+    and its record half: each token k adds a_k = c * weight / 2 to the numerator and
+    b_k = weight / 2 to the denominator when matched, m_k (its cost) to the denominator when
+    not (a token no pair credits stays unmatched), so
+    score <= max over token sets S of sum_S a / (sum_S b + sum_notS m), found exactly by
+    Dinkelbach's iteration.
     Without it, 39 in 40 candidates on the 1M-person load list shared keys with the query
     yet scored below the floor, and scoring them took most of a passenger's time.
     Left as it is (returns `bound`) when the query has an initial or a short cut token (the
@@ -1418,7 +1419,8 @@ def _credit_bound_kernel(bound, tokens, base, n_c, nq, qa, q_w, q_miss, tslot, s
     (flags_a, flags_b, pm, rows) of _token_sim_kernel, each longer than the longest token;
     items: float scratch of at least 3 * (nq + n_c)."""
     flags_a, flags_b, pm, rows = sim_scratch
-    # P as _name_bound_kernel forms it (R: the hit tokens, and any a glued pair takes).
+    # P as _name_bound_kernel forms it: the query tokens sharing a key with some token of
+    # the entry, and their neighbours where a glued name may take them.
     hit_q = np.int64(0)
     for j in range(n_c):
         slot = tslot[tokens[base + j]]
@@ -1430,7 +1432,7 @@ def _credit_bound_kernel(bound, tokens, base, n_c, nq, qa, q_w, q_miss, tslot, s
     im = 2 * (nq + n_c)
     for k in range(nq + n_c):
         items[ia + k] = 0.0  # best credit first; a_k once every pair is seen
-    # Single-token pairs: query tokens of P against hit record tokens of R.
+    # Single-token pairs: each hit record token against the query tokens sharing a key.
     for j in range(n_c):
         t = tokens[base + j]
         slot = tslot[t]
