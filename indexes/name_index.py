@@ -55,13 +55,14 @@ from indexes.kernels.translit import _posting_sequences_kernel
 from indexes.normalize import PARTICLES, name_variants, without_glued_titles
 from indexes.phonetic import phonetic_tables
 
-FORMAT_VERSION = 13  # 2: OCR keys; 3: ABD forms, alias variants; 4: stricter variants;
+FORMAT_VERSION = 14  # 2: OCR keys; 3: ABD forms, alias variants; 4: stricter variants;
 # 5: postings carry their entry's tokens; 6: spelling-fold, consonant and skeleton-deletion keys;
 # 7: alias variants also pair short tokens one slip apart; 8: postings over token sequences;
 # 9, 10: only alias variants a share of their rarer token's entries give; 11: IRN / IRINA
 # (a leading vowel kept, the rest dropped) is a vowels-dropped pair, and such a pair the list
 # gives as aliases is an alias variant (CHEOL / CHOL); 12: variant pairs carry their kind, and
-# the romanisation table's pairs join the alias variants; 13: records per token (token_records).
+# the romanisation table's pairs join the alias variants; 13: records per token (token_records);
+# 14: the curated Korean and Chinese romanisations (surname_romanisations.tsv) join them.
 
 # A name written wholly in Arabic, Cyrillic or Chinese script: searched from this score, its
 # best NATIVE_LIMIT candidates then scored by the transliteration model (search). 0.45 with
@@ -325,7 +326,7 @@ class NameIndex:
               record_idx: np.ndarray,
               romanised: Sequence[tuple[str, str]] | None = None) -> NameIndex:
         """Index `names` (record_idx: each name's record). romanised: pairs of Latin spellings
-        of one name (default the shipped table, romanisation_variants.table()); those whose
+        of one name (default the shipped tables, romanisation_variants.all_pairs()); those whose
         both spellings the list holds score as variants."""
         if isinstance(names, pa.Array | pa.ChunkedArray):
             names = names.to_pylist()
@@ -402,7 +403,7 @@ class NameIndex:
             entry_seq=entry_seq.astype(np.int32), seq_entry_offsets=seq_entry_offsets,
             seq_entries=seq_entries,
         )
-        romanised = romanisation_variants.table() if romanised is None else romanised
+        romanised = romanisation_variants.all_pairs() if romanised is None else romanised
         arrays["variant_pairs"] = _variant_pairs(
             _alias_variants(arrays), _romanised_pairs(dictionary, romanised))
         return cls(arrays)

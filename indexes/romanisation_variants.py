@@ -28,6 +28,8 @@ from indexes.reference import jaro_winkler
 from indexes.translit_model import LANGS, read_pairs, train_arguments
 
 TABLE_FILE = Path(__file__).with_name("romanisation_variants.tsv.gz")
+# Korean and Chinese names under their romanisation systems, curated (see the file's header).
+CURATED_FILE = Path(__file__).with_name("surname_romanisations.tsv")
 MIN_LEN = 3  # as alias variants (VARIANT_MIN_LEN): shorter spellings stand for too many names
 MAX_LEN_DIFF = 2
 MIN_JW = 0.75  # OMAR / UMAR 0.83, ZHANG / CHANG 0.87; NOBUARI / NOBUKADO and the like fall out
@@ -66,6 +68,28 @@ def table() -> tuple[tuple[str, str], ...]:
         return ()
     with gzip.open(TABLE_FILE, "rt", encoding="ascii") as f:
         return tuple(tuple(line.split("\t")) for line in f.read().splitlines() if line)
+
+
+@lru_cache(maxsize=1)
+def curated_pairs() -> tuple[tuple[str, str], ...]:
+    """Sorted unique (a, b), a < b: every two spellings on one line of CURATED_FILE (KIM / GIM,
+    LEE / RI / RHEE / YI, CHOU / CHOW / ZHOU). Spellings that are name particles (DO, DU, LO:
+    normalize.PARTICLES) are left out: a particle pairs with nothing."""
+    from indexes.normalize import PARTICLES
+
+    pairs: set[tuple[str, str]] = set()
+    if CURATED_FILE.exists():
+        for line in CURATED_FILE.read_text(encoding="ascii").splitlines():
+            if line.startswith("#") or not line.strip():
+                continue
+            spellings = sorted({t for t in line.split() if t not in PARTICLES})
+            pairs.update(itertools.combinations(spellings, 2))
+    return tuple(sorted(pairs))
+
+
+def all_pairs() -> tuple[tuple[str, str], ...]:
+    """The pairs a name index holds by default: the learned table and the curated pairs."""
+    return tuple(sorted(set(table()) | set(curated_pairs())))
 
 
 def main(argv: list[str] | None = None) -> int:

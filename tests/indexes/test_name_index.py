@@ -364,7 +364,7 @@ def exhaustive(names: list[str], records: np.ndarray, query: str
     variants = ref.kept_alias_variants(ref.alias_variants(list(by_record.values())),
                                        entry_df(entries))
     listed = {t for e in entries for t in e}
-    romanised = {frozenset(p) for p in romanisation_variants.table()
+    romanised = {frozenset(p) for p in romanisation_variants.all_pairs()
                  if p[0] in listed and p[1] in listed}
     best: dict[int, float] = {}
     keyed: set[int] = set()
@@ -493,6 +493,24 @@ def test_spellings_of_one_name_in_another_script_are_one_name() -> None:
     # A pair whose other spelling the list lacks pairs nothing (IWANOW is not listed).
     assert variant_pairs(table, K.VARIANT_ROMANISED) == {frozenset(("OMAR", "UMAR")),
                                                           frozenset(("SERGEY", "SERHIY"))}
+
+
+def test_korean_and_chinese_surnames_under_two_romanisations_are_one_name() -> None:
+    # RI (North Korea's spelling of LEE), GIM, CHOW (Cantonese for ZHOU): two letters apart or
+    # sharing no key, none of them meets the listed spelling by likeness; the default table
+    # (the curated romanisations) makes each one name, and blocking reaches it through them.
+    names = ["LEE Yong Mu", "KIM Jong Un", "ZHOU Carol", "RI Su Yong", "GIM Chol", "CHOW Wai"]
+    default = NameIndex.build(names, np.arange(6))
+    plain = NameIndex.build(names, np.arange(6), romanised=())
+    for query, record, token in [("RI Yong Mu", 0, "RI"), ("GIM Jong Un", 1, "GIM"),
+                                 ("CHOW Carol", 2, "CHOW")]:
+        got = {m.record_idx: m for m in default.search([query], min_score=0.8)[0]}
+        was = {m.record_idx: m for m in plain.search([query], min_score=0.8)[0]}
+        assert {p.query_token: p.method for p in got[record].pairs}[token] == (
+            "romanisation_variant")
+        assert record not in was or was[record].score < got[record].score
+    # A spelling that is a name particle (DU, DO, LO) pairs with nothing.
+    assert not any(set(p) & {"DU", "DO", "LO"} for p in romanisation_variants.curated_pairs())
 
 
 def test_two_common_names_one_record_pairs_are_not_one_name() -> None:

@@ -45,3 +45,14 @@ def test_the_shipped_table_pairs_common_romanisations() -> None:
                  ("EBRAHIM", "IBRAHIM")]:
         assert pair in table
     assert all(a < b and abs(len(a) - len(b)) <= rv.MAX_LEN_DIFF for a, b in table)
+
+
+def test_the_curated_table_pairs_every_two_spellings_of_a_line() -> None:
+    pairs = set(rv.curated_pairs())
+    for pair in [("LEE", "RI"), ("RHEE", "YI"), ("GIM", "KIM"), ("CHONG", "JONG"),
+                 ("CHOW", "ZHOU"), ("CHAN", "CHEN"), ("PAK", "PARK")]:
+        assert pair in pairs
+    assert ("GIM", "RI") not in pairs  # spellings of two names
+    assert all(a < b and a.isalpha() and a.isupper() and b.isalpha() and b.isupper()
+               for a, b in pairs)
+    assert set(rv.all_pairs()) == set(rv.table()) | pairs
