@@ -599,7 +599,8 @@ def gather_candidates(
     entries reached through the other query tokens (by keys that are not loose, or loosely
     when rarer than loose_df and a query token was skipped or this one met nothing else)
     whose score bound (name_bound, then with `tighten` credit_bound when no query token is
-    open) reaches min_score, rank them by the summed idf (per query
+    open and at most CREDIT_BOUND_MAX_KEPT * max_candidates entries pass name_bound) reaches
+    min_score, rank them by the summed idf (per query
     token, skipped ones included, of the rarest of the entry's tokens it matches, shared as
     the kernel shares it: exact, by a strong key, by loose keys only) and keep the
     max_candidates best (ties: higher bound, lower id), as a set (returned sorted)."""
@@ -640,14 +641,22 @@ def gather_candidates(
                    for e in token_entries[t]}
         info: dict[int, float] = {}
         bounds: dict[int, float] = {}
+        def shape(e: int, matched: list[list[int]] = matched
+                  ) -> tuple[list[str], list[float], list[set[int]]]:
+            return ([index_tokens[t] for t in entries[e]], [index_weights[t] for t in entries[e]],
+                    [{i for i, m in enumerate(matched) if t in m} for t in entries[e]])
+
+        plain = {e: name_bound(tokens, weights, miss, prefix, *shape(e)) for e in reached}
+        plain = {e: b for e, b in plain.items() if b >= min_score - 1e-9}
+        # The credit bound only where the plain one leaves at most CREDIT_BOUND_MAX_KEPT
+        # times max_candidates (a crowd is cut by information instead).
+        if tighten and not open_ and len(plain) <= K.CREDIT_BOUND_MAX_KEPT * max_candidates:
+            for e, b in plain.items():
+                c, c_w, hits = shape(e)
+                plain[e] = min(b, credit_bound(tokens, weights, miss, prefix, fuzzy, c, c_w,
+                                               hits) + K.CREDIT_BOUND_MARGIN)
         for e in reached:
-            c = [index_tokens[t] for t in entries[e]]
-            hits = [{i for i, m in enumerate(matched) if t in m} for t in entries[e]]
-            c_w = [index_weights[t] for t in entries[e]]
-            b = name_bound(tokens, weights, miss, prefix, c, c_w, hits)
-            if tighten and not open_ and b >= min_score - 1e-9:
-                b = min(b, credit_bound(tokens, weights, miss, prefix, fuzzy, c, c_w, hits)
-                        + K.CREDIT_BOUND_MARGIN)
+            b = plain.get(e, -1.0)
             if b >= min_score - 1e-9:
                 bounds[e] = b
                 info[e] = sum(max(((math.log(n_entries + 1.0)

@@ -68,6 +68,11 @@ CREDIT_HIGH = 0.85
 UNMATCHED_RECORD_COST = 0.1  # a listed middle name missing from the query costs a little
 # Added to _credit_bound_kernel's bound: its iteration stops within rounding of the best ratio.
 CREDIT_BOUND_MARGIN = 1e-9
+# ... and it runs only where the plain bound keeps at most this many times max_candidates: a
+# crowd (thousands of namesakes of a common name) is cut by information shared, as before,
+# instead of paying the credit bound on every one of them (that doubled the candidate step at
+# the engine's floor in bench/kernels/test_names_1m_bench.py: 250 against 118 ms per batch).
+CREDIT_BOUND_MAX_KEPT = 4
 # A query token that is itself a name on the list (KNOWN: listed spelled exactly so) and meets a
 # record token only by likeness is likelier another name than a misspelling (ALINA / GALINA,
 # ROBERTA / ROBERTO, FAN / FANG): its credit is multiplied by the query token's q_fuzzy, which
@@ -1792,7 +1797,8 @@ def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, q_miss, q_le
 
     With credit_bound, the bound is then tightened with the credits the pairs would earn
     (_credit_bound_kernel: q_chars to variant_pairs as _score_pairs_kernel takes them;
-    max_token_len, the longest query or index token, sizes its scratch).
+    max_token_len, the longest query or index token, sizes its scratch), where at most
+    CREDIT_BOUND_MAX_KEPT * max_candidates entries reach min_score by the plain bound.
 
     scratch: gather_scratch(token count, n_entries), as the last call left it: the kernel
     clears every mark it sets before it returns.
@@ -2009,8 +2015,9 @@ def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, q_miss, q_le
                 scratch_i[n_kept] = f
                 n_kept += 1
         # Then the bound with the pairs' credits, over the entries the plain bound kept (a
-        # second pass: inside the walk above, it made every entry's step slower).
-        if credit_bound and open_q == 0:
+        # second pass: inside the walk above, it made every entry's step slower), unless they
+        # are a crowd (CREDIT_BOUND_MAX_KEPT).
+        if credit_bound and open_q == 0 and n_kept <= CREDIT_BOUND_MAX_KEPT * max_candidates:
             n_tight = 0
             for g in range(n_kept):
                 f = scratch_i[g]

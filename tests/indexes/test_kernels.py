@@ -627,6 +627,10 @@ def test_alias_variants_kept_only_when_a_share_of_the_rarer_token_pairs_them() -
        st.lists(name_tokens.filter(bool), min_size=1, max_size=4),
        st.integers(1, 6), st.sampled_from([0.0, 0.5, 0.75, 0.9]), st.integers(0, 3),
        st.integers(0, 3), st.booleans())
+# A crowd the plain bound keeps (5 > CREDIT_BOUND_MAX_KEPT * 1) is cut by information, not by
+# the credit bound, which 4 of them meet.
+@example([["MUHAMMAD", "SMITH"]] * 5, [["MOHAMED", "SMYTH"]], 1, 0.9, 0, 0, True)
+@example([["MUHAMMAD", "SMITH"]] * 4, [["MOHAMED", "SMYTH"]], 1, 0.9, 0, 0, True)
 def test_gather_kernel_equals_twin(entries: list[list[str]], queries: list[list[str]],
                                    max_candidates: int, min_score: float,
                                    common_df: int, loose_df: int, tighten: bool) -> None:
