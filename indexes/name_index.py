@@ -727,8 +727,7 @@ class NameIndex:
     def _max_token_len(self) -> int:
         """Bytes of the longest index token (sizes the candidate kernel's scratch)."""
         if self._longest_token is None:
-            offsets = self._a["token_offsets"]
-            self._longest_token = int(np.diff(offsets).max(initial=0)) if len(offsets) else 0
+            self._longest_token = int(np.diff(self._a["token_offsets"]).max(initial=0))
         return self._longest_token
 
     def _entries_by_record(self) -> tuple[np.ndarray, np.ndarray]:

@@ -24,6 +24,7 @@ from collections import Counter, defaultdict
 from functools import lru_cache
 from pathlib import Path
 
+from indexes.normalize import PARTICLES
 from indexes.reference import jaro_winkler
 from indexes.translit_model import LANGS, read_pairs, train_arguments
 
@@ -75,8 +76,6 @@ def curated_pairs() -> tuple[tuple[str, str], ...]:
     """Sorted unique (a, b), a < b: every two spellings on one line of CURATED_FILE (KIM / GIM,
     LEE / RI / RHEE / YI, CHOU / CHOW / ZHOU). Spellings that are name particles (DO, DU, LO:
     normalize.PARTICLES) are left out: a particle pairs with nothing."""
-    from indexes.normalize import PARTICLES
-
     pairs: set[tuple[str, str]] = set()
     if CURATED_FILE.exists():
         for line in CURATED_FILE.read_text(encoding="ascii").splitlines():

@@ -696,6 +696,20 @@ def _is_vowel_kernel(c):
 
 
 @njit(**JIT)
+def _glue_ceiling_kernel(q_len, glued_len, k):
+    """The highest Jaro-Winkler a query token of q_len letters can reach against k record
+    tokens glued (glued_len letters), or -1.0 when the scorer does not weigh that glue: three
+    or more glued tokens must keep (nearly) every letter (a squashed name), and lengths too
+    far apart for SQUASH_MIN (a short first name against two long ones: most glued pairs) are
+    skipped before they are glued."""
+    ceiling = _jaro_winkler_ceiling_kernel(q_len, glued_len)
+    if ((k > 2 and abs(glued_len - q_len) > GLUE_LEN_SLACK)
+            or ceiling < SQUASH_MIN - CEILING_MARGIN):
+        return -1.0
+    return ceiling
+
+
+@njit(**JIT)
 def _pair_credit_kernel(sim, method, q_buf, q_s, q_l, q_fuzzy, c_buf, c_s, c_l):
     """Credit of a query token paired with one record token, from their (similarity, method)
     (_token_sim_kernel, _apply_variants_kernel): _credit_kernel of the similarity, discounted
@@ -775,13 +789,8 @@ def _name_score_core_kernel(
                 if c_len[j + k - 1] < 2:
                     break
                 m += c_len[j + k - 1]
-                # Three or more glued tokens: a squashed name keeps (nearly) every letter.
-                # And lengths too far apart for SQUASH_MIN (a short first name against two
-                # long ones: most glued pairs) are skipped before they are glued. Either way
-                # a longer glue only grows further apart.
-                if ((k > 2 and abs(m - q_len[i]) > GLUE_LEN_SLACK)
-                        or _jaro_winkler_ceiling_kernel(q_len[i], m)
-                        < SQUASH_MIN - CEILING_MARGIN):
+                # A longer glue only grows further apart (see _glue_ceiling_kernel).
+                if _glue_ceiling_kernel(q_len[i], m, k) < 0.0:
                     if m > q_len[i]:
                         break
                     continue
@@ -1511,9 +1520,8 @@ def _credit_bound_kernel(bound, tokens, base, n_c, nq, qa, q_w, q_miss, tslot, s
                     if ul < 2:
                         break
                     m += ul
-                    ceiling = _jaro_winkler_ceiling_kernel(ql, m)
-                    if ((k > 2 and abs(m - ql) > GLUE_LEN_SLACK)
-                            or ceiling < SQUASH_MIN - CEILING_MARGIN):
+                    ceiling = _glue_ceiling_kernel(ql, m, k)
+                    if ceiling < 0.0:
                         if m > ql:
                             break
                         continue
@@ -1948,7 +1956,6 @@ def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, q_miss, q_le
             s_w[f + 1] = t_w[t]
         sq_w = q_w[qa:qa + nq]
         sq_miss = q_miss[qa:qa + nq]
-        credit_of = np.full(n_masked * nq, -1.0)  # per (slot - 1, query token): see below
         # Entries listing an index token matched by a kept query token through a key that is
         # not loose, or loosely (the listed token's consonants or skeleton less one consonant
         # met) when it is rarer than loose_df and the query token has no other way to bring
@@ -2018,6 +2025,7 @@ def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, q_miss, q_le
         # second pass: inside the walk above, it made every entry's step slower), unless they
         # are a crowd (CREDIT_BOUND_MAX_KEPT).
         if credit_bound and open_q == 0 and n_kept <= CREDIT_BOUND_MAX_KEPT * max_candidates:
+            credit_of = np.full(n_masked * nq, -1.0)  # per (slot - 1, query token)
             n_tight = 0
             for g in range(n_kept):
                 f = scratch_i[g]
