@@ -188,6 +188,11 @@ class NameMatch:
     # the document had no room for them, so giving them was impossible (record_left leaves
     # them out; with_record_token_cost charges them nothing).
     record_cut: float = 0.0
+    # Entries bearing the rarest record token the query met (particles left out; 0 when it met
+    # none). Token rarity summed as information assumes names independent, and names from one
+    # culture are not (AL-OTAIBI, ASMA and RASHA each common, together "rare"): the engine
+    # also asks for one name the list itself barely knows.
+    rarest_df: int = 0
 
     def with_record_token_cost(self, cost: float) -> float:
         """The score had each record token the query lacks cost `cost` of its weight instead
@@ -743,7 +748,7 @@ class NameIndex:
         fills an MRZ name field exactly."""
         a = self._a
         n_q = len(q_tokens)
-        pairs, info, left, beyond = self._explain(q_tokens, entry, choice[:n_q].tolist(),
+        pairs, info, left, beyond, rarest = self._explain(q_tokens, entry, choice[:n_q].tolist(),
                                                   sim[:n_q].tolist(), method[:n_q].tolist(),
                                                   span[:n_q].tolist(), cut)
         name = int(a["entry_name"][entry])
@@ -751,7 +756,7 @@ class NameIndex:
         return NameMatch(name_idx=name, record_idx=int(a["name_record"][name]), score=score,
                          pairs=pairs, information=round(info, 3),
                          rarity=round(1.0 / (1.0 + bearers), 4), chance_bearers=bearers,
-                         den=den, record_left=left, record_cut=beyond)
+                         den=den, record_left=left, record_cut=beyond, rarest_df=rarest)
 
     def _gather(self, prep: _Prepared, min_score: float, max_candidates: int
                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -970,12 +975,12 @@ class NameIndex:
 
     def _explain(self, q_tokens: list[str], entry: int, choice: list[int], sim: list[float],
                  method: list[int], span: list[int], cut: bool = False
-                 ) -> tuple[tuple[TokenPair, ...], float, float, float]:
+                 ) -> tuple[tuple[TokenPair, ...], float, float, float, int]:
         """Token pairs of the best assignment (as the scoring kernel chose it), the
         information (bits) of the matched record tokens and the summed weights of the record
         tokens left unmatched: before and after the cut (cut: the query fills an MRZ name
         field, and record tokens after the one its last token met had no room; they pair
-        with method "cut")."""
+        with method "cut"); the document frequency of the rarest matched token (0: none)."""
         a = self._a
         offsets = a["entry_tok_offsets"]
         tok_ids = a["entry_tokens"][int(offsets[entry]):int(offsets[entry + 1])].tolist()
@@ -1000,12 +1005,15 @@ class NameIndex:
         weight, df = a["token_weight"], a["token_df"]
         left = beyond = 0.0
         info = 0.0
+        rarest = 0
         n_entries = len(a["entry_name"])
         for j, token in enumerate(c_tokens):
             t = tok_ids[j]
             if covered[j]:
                 if weight[t] >= TOKEN_WEIGHT:  # particles carry no identity
-                    info += math.log2((n_entries + 1) / (int(df[t]) + 1))
+                    d = int(df[t])
+                    info += math.log2((n_entries + 1) / (d + 1))
+                    rarest = d if rarest == 0 else min(rarest, d)
             elif j == patronymic and j < after:
                 pairs.append(TokenPair("", token, 0.0, "patronymic"))  # costs UNMATCHED only
             else:
@@ -1014,7 +1022,7 @@ class NameIndex:
                     left += float(weight[t])
                 else:
                     beyond += float(weight[t])
-        return tuple(pairs), info, left, beyond
+        return tuple(pairs), info, left, beyond, rarest
 
 
 def patronymic_position(tokens: list[str]) -> int:

@@ -8,6 +8,7 @@ The engine knows nothing of gRPC, files or the follow-up queue.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -45,6 +46,18 @@ NAMESAKE_SCORE = 0.95
 DOCUMENT_EXACT_SCORE = 0.99
 DOCUMENT_LOOK_ALIKE_SCORE = 0.91
 COMMON_RARITY = 0.5  # NameMatch.rarity below this: a common name
+
+
+def other_bearers(names: Sequence[NameMatch], match: NameMatch) -> int:
+    """Names on the list, other than the one `match` met, that hold every name the passenger
+    gives spelled the same (among the passenger's name matches, `names`). Names, not records:
+    one person listed twice (OFAC and the UN both list ISHAKZAI Gul Agha) is no namesake."""
+    def spelled(m: NameMatch) -> tuple[str, ...]:
+        return tuple(sorted(p.record_token for p in m.pairs if p.record_token))
+
+    own = spelled(match)
+    return len({spelled(m) for m in names
+                if all(p.similarity >= 1.0 for p in m.pairs if p.query_token)} - {own})
 
 
 def name_floor(settings: Settings) -> float:
@@ -208,7 +221,7 @@ class Engine:
                                     < self.clear_below):
                     continue  # CLEAR even before the common-name cap: no need to explain it
                 matches.append(self._person_match(p, pair_rec[k], nm, doc_row, batch, k,
-                                                  namesakes))
+                                                  namesakes, names_by_passenger.get(i, ())))
             matches = [m for m in matches if m.decision != Decision.CLEAR]
             matches = cut_matches(matches, self.settings)
             decision = max((m.decision for m in matches), default=Decision.CLEAR)
@@ -321,7 +334,8 @@ class Engine:
     # -- persons -----------------------------------------------------------------------
 
     def _person_match(self, p: Passenger, rec: int, nm, doc_row: int,
-                      batch: evidence.EvidenceBatch, k: int, namesakes: int) -> Match:
+                      batch: evidence.EvidenceBatch, k: int, namesakes: int,
+                      names: Sequence[NameMatch] = ()) -> Match:
         details: list[MatchDetail] = []
         score = 0.0
         corroborated = doc_row >= 0 or int(batch.dob_rel[k]) in (1, 2)  # exact or partial DOB
@@ -344,9 +358,14 @@ class Engine:
             # MARIA GARCIA LOPEZ is then as likely another MARIA GARCIA as the listed one
             # (but KHACHATUROV TIGRAN, a name nobody else on the list is expected to bear, is
             # not: the cost falls with the rarity of the names given).
-            left_cost = (evidence.name_only_record_token_cost(nm.chance_bearers,
-                                                              UNMATCHED_RECORD_COST)
-                         if not corroborated and nm.record_left > 0 else UNMATCHED_RECORD_COST)
+            # Rarity by token statistics assumes names independent, and they are not (FREITAS,
+            # LUCIANA and MARIANA come together from one culture): another listed person who
+            # bears every name the passenger gives shows the name is not this record's alone.
+            left_cost = UNMATCHED_RECORD_COST
+            if not corroborated and nm.record_left > 0:
+                bearers = max(nm.chance_bearers, float(other_bearers(names, nm)))
+                left_cost = evidence.name_only_record_token_cost(
+                    bearers, nm.rarest_df, len(self.snapshot.name_index), UNMATCHED_RECORD_COST)
             if left_cost > UNMATCHED_RECORD_COST:
                 alone = evidence.NAME_WEIGHT * nm.with_record_token_cost(left_cost)
                 details.append(MatchDetail(

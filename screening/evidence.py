@@ -53,23 +53,39 @@ COMMON_NAME_CAP = 0.90
 NAME_ONLY_RECORD_TOKEN_COST = 0.35
 # ... unless the names the passenger does give already single one entry out: fewer than
 # 2**-RARE_GIVEN_BITS[0] entries of the list expected to bear them by chance
-# (NameMatch.chance_bearers) and the cost starts falling, fewer than 2**-RARE_GIVEN_BITS[1] and
-# it is the corroborated one. KHACHATUROV TIGRAN for KHACHATUROV Tigran Garik is then a
-# possible match, where a common name minus one of its names (MARIA GARCIA for MARIA GARCIA
-# LOPEZ) stays a namesake. On the quality benchmark (1M persons, calibrated on the train part)
-# this moved recall of dropped-token queries on names alone from 10.5% to 47.6% at the same
-# POSSIBLE_MATCH threshold (bench/results/quality.md).
+# (NameMatch.chance_bearers, or the listed names the engine sees bearing them all, whichever
+# is more) and the cost starts falling, fewer than 2**-RARE_GIVEN_BITS[1] and it is the
+# corroborated one. KHACHATUROV TIGRAN for KHACHATUROV Tigran Garik is then a possible match,
+# where a common name minus one of its names (MARIA GARCIA for MARIA GARCIA LOPEZ) stays a
+# namesake. The chance estimate treats names as independent, which names of one culture are
+# not: AL-OTAIBI ASMA RASHA, three names each borne by thousands, looks as rare as BUECHEL
+# PASCAL (8.5 and 7.8 bits on the 1M-person list) yet is a clean traveller's name. So one of
+# the names given must also be one the list barely knows: borne by at most RARE_TOKEN_DF[0]
+# entries or a RARE_TOKEN_DF[1] share of them (NameMatch.rarest_df).
 # A patronymic (name_index.PATRONYMIC_SUFFIXES), which Russian, Ukrainian and Belarusian
-# passports never print, is exempt: it always costs the corroborated share. Moving this window
-# to (7, 10) instead was measured too: token_dropped 73.6% but the calibrated POSSIBLE_MATCH
-# rose to 0.8788 and the cross-script classes lost 2-8 points (Arabic 74.2% -> 66.5%).
-RARE_GIVEN_BITS = (10.0, 13.0)
+# passports never print, is exempt: it always costs the corroborated share.
+# Measured on the quality benchmark (1M persons, calibrated on the train part; quick run
+# without peers): window (10, 13) with no rare-name condition: token_dropped 70.9%, clean
+# false alarms at POSSIBLE_MATCH 189.8/10k; window (5, 8) alone: the calibrated POSSIBLE_MATCH
+# rose from 0.8728 to 0.9098 (clean travellers' three-name subsets) and every class fell;
+# window (5, 8) with the rare-name condition: token_dropped 76.0%, false alarms 182.5/10k,
+# POSSIBLE_MATCH unchanged. The benchmark's clean travellers never bear a name the list
+# barely knows (their names come from the generator's pools), so what the rule costs in
+# false alarms on real traffic is not measured there; 5 bits means one entry in 32 expected
+# to bear the names by chance.
+RARE_GIVEN_BITS = (5.0, 8.0)
+RARE_TOKEN_DF = (3, 5e-5)
 
 
-def name_only_record_token_cost(chance_bearers: float, corroborated_cost: float) -> float:
+def name_only_record_token_cost(chance_bearers: float, rarest_df: int, names: int,
+                                corroborated_cost: float) -> float:
     """The share of its weight a listed name the passenger leaves out costs when nothing but
     the name ties them to the record: NAME_ONLY_RECORD_TOKEN_COST, falling (linearly in bits)
-    to `corroborated_cost` as the given names grow rarer (see RARE_GIVEN_BITS)."""
+    to `corroborated_cost` as the given names grow rarer (see RARE_GIVEN_BITS), when one of
+    them is a name the list barely knows (rarest_df entries of `names` bear it, see
+    RARE_TOKEN_DF)."""
+    if not 0 < rarest_df <= max(RARE_TOKEN_DF[0], RARE_TOKEN_DF[1] * names):
+        return NAME_ONLY_RECORD_TOKEN_COST
     lo, hi = RARE_GIVEN_BITS
     bits = -math.log2(chance_bearers) if chance_bearers > 0.0 else math.inf
     t = min(1.0, max(0.0, (bits - lo) / (hi - lo)))

@@ -180,11 +180,12 @@ def test_a_listed_name_the_passenger_leaves_out_costs_more_without_corroboration
         "LENA"]
     assert m_dob.score == pytest.approx(round(evidence.NAME_WEIGHT * nm.score
                                               + evidence.DOB_EXACT, 4))
-    # On this small list MUELLER ANNA is no rare name: the full name-only cost.
-    assert evidence.name_only_record_token_cost(
-        nm.chance_bearers, 0.1) == evidence.NAME_ONLY_RECORD_TOKEN_COST
-    expected = evidence.NAME_WEIGHT * nm.with_record_token_cost(
-        evidence.NAME_ONLY_RECORD_TOKEN_COST)
+    # On this small list MUELLER ANNA is not rare enough to leave LENA costing what a
+    # corroborated match pays: more than that, less than the full name-only cost.
+    cost = evidence.name_only_record_token_cost(
+        nm.chance_bearers, nm.rarest_df, len(engine.snapshot.name_index), 0.1)
+    assert 0.2 < cost <= evidence.NAME_ONLY_RECORD_TOKEN_COST
+    expected = evidence.NAME_WEIGHT * nm.with_record_token_cost(cost)
     assert expected < evidence.NAME_WEIGHT * nm.score - 0.05
     assert m_alone.score == pytest.approx(round(min(expected, evidence.COMMON_NAME_CAP), 4))
     [detail] = [d for d in m_alone.details if d.field == "name_incomplete"]
@@ -275,15 +276,57 @@ def test_patronymic_position() -> None:
 
 
 def test_name_only_record_token_cost_falls_with_rarity() -> None:
-    cost = evidence.name_only_record_token_cost
+    def cost(bearers: float, rarest_df: int = 1, names: int = 1_000_000) -> float:
+        return evidence.name_only_record_token_cost(bearers, rarest_df, names, 0.1)
+
     lo, hi = evidence.RARE_GIVEN_BITS
-    assert cost(1.0, 0.1) == cost(2.0 ** -lo, 0.1) == evidence.NAME_ONLY_RECORD_TOKEN_COST
-    assert cost(2.0 ** -hi, 0.1) == pytest.approx(0.1) and cost(0.0, 0.1) == pytest.approx(0.1)
-    middle = cost(2.0 ** -((lo + hi) / 2), 0.1)
+    assert cost(1.0) == cost(2.0 ** -lo) == evidence.NAME_ONLY_RECORD_TOKEN_COST
+    assert cost(2.0 ** -hi) == pytest.approx(0.1) and cost(0.0) == pytest.approx(0.1)
+    middle = cost(2.0 ** -((lo + hi) / 2))
     assert middle == pytest.approx((evidence.NAME_ONLY_RECORD_TOKEN_COST + 0.1) / 2)
     bits = [lo - 1 + k * 0.25 for k in range(20)]
-    costs = [cost(2.0 ** -b, 0.1) for b in bits]
+    costs = [cost(2.0 ** -b) for b in bits]
     assert costs == sorted(costs, reverse=True)
+    # However rare the names look together, none of them rare on the list: the full cost.
+    min_df, share = evidence.RARE_TOKEN_DF
+    common = int(share * 1_000_000) + 1
+    assert cost(0.0, common) == cost(0.0, 0) == evidence.NAME_ONLY_RECORD_TOKEN_COST
+    assert cost(0.0, common - 1) == pytest.approx(0.1)
+    assert cost(0.0, min_df, names=10) == pytest.approx(0.1)  # a small list: a few bearers
+
+
+def test_a_left_out_name_costs_the_full_price_when_others_bear_the_names_given(tmp_path
+                                                                             ) -> None:
+    """TABAREZ Franco for TABAREZ MARTINEZ Franco: TABAREZ is a name the list barely knows,
+    and the left-out MARTINEZ costs little. Once another listed name holds TABAREZ and FRANCO
+    too (TABAREZ LOPEZ Franco), the passenger's name is no longer this record's alone: the
+    full name-only cost. The same person listed twice under one name (two lists) is no such
+    namesake."""
+    rnd = random.Random(5)
+
+    def word() -> str:
+        return "".join(rnd.choice("BCDFGKLMNPRSTVZ") + rnd.choice("AEIOU") for _ in range(4))
+
+    # Enough names that TABAREZ FRANCO, borne by two entries, is still past RARE_GIVEN_BITS.
+    rows = [_wanted(f"F-{i}", word(), f"{word()} {word()}", ["1980-01-01"]) for i in range(2500)]
+    listed = _wanted("T-1", "TABAREZ MARTINEZ", "Franco", ["1970-01-01"])
+    twice = _wanted("T-2", "TABAREZ MARTINEZ", "Franco", ["1970-01-01"])
+    other = _wanted("T-3", "TABAREZ LOPEZ", "Franco", ["1975-01-01"])
+    settings = Settings().with_overrides(possible_match_threshold=0.5, name_min_score=0.5)
+    passenger = Passenger(ref="p", surname="TABAREZ", given_names="Franco")
+
+    def score(extra: list[dict], folder: str) -> float:
+        (tmp_path / folder).mkdir()
+        engine = Engine(_snapshot_of(tmp_path / folder, rows + extra), settings)
+        [result] = engine.screen([passenger])
+        match = next(m for m in result.matches if m.record_id == "T-1")
+        assert match.score < 1.0
+        return match.score
+
+    alone, listed_twice, with_namesake = (score([listed], "a"), score([listed, twice], "b"),
+                                          score([listed, other], "c"))
+    assert alone == listed_twice
+    assert with_namesake < alone - 0.05
 
 
 def test_listed_names_an_mrz_field_had_no_room_for_cost_nothing(tmp_path) -> None:
