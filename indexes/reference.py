@@ -407,14 +407,16 @@ def name_score(
                     continue
                 sim = jaro_winkler(q[i], glued)
                 if sim >= K.SQUASH_MIN:
-                    edges.append((credit(sim), sim, 1 if k == 2 else k, K.METHOD_SQUASHED, i, j))
+                    cr = credit(sim) * (1.0 if sim >= 1.0 else q_fuzzy[i])
+                    edges.append((cr, sim, 1 if k == 2 else k, K.METHOD_SQUASHED, i, j))
     for i in range(n_q - 1):
         for j in range(n_c):
             if min(len(q[i]), len(q[i + 1]), len(c[j])) < 2 or q[i][0] != c[j][0]:
                 continue
             sim = jaro_winkler(q[i] + q[i + 1], c[j])
             if sim >= K.SQUASH_MIN:
-                edges.append((credit(sim), sim, 2, K.METHOD_SQUASHED, i, j))
+                cr = credit(sim) * (1.0 if sim >= 1.0 else min(q_fuzzy[i], q_fuzzy[i + 1]))
+                edges.append((cr, sim, 2, K.METHOD_SQUASHED, i, j))
     used_q, used_c = [False] * n_q, [False] * n_c
     num = den = 0.0
     while True:

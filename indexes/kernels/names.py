@@ -798,7 +798,8 @@ def _name_score_core_kernel(
                 sim = _jaro_winkler_core_kernel(q_buf[q_start[i]:q_start[i] + q_len[i]],
                                                 q_len[i], concat, m, flags_a, flags_b, pm)
                 if sim >= SQUASH_MIN:
-                    e_credit[ne] = _credit_kernel(sim)
+                    # Not a squash but a likeness (DANIELA / DANIEL+JOAO): discounted as one.
+                    e_credit[ne] = _credit_kernel(sim) * (1.0 if sim >= 1.0 else q_fuzzy[i])
                     e_sim[ne] = sim
                     e_kind[ne] = 1 if k == 2 else k
                     e_method[ne] = METHOD_SQUASHED
@@ -817,7 +818,8 @@ def _name_score_core_kernel(
             sim = _jaro_winkler_core_kernel(concat, m, c_buf[c_start[j]:c_start[j] + c_len[j]],
                                             c_len[j], flags_a, flags_b, pm)
             if sim >= SQUASH_MIN:
-                e_credit[ne] = _credit_kernel(sim)
+                e_credit[ne] = _credit_kernel(sim) * (
+                    1.0 if sim >= 1.0 else min(q_fuzzy[i], q_fuzzy[i + 1]))
                 e_sim[ne] = sim
                 e_kind[ne] = 2
                 e_method[ne] = METHOD_SQUASHED

@@ -455,6 +455,24 @@ def test_known_query_name_earns_less_from_likeness() -> None:
     assert exact == 1.0  # exact matches are not discounted
 
 
+def test_known_query_name_earns_less_from_a_glued_likeness() -> None:
+    # ANDREAROSSA against ANDREA ROSA glued (and the other way round): not a squash but a
+    # likeness, discounted as one when the query's names are names of their own; a true
+    # squash (JOSELUIS / JOSE LUIS) keeps its full credit.
+    def score(q: list[str], c: list[str], fuzzy: float) -> tuple[float, int]:
+        _, _, (s, _, _, method, _) = kernel_score(q, c, q_fuzzy=[fuzzy] * len(q))
+        return s, int(method[1])
+
+    for q, c in ((["CASTRO", "ANDREAROSSA"], ["CASTRO", "ANDREA", "ROSA"]),
+                 (["CASTRO", "ANDREA", "ROSA"], ["CASTRO", "ANDREAROSSA"])):
+        unknown, m_unknown = score(q, c, 1.0)
+        known, m_known = score(q, c, 0.85)
+        assert m_unknown == m_known == K.METHOD_SQUASHED and known < unknown - 0.05
+    squash = [kernel_score(["GARCIA", "JOSELUIS"], ["GARCIA", "JOSE", "LUIS"], q_fuzzy=[f, f])[2]
+              for f in (1.0, 0.85)]
+    assert squash[0][0] == squash[1][0] > 0.95 and squash[1][3][1] == K.METHOD_SQUASHED
+
+
 @SETTINGS
 @given(st.lists(st.one_of(ocr_tokens, st.sampled_from(["AL", "KARI", "KARIMOV"])), max_size=4),
        st.lists(st.one_of(ocr_tokens, st.sampled_from(["AL", "KARIMOV"])), max_size=4),
