@@ -335,7 +335,7 @@ class Engine:
 
     def _person_match(self, p: Passenger, rec: int, nm, doc_row: int,
                       batch: evidence.EvidenceBatch, k: int, namesakes: int,
-                      names: Sequence[NameMatch] = ()) -> Match:
+                      names: Sequence[NameMatch]) -> Match:
         details: list[MatchDetail] = []
         score = 0.0
         corroborated = doc_row >= 0 or int(batch.dob_rel[k]) in (1, 2)  # exact or partial DOB
@@ -358,14 +358,17 @@ class Engine:
             # MARIA GARCIA LOPEZ is then as likely another MARIA GARCIA as the listed one
             # (but KHACHATUROV TIGRAN, a name nobody else on the list is expected to bear, is
             # not: the cost falls with the rarity of the names given).
-            # Rarity by token statistics assumes names independent, and they are not (FREITAS,
-            # LUCIANA and MARIANA come together from one culture): another listed person who
-            # bears every name the passenger gives shows the name is not this record's alone.
             left_cost = UNMATCHED_RECORD_COST
             if not corroborated and nm.record_left > 0:
-                bearers = max(nm.chance_bearers, float(other_bearers(names, nm)))
                 left_cost = evidence.name_only_record_token_cost(
-                    bearers, nm.rarest_df, len(self.snapshot.name_index), UNMATCHED_RECORD_COST)
+                    nm.chance_bearers, nm.rarest_df, len(self.snapshot.name_index),
+                    UNMATCHED_RECORD_COST)
+                # Rarity by token statistics assumes names independent, and they are not: a
+                # listed person who bears every name the passenger gives shows the name is
+                # not this record's alone (one bearer or more: no discount, see evidence.py).
+                if (left_cost < evidence.NAME_ONLY_RECORD_TOKEN_COST
+                        and other_bearers(names, nm) > 0):
+                    left_cost = evidence.NAME_ONLY_RECORD_TOKEN_COST
             if left_cost > UNMATCHED_RECORD_COST:
                 alone = evidence.NAME_WEIGHT * nm.with_record_token_cost(left_cost)
                 details.append(MatchDetail(
