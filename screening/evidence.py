@@ -53,11 +53,11 @@ COMMON_NAME_CAP = 0.90
 NAME_ONLY_RECORD_TOKEN_COST = 0.35
 # ... unless the names the passenger does give already single one entry out: fewer than
 # 2**-RARE_GIVEN_BITS[0] entries of the list expected to bear them by chance
-# (NameMatch.chance_bearers; the engine also sees no other listed name that holds them all:
-# one such bearer and more than 1 entry bears them) and the cost starts falling, fewer than
-# 2**-RARE_GIVEN_BITS[1] and it is the corroborated one. KHACHATUROV TIGRAN for KHACHATUROV Tigran Garik is then a possible match,
-# where a common name minus one of its names (MARIA GARCIA for MARIA GARCIA LOPEZ) stays a
-# namesake. The chance estimate treats names as independent, which names of one culture are
+# (NameMatch.chance_bearers) and the cost starts falling, fewer than 2**-RARE_GIVEN_BITS[1]
+# and it is the corroborated one; another listed name that holds them all (the engine sees it
+# among the passenger's matches: engine.other_bearers) means one bearer or more, so no
+# discount. KHACHATUROV TIGRAN for KHACHATUROV Tigran Garik is then a possible match, where a
+# common name minus one of its names (MARIA GARCIA for MARIA GARCIA LOPEZ) stays a namesake. The chance estimate treats names as independent, which names of one culture are
 # not: AL-OTAIBI ASMA RASHA, three names each borne by thousands, looks as rare as BUECHEL
 # PASCAL (8.5 and 7.8 bits on the 1M-person list) yet is a clean traveller's name. So one of
 # the names given must also be one the list barely knows: borne by at most RARE_TOKEN_DF[0]

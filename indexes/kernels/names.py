@@ -697,8 +697,9 @@ def _is_vowel_kernel(c):
 
 @njit(**JIT)
 def _glue_ceiling_kernel(q_len, glued_len, k):
-    """The highest Jaro-Winkler a query token of q_len letters can reach against k record
-    tokens glued (glued_len letters), or -1.0 when the scorer does not weigh that glue: three
+    """The highest Jaro-Winkler a token of q_len letters can reach against k tokens of the
+    other side glued (glued_len letters; a query token against record tokens, or a record
+    token against two query tokens), or -1.0 when the scorer does not weigh that glue: three
     or more glued tokens must keep (nearly) every letter (a squashed name), and lengths too
     far apart for SQUASH_MIN (a short first name against two long ones: most glued pairs) are
     skipped before they are glued."""
@@ -813,7 +814,7 @@ def _name_score_core_kernel(
         for j in range(n_c):
             if c_len[j] < 2 or c_buf[c_start[j]] != concat[0]:
                 continue
-            if _jaro_winkler_ceiling_kernel(m, c_len[j]) < SQUASH_MIN - CEILING_MARGIN:
+            if _glue_ceiling_kernel(c_len[j], m, 2) < 0.0:
                 continue
             sim = _jaro_winkler_core_kernel(concat, m, c_buf[c_start[j]:c_start[j] + c_len[j]],
                                             c_len[j], flags_a, flags_b, pm)
@@ -1408,7 +1409,7 @@ def _one_to_one_bound_kernel(bound, tokens, base, n_c, nq, q_w, q_miss, open_q, 
 # (reference counts) than much of its work.
 @njit(inline="always", **JIT)
 def _credit_bound_kernel(bound, tokens, base, n_c, nq, qa, q_w, q_miss, tslot, s_mask,
-                         s_near_q, s_glue, t_w, credit_of, q_chars, q_offsets, q_phon, q_plen,
+                         s_near_q, t_w, credit_of, q_chars, q_offsets, q_phon, q_plen,
                          q_prefix, q_fuzzy, q_tok, t_chars, t_offsets, t_phon, t_plen,
                          variant_pairs, sim_scratch, items):
     """_name_bound_kernel's bound (`bound`) tightened with the credits the pairs would earn
@@ -1543,8 +1544,8 @@ def _credit_bound_kernel(bound, tokens, base, n_c, nq, qa, q_w, q_miss, tslot, s
                 cl = t_offsets[t + 1] - t_offsets[t]
                 if cl < 2 or t_chars[t_offsets[t]] != first:
                     continue
-                ceiling = _jaro_winkler_ceiling_kernel(ql + nl, cl)
-                if ceiling < SQUASH_MIN - CEILING_MARGIN:
+                ceiling = _glue_ceiling_kernel(cl, ql + nl, 2)
+                if ceiling < 0.0:
                     continue
                 cr = _credit_kernel(min(1.0, ceiling))
                 for y in range(i, i + 2):
@@ -2032,8 +2033,8 @@ def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, q_miss, q_le
             for g in range(n_kept):
                 f = scratch_i[g]
                 b = _credit_bound_kernel(kept_bound[g], tok_post, t_start[f], t_count[f], nq,
-                                         qa, q_w, q_miss, tslot, s_mask, s_near_q, s_glue,
-                                         t_w, credit_of, q_chars, q_offsets, q_phon, q_plen,
+                                         qa, q_w, q_miss, tslot, s_mask, s_near_q, t_w,
+                                         credit_of, q_chars, q_offsets, q_phon, q_plen,
                                          q_prefix, q_fuzzy, q_tok, t_chars, t_offsets, t_phon,
                                          t_plen, variant_pairs, sim_scratch, items)
                 if b >= threshold:
