@@ -45,6 +45,7 @@ from indexes.kernels.names import (
     _exact_keys_kernel,
     _gather_candidates_kernel,
     _inline_postings_kernel,
+    _pair_postings_kernel,
     _phonetic_keys_kernel,
     _score_pairs_kernel,
     _sequence_ids_kernel,
@@ -55,14 +56,15 @@ from indexes.kernels.translit import _posting_sequences_kernel
 from indexes.normalize import PARTICLES, name_variants, without_glued_titles
 from indexes.phonetic import phonetic_tables
 
-FORMAT_VERSION = 14  # 2: OCR keys; 3: ABD forms, alias variants; 4: stricter variants;
+FORMAT_VERSION = 15  # 2: OCR keys; 3: ABD forms, alias variants; 4: stricter variants;
 # 5: postings carry their entry's tokens; 6: spelling-fold, consonant and skeleton-deletion keys;
 # 7: alias variants also pair short tokens one slip apart; 8: postings over token sequences;
 # 9, 10: only alias variants a share of their rarer token's entries give; 11: IRN / IRINA
 # (a leading vowel kept, the rest dropped) is a vowels-dropped pair, and such a pair the list
 # gives as aliases is an alias variant (CHEOL / CHOL); 12: variant pairs carry their kind, and
 # the romanisation table's pairs join the alias variants; 13: records per token (token_records);
-# 14: the curated Korean and Chinese romanisations (surname_romanisations.tsv) join them.
+# 14: the curated Korean and Chinese romanisations (surname_romanisations.tsv) join them;
+# 15: token-pair postings (_pair_postings_kernel).
 
 # A name written wholly in Arabic, Cyrillic or Chinese script: searched from this score, its
 # best NATIVE_LIMIT candidates then scored by the transliteration model (search). 0.45 with
@@ -145,7 +147,8 @@ _ARRAYS = (
     "token_plen",
     "entry_tok_offsets", "entry_tokens", "entry_name", "name_record", "keys", "key_tokens",
     "key_loose", "tok_post_offsets", "tok_post", "variant_pairs", "entry_seq",
-    "seq_entry_offsets", "seq_entries",
+    "seq_entry_offsets", "seq_entries", "pair_tok_offsets", "pair_partner", "pair_post_offsets",
+    "pair_post",
 )
 
 
@@ -383,6 +386,8 @@ class NameIndex:
                                minlength=n_tokens).astype(np.int32)
         tok_post_offsets, tok_post = _inline_postings_kernel(tok_seq_offsets, tok_seqs,
                                                              seq_tok_offsets, seq_tokens)
+        pair_tok_offsets, pair_partner, pair_post_offsets, pair_post = _pair_postings_kernel(
+            tok_post_offsets, tok_post)
         token_records = _token_records(entry_tok_offsets, entry_tokens,
                                        record_idx[np.asarray(entry_name, dtype=np.int64)],
                                        n_tokens)
@@ -405,6 +410,8 @@ class NameIndex:
             keys=keys[keep], key_tokens=key_owner[keep].astype(np.int32),
             key_loose=key_loose[keep],
             tok_post_offsets=tok_post_offsets, tok_post=tok_post,
+            pair_tok_offsets=pair_tok_offsets, pair_partner=pair_partner,
+            pair_post_offsets=pair_post_offsets, pair_post=pair_post,
             entry_seq=entry_seq.astype(np.int32), seq_entry_offsets=seq_entry_offsets,
             seq_entries=seq_entries,
         )
@@ -773,6 +780,7 @@ class NameIndex:
             prep.sq_tok_offsets, prep.tok_key_offsets, prep.qt.weight, prep.q_miss, prep.q_len,
             prep.q_prefix, prep.lo, prep.hi, a["key_tokens"], a["key_loose"], a["token_df"],
             a["token_weight"], a["token_offsets"], a["tok_post_offsets"], a["tok_post"],
+            a["pair_tok_offsets"], a["pair_partner"], a["pair_post_offsets"], a["pair_post"],
             n_entries, float(min_score), max_candidates, COMMON_DF, _loose_walk_df(n_entries),
             scratch, prep.qt.chars, prep.qt.offsets, prep.qt.phon, prep.qt.plen, prep.q_fuzzy,
             prep.q_tok, a["token_chars"], a["token_phon"], a["token_plen"], a["variant_pairs"],

@@ -587,6 +587,22 @@ def inline_postings(token_entries: list[list[int]], entries: list[list[int]]) ->
             for posting in token_entries]
 
 
+
+def pair_postings(postings: list[list[int]]) -> dict[tuple[int, int], list[int]]:
+    """Twin of _pair_postings_kernel on inline_postings' output: per pair (a, b), a <= b, that
+    some entry lists together (or, a == b, lists a twice), the word offsets within a's
+    postings of the entries that do."""
+    out: dict[tuple[int, int], list[int]] = {}
+    for a, words in enumerate(postings):
+        p = 0
+        while p < len(words):
+            tokens = words[p + 2:p + 2 + words[p + 1]]
+            for b in sorted(set(tokens)):
+                if b > a or (b == a and tokens.count(a) > 1):
+                    out.setdefault((a, b), []).append(p)
+            p += 2 + words[p + 1]
+    return out
+
 def gather_candidates(
     query_tokens: list[list[str]], query_weights: list[list[float]],
     query_miss: list[list[float]], query_prefix: list[list[int]], index_tokens: list[str],

@@ -1671,6 +1671,98 @@ def _inline_postings_kernel(tok_entry_offsets, tok_entries, e_tok_offsets, e_tok
 
 
 @njit(**JIT)
+def _pair_postings_kernel(tok_post_offsets, tok_post):
+    """Token-pair postings over the inline postings (_inline_postings_kernel), as two-level CSR:
+    for token a, its partners b >= a (pair_partner[pair_tok_offsets[a]:pair_tok_offsets[a +
+    1]], ascending), and per (a, b) the postings of a's block (pair_post: word offsets from
+    tok_post_offsets[a], ascending) whose entry also lists b, or lists a twice when b == a.
+
+    Why: a common token that cannot bring a candidate on its own (t_alone in
+    _gather_candidates_kernel: MARIA in MARIA GARCIA) only brings the entries in which the
+    query hits a second token. Walking its whole postings list to find those read about 20,000
+    words a passenger on the 1M-person list (most of the candidate step's time); looking its
+    pairs with the other hit tokens up reads only the entries that have both."""
+    n_t = tok_post_offsets.shape[0] - 1
+    counts = np.zeros(n_t, dtype=np.int64)
+    starts = np.zeros(n_t + 1, dtype=np.int64)
+    codes = np.empty(0, dtype=np.int64)  # b << 32 | word offset, per a
+    for fill in range(2):
+        if fill == 1:
+            for a in range(n_t):
+                starts[a + 1] = starts[a] + counts[a]
+            codes = np.empty(starts[n_t], dtype=np.int64)
+        for a in range(n_t):
+            base = tok_post_offsets[a]
+            p = base
+            w = starts[a] if fill == 1 else 0
+            while p < tok_post_offsets[a + 1]:
+                n = tok_post[p + 1]
+                own = 0
+                for j in range(n):
+                    b = tok_post[p + 2 + j]
+                    if b < a:
+                        continue
+                    if b == a:
+                        own += 1
+                        if own != 2:
+                            continue
+                    else:
+                        first = True  # b once per posting, however often the entry lists it
+                        for k in range(j):
+                            if tok_post[p + 2 + k] == b:
+                                first = False
+                                break
+                        if not first:
+                            continue
+                    if fill == 0:
+                        counts[a] += 1
+                    else:
+                        codes[w] = (np.int64(b) << 32) | (p - base)
+                        w += 1
+                p += 2 + n
+    n_pairs = 0
+    for a in range(n_t):
+        block = codes[starts[a]:starts[a + 1]]
+        block.sort()
+        for i in range(block.shape[0]):
+            if i == 0 or block[i] >> 32 != block[i - 1] >> 32:
+                n_pairs += 1
+    pair_tok_offsets = np.zeros(n_t + 1, dtype=np.int64)
+    pair_partner = np.empty(n_pairs, dtype=np.int32)
+    pair_post_offsets = np.zeros(n_pairs + 1, dtype=np.int64)
+    pair_post = np.empty(codes.shape[0], dtype=np.int32)
+    k = 0
+    for a in range(n_t):
+        for i in range(starts[a], starts[a + 1]):
+            b = codes[i] >> 32
+            if i == starts[a] or b != codes[i - 1] >> 32:
+                pair_partner[k] = b
+                pair_post_offsets[k] = i
+                k += 1
+            pair_post[i] = codes[i] & 0xFFFFFFFF
+        pair_tok_offsets[a + 1] = k
+    pair_post_offsets[n_pairs] = codes.shape[0]
+    return pair_tok_offsets, pair_partner, pair_post_offsets, pair_post
+
+
+@njit(**JIT)
+def _pair_find_kernel(pair_tok_offsets, pair_partner, a, b):
+    """Index of the pair (a, b), a <= b, in pair_partner (_pair_postings_kernel); -1: no entry
+    lists both."""
+    lo = pair_tok_offsets[a]
+    hi = pair_tok_offsets[a + 1]
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if pair_partner[mid] < b:
+            lo = mid + 1
+        else:
+            hi = mid
+    if lo < pair_tok_offsets[a + 1] and pair_partner[lo] == b:
+        return lo
+    return -1
+
+
+@njit(**JIT)
 def _kth_largest_kernel(values, n, k, scratch):
     """The k-th largest (k >= 1) of values[:n], in linear time (a selection, not a sort)."""
     for f in range(n):
@@ -1769,7 +1861,8 @@ def gather_scratch(n_tokens: int, n_entries: int) -> tuple:
 @njit(**JIT)
 def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, q_miss, q_len, q_prefix,
                               lo, hi, key_tokens, key_loose, token_df, t_w, t_offsets,
-                              tok_post_offsets, tok_post, n_entries, min_score, max_candidates,
+                              tok_post_offsets, tok_post, pair_tok_offsets, pair_partner,
+                              pair_post_offsets, pair_post, n_entries, min_score, max_candidates,
                               common_df, loose_df, scratch, q_chars, q_offsets, q_phon, q_plen,
                               q_fuzzy, q_tok, t_chars, t_phon, t_plen, variant_pairs,
                               max_token_len, credit_bound):
@@ -1805,6 +1898,11 @@ def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, q_miss, q_le
        most max_candidates, else the max_candidates highest (ties: higher bound, then lower
        entry id): an entry sharing a rare surname AND given names beats one sharing only one
        token, and a rare shared token is never crowded out by a common one.
+
+    An index token that cannot bring an entry on its own (one hit, at one place, short of
+    min_score) brings only the entries it shares with another hit index token: those are
+    looked up in the pair postings (pair_tok_offsets to pair_post, _pair_postings_kernel)
+    rather than found by walking its whole postings list. The candidates are the same.
 
     With credit_bound, the bound is then tightened with the credits the pairs would earn
     (_credit_bound_kernel: q_chars to variant_pairs as _score_pairs_kernel takes them;
@@ -1934,8 +2032,8 @@ def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, q_miss, q_le
                 multi = True
             # The bound of an entry whose only hit is this token, at one place: no more than
             # with no other record token (those only add to the rest). When it falls short,
-            # such entries are passed over in the walk without their bound (most entries a
-            # common token reaches: MARIA in MARIA GARCIA reaches every other MARIA).
+            # only the entries with a second hit are reached, through the pair postings (most
+            # entries a common token lists: MARIA in MARIA GARCIA lists every other MARIA).
             if open_q == 0 and not t_glue[t]:
                 hq = m | near
                 x = t_w[t]
@@ -1979,25 +2077,22 @@ def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, q_miss, q_le
                 bit_kept |= 1 << qi
                 if any_skipped or qdf[qi] == 0:
                     bit_loose |= 1 << qi
+        # walk[f]: 1, every entry listing masked[f] is reached; 2, only those listing another
+        # hit token besides (t_alone: one hit short of min_score), found through the pair
+        # postings (_pair_postings_kernel) instead of walking its whole list; 0, none.
+        walk = np.zeros(n_masked, dtype=np.int8)
         for f in range(n_masked):
             t = masked[f]
             if tstrong[t] & bit_kept or (tmask[t] & bit_loose and token_df[t] < loose_df):
+                walk[f] = 2 if t_alone[t] else 1
+        for f in range(n_masked):
+            t = masked[f]
+            if walk[f] == 1:
                 p = tok_post_offsets[t]
                 end = tok_post_offsets[t + 1]
-                alone = t_alone[t]
                 while p < end:
                     e = tok_post[p]
                     n = tok_post[p + 1]
-                    if alone:
-                        hits = 0
-                        for j in range(n):
-                            if tslot[tok_post[p + 2 + j]] != 0:
-                                hits += 1
-                                if hits > 1:
-                                    break
-                        if hits == 1:  # t alone, once: short of min_score (see t_alone)
-                            p += 2 + n
-                            continue
                     if not entry_mark[e]:
                         entry_mark[e] = True
                         touched[n_touched] = e
@@ -2005,6 +2100,28 @@ def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, q_miss, q_le
                         t_count[n_touched] = n
                         n_touched += 1
                     p += 2 + n
+            elif walk[f] == 2:
+                for g in range(n_masked):
+                    # A token walked whole reaches the entries it shares with t itself; a
+                    # pair of two such tokens is looked up once (from the first), and (t, t)
+                    # lists the entries that have t twice.
+                    if walk[g] == 1 or (walk[g] == 2 and g < f):
+                        continue
+                    u = masked[g]
+                    a = min(t, u)
+                    k = _pair_find_kernel(pair_tok_offsets, pair_partner, a, max(t, u))
+                    if k < 0:
+                        continue
+                    base = tok_post_offsets[a]
+                    for x in range(pair_post_offsets[k], pair_post_offsets[k + 1]):
+                        p = base + pair_post[x]
+                        e = tok_post[p]
+                        if not entry_mark[e]:
+                            entry_mark[e] = True
+                            touched[n_touched] = e
+                            t_start[n_touched] = p + 2
+                            t_count[n_touched] = tok_post[p + 1]
+                            n_touched += 1
         # Only entries that can still reach min_score are worth scoring (their tokens are
         # read from the postings, next to where the walk found them).
         n_kept = 0

@@ -649,6 +649,10 @@ def test_alias_variants_kept_only_when_a_share_of_the_rarer_token_pairs_them() -
 # the credit bound, which 4 of them meet.
 @example([["MUHAMMAD", "SMITH"]] * 5, [["MOHAMED", "SMYTH"]], 1, 0.9, 0, 0, True)
 @example([["MUHAMMAD", "SMITH"]] * 4, [["MOHAMED", "SMYTH"]], 1, 0.9, 0, 0, True)
+# SAID cannot bring an entry alone, yet SAID SAID, where both query SAIDs meet one, may pass:
+# the pair postings must list an entry with a token twice (a pair of its own).
+@example([["SAID", "SAID"]] + [["SAID", "BAKR"], ["SAID", "ZED"]] * 3,
+         [["SAID", "SAID", "KHAN", "OMAR"]], 6, 0.5, 1, 0, True)
 def test_gather_kernel_equals_twin(entries: list[list[str]], queries: list[list[str]],
                                    max_candidates: int, min_score: float,
                                    common_df: int, loose_df: int, tighten: bool) -> None:
@@ -693,7 +697,8 @@ def test_gather_kernel_equals_twin(entries: list[list[str]], queries: list[list[
     first, (offsets, cands, reached) = (
         K._gather_candidates_kernel(
             sq_tok, tok_key_offsets, qt.weight, q_miss, q_len, q_prefix, lo, hi, owners, loose,
-            token_df, it.weight, it.offsets, *postings, len(entries), min_score,
+            token_df, it.weight, it.offsets, *postings, *K._pair_postings_kernel(*postings),
+            len(entries), min_score,
             max_candidates, common_df, loose_df, scratch, qt.chars, qt.offsets, qt.phon,
             qt.plen, q_fuzzy, q_tok, it.chars, it.phon, it.plen, np.zeros(0, dtype=np.int64),
             longest, tighten)
@@ -784,6 +789,32 @@ def test_inline_postings_kernel_equals_twin(entries: list[list[int]]) -> None:
     got = [post[offsets[t]:offsets[t + 1]].tolist() for t in range(n_tokens)]
     assert got == ref.inline_postings(token_entries, entries)
 
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.lists(st.integers(0, 6), min_size=1, max_size=6), min_size=1, max_size=12))
+def test_pair_postings_kernel_equals_twin(entries: list[list[int]]) -> None:
+    n_tokens = 7
+    token_entries = [[e for e, toks in enumerate(entries) if t in toks] for t in range(n_tokens)]
+    e_tok_offsets = np.zeros(len(entries) + 1, dtype=np.int64)
+    np.cumsum([len(e) for e in entries], out=e_tok_offsets[1:])
+    e_tokens = np.asarray([t for e in entries for t in e], dtype=np.int32)
+    tok_entry_offsets = np.zeros(n_tokens + 1, dtype=np.int64)
+    np.cumsum([len(x) for x in token_entries], out=tok_entry_offsets[1:])
+    tok_entries = np.asarray([e for x in token_entries for e in x], dtype=np.int32)
+    offsets, post = K._inline_postings_kernel(tok_entry_offsets, tok_entries, e_tok_offsets,
+                                              e_tokens)
+    tok_pairs, partner, pair_offsets, pair_post = K._pair_postings_kernel(offsets, post)
+    got = {(a, int(partner[k])): pair_post[pair_offsets[k]:pair_offsets[k + 1]].tolist()
+           for a in range(n_tokens) for k in range(tok_pairs[a], tok_pairs[a + 1])}
+    want = ref.pair_postings(ref.inline_postings(token_entries, entries))
+    assert got == want
+    for a in range(n_tokens):
+        for b in range(n_tokens):
+            k = K._pair_find_kernel(tok_pairs, partner, a, b)
+            assert (k >= 0) == ((a, b) in want)
+            if k >= 0:
+                assert int(partner[k]) == b and tok_pairs[a] <= k < tok_pairs[a + 1]
 
 def test_a_name_squashed_over_three_or_four_tokens_meets_them() -> None:
     q, c = ["SALMAN", "ISASALEHISA"], ["SALMAN", "ISA", "SALEH", "ISA"]
