@@ -1254,8 +1254,8 @@ def _apply_variants_kernel(q_tok, t, sim, method, n_tokens, variant_pairs):
 
 
 @njit(**JIT)
-def _name_bound_kernel(tokens, base, n_c, nq, q_w, q_miss, open_q, tslot, s_mask, s_exact,
-                       s_strong, s_idf, s_w, s_near_q, s_glue, t_w, best_idf, w_c):
+def _name_bound_kernel(tokens, base, n_c, nq, q_w, q_miss, open_q, tslot, s_mask, s_w,
+                       s_near_q, s_glue, t_w, w_c):
     """Upper bound of the name score of an entry (token ids tokens[base:base + n_c])
     against a subquery of nq tokens (q_w, q_miss: its slices), from which query tokens hit
     which of the entry's tokens through blocking keys.
@@ -1281,15 +1281,12 @@ def _name_bound_kernel(tokens, base, n_c, nq, q_w, q_miss, open_q, tslot, s_mask
     cache (this bound runs for every entry blocking reaches; token-indexed arrays made it
     about three times as slow on the 1M-person list).
 
-    Returns (bound, information shared): per query token, the largest idf of the entry's
-    tokens it hits, times FUZZY_INFO_SHARE unless spelled the same (LOOSE_INFO_SHARE when met
-    through loose keys only), summed. best_idf: float
-    scratch of at least nq; w_c: float scratch of at least n_c."""
+    Returns the bound; the information shared, which ranks the entries that reach min_score,
+    is _name_info_kernel's (apart: most entries blocking reaches fall short, and their
+    information is never needed). w_c: float scratch of at least n_c."""
     # Bit sets as int64: at most MAX_TOKENS (12) query and record tokens each.
     hit_q = open_q
     hit_c = -1 if open_q != 0 else 0
-    for i in range(nq):
-        best_idf[i] = 0.0
     for j in range(n_c):
         t = tokens[base + j]
         slot = tslot[t]
@@ -1297,13 +1294,43 @@ def _name_bound_kernel(tokens, base, n_c, nq, q_w, q_miss, open_q, tslot, s_mask
             w_c[j] = t_w[t]
             continue
         w_c[j] = s_w[slot]
-        m = s_mask[slot]
-        hit_q |= m | s_near_q[slot]
+        hit_q |= s_mask[slot] | s_near_q[slot]
         bit = np.int64(1) << j
         hit_c |= bit
         if s_glue[slot]:
             for k in range(1, MAX_GLUED):
                 hit_c |= (bit >> k) | (bit << k)
+    x = 0.0
+    rest = 0.0
+    for i in range(nq):
+        if (hit_q >> i) & 1:
+            x += q_w[i]
+        else:
+            rest += q_miss[i]
+    for j in range(n_c):
+        if (hit_c >> j) & 1:
+            x += w_c[j]
+        else:
+            rest += UNMATCHED_RECORD_COST * w_c[j]
+    x *= 0.5
+    if x + rest <= 0.0:
+        return 0.0
+    return x / (x + rest)
+
+
+@njit(**JIT)
+def _name_info_kernel(tokens, base, n_c, nq, tslot, s_mask, s_exact, s_strong, s_idf, best_idf):
+    """Information an entry (token ids tokens[base:base + n_c]) shares with a subquery of nq
+    tokens, slots as for _name_bound_kernel: per query token, the largest idf of the entry's
+    tokens it hits, times FUZZY_INFO_SHARE unless spelled the same (LOOSE_INFO_SHARE when met
+    through loose keys only), summed. best_idf: float scratch of at least nq."""
+    for i in range(nq):
+        best_idf[i] = 0.0
+    for j in range(n_c):
+        slot = tslot[tokens[base + j]]
+        if slot == 0:
+            continue
+        m = s_mask[slot]
         idf = s_idf[slot]
         ex = s_exact[slot]
         strong = s_strong[slot]
@@ -1317,24 +1344,10 @@ def _name_bound_kernel(tokens, base, n_c, nq, q_w, q_miss, open_q, tslot, s_mask
                     v = idf * LOOSE_INFO_SHARE
                 if v > best_idf[i]:
                     best_idf[i] = v
-    x = 0.0
-    rest = 0.0
     info = 0.0
     for i in range(nq):
         info += best_idf[i]
-        if (hit_q >> i) & 1:
-            x += q_w[i]
-        else:
-            rest += q_miss[i]
-    for j in range(n_c):
-        if (hit_c >> j) & 1:
-            x += w_c[j]
-        else:
-            rest += UNMATCHED_RECORD_COST * w_c[j]
-    x *= 0.5
-    if x + rest <= 0.0:
-        return 0.0, info
-    return x / (x + rest), info
+    return info
 
 
 @njit(**JIT)
@@ -2128,16 +2141,17 @@ def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, q_miss, q_le
         for f in range(n_touched):
             e = touched[f]
             entry_mark[e] = False
-            b, info = _name_bound_kernel(tok_post, t_start[f], t_count[f], nq, sq_w, sq_miss,
-                                         open_q, tslot, s_mask, s_exact, s_strong, s_idf, s_w,
-                                         s_near_q, s_glue, t_w, best_idf, w_c)
+            b = _name_bound_kernel(tok_post, t_start[f], t_count[f], nq, sq_w, sq_miss, open_q,
+                                   tslot, s_mask, s_w, s_near_q, s_glue, t_w, w_c)
             if multi and b >= threshold:
                 b = _one_to_one_bound_kernel(b, tok_post, t_start[f], t_count[f], nq, sq_w,
                                              sq_miss, open_q, tmask, t_w, t_near_q, t_glue,
                                              side)
             if b >= threshold:
                 kept[n_kept] = e
-                kept_info[n_kept] = info
+                kept_info[n_kept] = _name_info_kernel(tok_post, t_start[f], t_count[f], nq,
+                                                      tslot, s_mask, s_exact, s_strong, s_idf,
+                                                      best_idf)
                 kept_bound[n_kept] = b
                 scratch_i[n_kept] = f
                 n_kept += 1
