@@ -318,6 +318,7 @@ class NameIndex:
         # Entries by record (CSR offsets, entry ids), built on first use (match_record).
         self._by_record: tuple[np.ndarray, np.ndarray] | None = None
         self._longest_token: int | None = None
+        self._max_w: float | None = None
         self._lexicon: translit_score.Lexicon | None = None
         # Working arrays of the candidate kernel (K.gather_scratch), one set per search in
         # flight (a server screens from several threads at once), reused from this pool.
@@ -781,7 +782,8 @@ class NameIndex:
             prep.q_prefix, prep.lo, prep.hi, a["key_tokens"], a["key_loose"], a["token_df"],
             a["token_weight"], a["token_offsets"], a["tok_post_offsets"], a["tok_post"],
             a["pair_tok_offsets"], a["pair_partner"], a["pair_post_offsets"], a["pair_post"],
-            n_entries, float(min_score), max_candidates, COMMON_DF, _loose_walk_df(n_entries),
+            self._max_weight(), n_entries, float(min_score), max_candidates, COMMON_DF,
+            _loose_walk_df(n_entries),
             scratch, prep.qt.chars, prep.qt.offsets, prep.qt.phon, prep.qt.plen, prep.q_fuzzy,
             prep.q_tok, a["token_chars"], a["token_phon"], a["token_plen"], a["variant_pairs"],
             max(self._max_token_len(), int(prep.q_len.max(initial=0))),
@@ -801,6 +803,12 @@ class NameIndex:
             prep.q_prefix, a["token_chars"], a["token_offsets"], a["token_weight"],
             a["token_phon"], a["token_plen"], a["entry_tok_offsets"], a["entry_tokens"],
             prep.q_tok, a["variant_pairs"])
+
+    def _max_weight(self) -> float:
+        """The largest index token weight (the candidate step's bound for glued hits)."""
+        if self._max_w is None:
+            self._max_w = float(np.max(self._a["token_weight"], initial=0.0))
+        return self._max_w
 
     def _prepare(self, queries: Sequence[str]) -> _Prepared | None:
         """Spelling variants of each query (subqueries), their tokens, blocking key ranges and

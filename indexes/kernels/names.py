@@ -1690,7 +1690,7 @@ def _pair_postings_kernel(tok_post_offsets, tok_post):
     1]], ascending), and per (a, b) the postings of a's block (pair_post: word offsets from
     tok_post_offsets[a], ascending) whose entry also lists b, or lists a twice when b == a.
 
-    Why: a common token that cannot bring a candidate on its own (t_alone in
+    Why: a common token that cannot bring a candidate on its own (t_from in
     _gather_candidates_kernel: MARIA in MARIA GARCIA) only brings the entries in which the
     query hits a second token. Walking its whole postings list to find those read about 20,000
     words a passenger on the 1M-person list (most of the candidate step's time); looking its
@@ -1851,10 +1851,11 @@ def gather_scratch(n_tokens: int, n_entries: int) -> tuple:
     megabytes, not their size (about 130 MB at 2M entries)."""
     # Per index token: tok_mark (seen for the query token at hand); tmask, texact, tstrong
     # (bit i: query token i matches it / ... spelled the same / ... through a key that is not
-    # loose; i < 63); t_near_q (see _name_bound_kernel); t_glue; t_alone (hit alone, it
-    # cannot reach min_score); t_idf; tslot (its slot, f + 1 for masked[f]; 0: not hit).
+    # loose; i < 63); t_near_q (see _name_bound_kernel); t_glue; t_from (an entry whose
+    # only hit it is reaches min_score only from this many tokens; 0: any entry may,
+    # ALONE_NEVER: none); t_idf; tslot (its slot, f + 1 for masked[f]; 0: not hit).
     per_token = [np.zeros(n_tokens, dtype=t) for t in (
-        np.bool_, np.int64, np.int64, np.int64, np.int64, np.bool_, np.bool_, np.float64,
+        np.bool_, np.int64, np.int64, np.int64, np.int64, np.bool_, np.int64, np.float64,
         np.int32)]
     # Per slot (the same, gathered for _name_bound_kernel): s_mask, s_exact, s_strong,
     # s_near_q, s_glue, s_idf, s_w.
@@ -1871,11 +1872,15 @@ def gather_scratch(n_tokens: int, n_entries: int) -> tuple:
     return tuple(per_token + per_slot + per_entry)
 
 
+ALONE_NEVER = 1 << 30  # t_from of a token no entry reaches min_score through alone
+
+
 @njit(**JIT)
 def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, q_miss, q_len, q_prefix,
                               lo, hi, key_tokens, key_loose, token_df, t_w, t_offsets,
                               tok_post_offsets, tok_post, pair_tok_offsets, pair_partner,
-                              pair_post_offsets, pair_post, n_entries, min_score, max_candidates,
+                              pair_post_offsets, pair_post, max_weight, n_entries, min_score,
+                              max_candidates,
                               common_df, loose_df, scratch, q_chars, q_offsets, q_phon, q_plen,
                               q_fuzzy, q_tok, t_chars, t_phon, t_plen, variant_pairs,
                               max_token_len, credit_bound):
@@ -1915,7 +1920,10 @@ def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, q_miss, q_le
     An index token that cannot bring an entry on its own (one hit, at one place, short of
     min_score) brings only the entries it shares with another hit index token: those are
     looked up in the pair postings (pair_tok_offsets to pair_post, _pair_postings_kernel)
-    rather than found by walking its whole postings list. The candidates are the same.
+    rather than found by walking its whole postings list. A token a longer query token hits
+    (which may glue record neighbours on) brings on its own only entries long enough to
+    reach min_score so (max_weight: the largest index token weight). The candidates are the
+    same.
 
     With credit_bound, the bound is then tightened with the credits the pairs would earn
     (_credit_bound_kernel: q_chars to variant_pairs as _score_pairs_kernel takes them;
@@ -1929,7 +1937,7 @@ def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, q_miss, q_le
     # Marks per index token and per entry (all clear on entry and on return), slots of the hit
     # index tokens (see _name_bound_kernel: slot f + 1 for masked[f]; slot 0 stays clear) and
     # per-entry working space: see gather_scratch.
-    (tok_mark, tmask, texact, tstrong, t_near_q, t_glue, t_alone, t_idf, tslot,
+    (tok_mark, tmask, texact, tstrong, t_near_q, t_glue, t_from, t_idf, tslot,
      s_mask, s_exact, s_strong, s_near_q, s_glue, s_idf, s_w,
      entry_mark, touched, t_start, t_count, kept, kept_info, kept_bound,
      scratch_f, scratch_i) = scratch
@@ -2047,7 +2055,12 @@ def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, q_miss, q_le
             # with no other record token (those only add to the rest). When it falls short,
             # only the entries with a second hit are reached, through the pair postings (most
             # entries a common token lists: MARIA in MARIA GARCIA lists every other MARIA).
-            if open_q == 0 and not t_glue[t]:
+            # A token a longer query token hits (t_glue) lets the bound cover up to
+            # MAX_GLUED - 1 record neighbours on each side, each weighing at most
+            # max_weight: the bound of an entry of n tokens whose only hit it is grows with
+            # n, and the entries too short to reach min_score so are left out of the walk
+            # (ALEX, hit by ALEXANDER through its prefix key, in ALEXANDER PETROV).
+            if open_q == 0:
                 hq = m | near
                 x = t_w[t]
                 rest_t = 0.0
@@ -2056,8 +2069,17 @@ def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, q_miss, q_le
                         x += q_w[qa + qi]
                     else:
                         rest_t += q_miss[qa + qi]
-                x *= 0.5
-                t_alone[t] = x + rest_t <= 0.0 or x / (x + rest_t) < threshold
+                if not t_glue[t]:
+                    x *= 0.5
+                    if x + rest_t <= 0.0 or x / (x + rest_t) < threshold:
+                        t_from[t] = ALONE_NEVER
+                else:
+                    t_from[t] = ALONE_NEVER
+                    for n in range(1, 2 * MAX_GLUED):
+                        xn = 0.5 * (x + min(n - 1, 2 * (MAX_GLUED - 1)) * max_weight)
+                        if xn + rest_t > 0.0 and xn / (xn + rest_t) >= threshold:
+                            t_from[t] = n if n > 1 else 0
+                            break
         for f in range(n_masked):
             t = masked[f]
             tslot[t] = f + 1
@@ -2091,34 +2113,36 @@ def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, q_miss, q_le
                 if any_skipped or qdf[qi] == 0:
                     bit_loose |= 1 << qi
         # walk[f]: 1, every entry listing masked[f] is reached; 2, only those listing another
-        # hit token besides (t_alone: one hit short of min_score), found through the pair
-        # postings (_pair_postings_kernel) instead of walking its whole list; 0, none.
+        # hit token besides (one hit short of min_score: t_from), found through the pair
+        # postings (_pair_postings_kernel) instead of walking its whole list; 3, those and the
+        # entries of at least t_from tokens, found by walking the list; 0, none.
         walk = np.zeros(n_masked, dtype=np.int8)
         for f in range(n_masked):
             t = masked[f]
             if tstrong[t] & bit_kept or (tmask[t] & bit_loose and token_df[t] < loose_df):
-                walk[f] = 2 if t_alone[t] else 1
+                walk[f] = 1 if t_from[t] == 0 else 2 if t_from[t] == ALONE_NEVER else 3
         for f in range(n_masked):
             t = masked[f]
-            if walk[f] == 1:
+            if walk[f] == 1 or walk[f] == 3:
+                shortest = t_from[t] if walk[f] == 3 else 0
                 p = tok_post_offsets[t]
                 end = tok_post_offsets[t + 1]
                 while p < end:
                     e = tok_post[p]
                     n = tok_post[p + 1]
-                    if not entry_mark[e]:
+                    if n >= shortest and not entry_mark[e]:
                         entry_mark[e] = True
                         touched[n_touched] = e
                         t_start[n_touched] = p + 2
                         t_count[n_touched] = n
                         n_touched += 1
                     p += 2 + n
-            elif walk[f] == 2:
+            if walk[f] >= 2:
                 for g in range(n_masked):
                     # A token walked whole reaches the entries it shares with t itself; a
                     # pair of two such tokens is looked up once (from the first), and (t, t)
                     # lists the entries that have t twice.
-                    if walk[g] == 1 or (walk[g] == 2 and g < f):
+                    if walk[g] == 1 or (walk[g] >= 2 and g < f):
                         continue
                     u = masked[g]
                     a = min(t, u)
@@ -2189,6 +2213,6 @@ def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, q_miss, q_le
             tstrong[masked[f]] = 0
             t_near_q[masked[f]] = 0
             t_glue[masked[f]] = False
-            t_alone[masked[f]] = False
+            t_from[masked[f]] = 0
         offsets[s + 1] = n_out
     return offsets, out[:n_out], reached

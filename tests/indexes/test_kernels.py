@@ -653,6 +653,13 @@ def test_alias_variants_kept_only_when_a_share_of_the_rarer_token_pairs_them() -
 # the pair postings must list an entry with a token twice (a pair of its own).
 @example([["SAID", "SAID"]] + [["SAID", "BAKR"], ["SAID", "ZED"]] * 3,
          [["SAID", "SAID", "KHAN", "OMAR"]], 6, 0.5, 1, 0, True)
+# JOSE, hit by the long query token through its prefix key, may have its neighbours glued on:
+# the entries long enough for that to reach min_score must be walked (5 and 4 tokens here),
+# the shorter ones need not be.
+@example([["JOSE", "LUIS", "MARIA", "ANA", "PAZ"]] + [["JOSE", "BAKR"], ["JOSE", "ZED"]] * 3,
+         [["JOSELUISMARIAANAPAZ", "ZZZQ"]], 6, 0.75, 0, 0, True)
+@example([["JOSE", "LUIS", "MARIA", "ANA"]] + [["JOSE", "BAKR"], ["JOSE", "ZED"]] * 3,
+         [["JOSELUISMARIAANA", "ZZZQ"]], 6, 0.7, 1, 0, True)
 def test_gather_kernel_equals_twin(entries: list[list[str]], queries: list[list[str]],
                                    max_candidates: int, min_score: float,
                                    common_df: int, loose_df: int, tighten: bool) -> None:
@@ -698,7 +705,7 @@ def test_gather_kernel_equals_twin(entries: list[list[str]], queries: list[list[
         K._gather_candidates_kernel(
             sq_tok, tok_key_offsets, qt.weight, q_miss, q_len, q_prefix, lo, hi, owners, loose,
             token_df, it.weight, it.offsets, *postings, *K._pair_postings_kernel(*postings),
-            len(entries), min_score,
+            float(it.weight.max()), len(entries), min_score,
             max_candidates, common_df, loose_df, scratch, qt.chars, qt.offsets, qt.phon,
             qt.plen, q_fuzzy, q_tok, it.chars, it.phon, it.plen, np.zeros(0, dtype=np.int64),
             longest, tighten)
