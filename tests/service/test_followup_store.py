@@ -85,6 +85,31 @@ def test_items_survive_reopening(tmp_path):
     s.close()
 
 
+
+def test_positions_stay_ascending_after_a_crash(tmp_path):
+    # Positions are drawn from the sequence in blocks, ahead of need: a process killed
+    # with some of its block unused must not see them handed out again after a restart
+    # (a reader past position p would miss a later hit placed at p).
+    import subprocess
+    import sys
+    code = ("import sys; from pathlib import Path; sys.path.insert(0, {root!r}); "
+            "sys.path.insert(0, {tests!r}); "
+            "from test_followup_store import hit; from screening.followup import open_store; "
+            "s = open_store(Path({path!r})); print(s.add([hit('1A')])[0].position); "
+            "import os; os._exit(0)")
+    root = str(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+    out = subprocess.run([sys.executable, "-c", code.format(
+        root=root, tests=os.path.dirname(os.path.abspath(__file__)), path=str(tmp_path))],
+        capture_output=True, text=True, check=True).stdout
+    first = int(out.strip())
+    s = open_store(tmp_path)
+    try:
+        later = [s.add([hit(f"{k}B")])[0].position for k in range(3)]
+        assert first < later[0] < later[1] < later[2]
+        assert [i.position for i in s.list()] == [first, *later]
+    finally:
+        s.close()
+
 @pytest.mark.parametrize("start", list(HitStatus))
 def test_every_transition_follows_the_table(tmp_path, start):
     for target in HitStatus:
