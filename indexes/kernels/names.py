@@ -1873,14 +1873,18 @@ def gather_scratch(n_tokens: int, n_entries: int) -> tuple:
 
 
 ALONE_NEVER = 1 << 30  # t_from of a token no entry reaches min_score through alone
+# A token that cannot bring an entry alone finds the entries with a second hit through the
+# pair postings when its postings list is longer than this many words per lookup it would
+# take; otherwise by walking the list (see _gather_candidates_kernel).
+PAIR_LOOKUP_WORDS = 32
 
 
 @njit(**JIT)
 def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, q_miss, q_len, q_prefix,
                               lo, hi, key_tokens, key_loose, token_df, t_w, t_offsets,
                               tok_post_offsets, tok_post, pair_tok_offsets, pair_partner,
-                              pair_post_offsets, pair_post, max_weight, n_entries, min_score,
-                              max_candidates,
+                              pair_post_offsets, pair_post, pair_lookup_words, max_weight,
+                              n_entries, min_score, max_candidates,
                               common_df, loose_df, scratch, q_chars, q_offsets, q_phon, q_plen,
                               q_fuzzy, q_tok, t_chars, t_phon, t_plen, variant_pairs,
                               max_token_len, credit_bound):
@@ -1920,7 +1924,8 @@ def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, q_miss, q_le
     An index token that cannot bring an entry on its own (one hit, at one place, short of
     min_score) brings only the entries it shares with another hit index token: those are
     looked up in the pair postings (pair_tok_offsets to pair_post, _pair_postings_kernel)
-    rather than found by walking its whole postings list. A token a longer query token hits
+    rather than found by walking its whole postings list, where that list holds more than
+    pair_lookup_words words per lookup it would take (PAIR_LOOKUP_WORDS). A token a longer query token hits
     (which may glue record neighbours on) brings on its own only entries long enough to
     reach min_score so (max_weight: the largest index token weight). The candidates are the
     same.
@@ -2112,37 +2117,60 @@ def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, q_miss, q_le
                 bit_kept |= 1 << qi
                 if any_skipped or qdf[qi] == 0:
                     bit_loose |= 1 << qi
-        # walk[f]: 1, every entry listing masked[f] is reached; 2, only those listing another
-        # hit token besides (one hit short of min_score: t_from), found through the pair
-        # postings (_pair_postings_kernel) instead of walking its whole list; 3, those and the
-        # entries of at least t_from tokens, found by walking the list; 0, none.
+        # walk[f]: 1, masked[f]'s postings are walked: every entry of at least t_from tokens
+        # is reached (all of them when t_from is 0), and the shorter ones where the query hits
+        # a second token (their tokens are read where the walk finds them); 2, only those
+        # listing another hit token, looked up in the pair postings (_pair_postings_kernel)
+        # instead: where the token's list is long against the lookups that would take (a
+        # pair with each hit token not walked). On the 1M-person load list a common token
+        # needs about 50 lookups against 3,900 words of walk; on the quality benchmark's
+        # list, whose typo'd and real names hit about 150 index tokens each, 190 against
+        # 800, and the lookups made the step 10% slower. 0: not walked.
         walk = np.zeros(n_masked, dtype=np.int8)
+        n_full = 0
         for f in range(n_masked):
             t = masked[f]
             if tstrong[t] & bit_kept or (tmask[t] & bit_loose and token_df[t] < loose_df):
-                walk[f] = 1 if t_from[t] == 0 else 2 if t_from[t] == ALONE_NEVER else 3
+                walk[f] = 1
+                if t_from[t] == 0:
+                    n_full += 1
         for f in range(n_masked):
             t = masked[f]
-            if walk[f] == 1 or walk[f] == 3:
-                shortest = t_from[t] if walk[f] == 3 else 0
+            if walk[f] == 1 and t_from[t] == ALONE_NEVER and pair_lookup_words * (
+                    n_masked - n_full) < tok_post_offsets[t + 1] - tok_post_offsets[t]:
+                walk[f] = 2
+        for f in range(n_masked):
+            t = masked[f]
+            if walk[f] == 1:
+                shortest = t_from[t]
                 p = tok_post_offsets[t]
                 end = tok_post_offsets[t + 1]
                 while p < end:
                     e = tok_post[p]
                     n = tok_post[p + 1]
-                    if n >= shortest and not entry_mark[e]:
+                    if n < shortest:
+                        hits = 0
+                        for j in range(n):
+                            if tslot[tok_post[p + 2 + j]] != 0:
+                                hits += 1
+                                if hits > 1:
+                                    break
+                        if hits < 2:  # t alone, once, in an entry too short to reach
+                            p += 2 + n
+                            continue
+                    if not entry_mark[e]:
                         entry_mark[e] = True
                         touched[n_touched] = e
                         t_start[n_touched] = p + 2
                         t_count[n_touched] = n
                         n_touched += 1
                     p += 2 + n
-            if walk[f] >= 2:
+            elif walk[f] == 2:
                 for g in range(n_masked):
-                    # A token walked whole reaches the entries it shares with t itself; a
-                    # pair of two such tokens is looked up once (from the first), and (t, t)
+                    # A walked token reaches the entries it shares with t itself; a pair of
+                    # two looked-up tokens is looked up once (from the first), and (t, t)
                     # lists the entries that have t twice.
-                    if walk[g] == 1 or (walk[g] >= 2 and g < f):
+                    if walk[g] == 1 or (walk[g] == 2 and g < f):
                         continue
                     u = masked[g]
                     a = min(t, u)

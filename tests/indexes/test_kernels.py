@@ -699,17 +699,20 @@ def test_gather_kernel_equals_twin(entries: list[list[str]], queries: list[list[
     q_tok = np.asarray([index_tokens.index(t) if t in index_tokens else -1 for t in flat],
                        dtype=np.int64)
     longest = int(max(np.diff(it.offsets).max(), q_len.max()))
-    # One scratch for two calls: the kernel must leave it as it found it.
+    # One scratch for two calls: the kernel must leave it as it found it. The first call
+    # finds the entries a token cannot bring alone by walking its list, the second through
+    # the pair postings: the same candidates either way.
     scratch = K.gather_scratch(len(index_tokens), len(entries))
+    pairs = K._pair_postings_kernel(*postings)
     first, (offsets, cands, reached) = (
         K._gather_candidates_kernel(
             sq_tok, tok_key_offsets, qt.weight, q_miss, q_len, q_prefix, lo, hi, owners, loose,
-            token_df, it.weight, it.offsets, *postings, *K._pair_postings_kernel(*postings),
+            token_df, it.weight, it.offsets, *postings, *pairs, lookup_words,
             float(it.weight.max()), len(entries), min_score,
             max_candidates, common_df, loose_df, scratch, qt.chars, qt.offsets, qt.phon,
             qt.plen, q_fuzzy, q_tok, it.chars, it.phon, it.plen, np.zeros(0, dtype=np.int64),
             longest, tighten)
-        for _ in range(2))
+        for lookup_words in (1 << 40, 0))
     assert all(np.array_equal(x, y) for x, y in zip(first, (offsets, cands, reached),
                                                      strict=True))
     # Marks cleared: per index token (t_idf, 7, is written before it is read) and per entry.
