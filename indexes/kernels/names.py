@@ -1924,11 +1924,11 @@ def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, q_miss, q_le
     An index token that cannot bring an entry on its own (one hit, at one place, short of
     min_score) brings only the entries it shares with another hit index token: those are
     looked up in the pair postings (pair_tok_offsets to pair_post, _pair_postings_kernel)
-    rather than found by walking its whole postings list, where that list holds more than
-    pair_lookup_words words per lookup it would take (PAIR_LOOKUP_WORDS). A token a longer query token hits
-    (which may glue record neighbours on) brings on its own only entries long enough to
-    reach min_score so (max_weight: the largest index token weight). The candidates are the
-    same.
+    where its postings list holds more than pair_lookup_words words per lookup it would take
+    (PAIR_LOOKUP_WORDS), and found by walking the list otherwise. A token a longer query
+    token hits (which may glue record neighbours on) brings on its own only entries long
+    enough to reach min_score so (max_weight: the largest index token weight). The
+    candidates are the same either way.
 
     With credit_bound, the bound is then tightened with the credits the pairs would earn
     (_credit_bound_kernel: q_chars to variant_pairs as _score_pairs_kernel takes them;

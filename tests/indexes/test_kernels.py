@@ -787,6 +787,14 @@ def test_sequence_ids_kernel_equals_twin(entries: list[list[int]]) -> None:
 @given(st.lists(st.lists(st.integers(0, 6), min_size=1, max_size=5), min_size=1, max_size=12))
 def test_inline_postings_kernel_equals_twin(entries: list[list[int]]) -> None:
     n_tokens = 7
+    token_entries, offsets, post = _inline_postings(entries, n_tokens)
+    got = [post[offsets[t]:offsets[t + 1]].tolist() for t in range(n_tokens)]
+    assert got == ref.inline_postings(token_entries, entries)
+
+
+def _inline_postings(entries: list[list[int]], n_tokens: int
+                     ) -> tuple[list[list[int]], np.ndarray, np.ndarray]:
+    """(entries per token, the kernel's inline postings as offsets and words)."""
     token_entries = [[e for e, toks in enumerate(entries) if t in toks] for t in range(n_tokens)]
     e_tok_offsets = np.zeros(len(entries) + 1, dtype=np.int64)
     np.cumsum([len(e) for e in entries], out=e_tok_offsets[1:])
@@ -796,24 +804,14 @@ def test_inline_postings_kernel_equals_twin(entries: list[list[int]]) -> None:
     tok_entries = np.asarray([e for x in token_entries for e in x], dtype=np.int32)
     offsets, post = K._inline_postings_kernel(tok_entry_offsets, tok_entries, e_tok_offsets,
                                               e_tokens)
-    got = [post[offsets[t]:offsets[t + 1]].tolist() for t in range(n_tokens)]
-    assert got == ref.inline_postings(token_entries, entries)
-
+    return token_entries, offsets, post
 
 
 @settings(max_examples=100, deadline=None)
 @given(st.lists(st.lists(st.integers(0, 6), min_size=1, max_size=6), min_size=1, max_size=12))
 def test_pair_postings_kernel_equals_twin(entries: list[list[int]]) -> None:
     n_tokens = 7
-    token_entries = [[e for e, toks in enumerate(entries) if t in toks] for t in range(n_tokens)]
-    e_tok_offsets = np.zeros(len(entries) + 1, dtype=np.int64)
-    np.cumsum([len(e) for e in entries], out=e_tok_offsets[1:])
-    e_tokens = np.asarray([t for e in entries for t in e], dtype=np.int32)
-    tok_entry_offsets = np.zeros(n_tokens + 1, dtype=np.int64)
-    np.cumsum([len(x) for x in token_entries], out=tok_entry_offsets[1:])
-    tok_entries = np.asarray([e for x in token_entries for e in x], dtype=np.int32)
-    offsets, post = K._inline_postings_kernel(tok_entry_offsets, tok_entries, e_tok_offsets,
-                                              e_tokens)
+    token_entries, offsets, post = _inline_postings(entries, n_tokens)
     tok_pairs, partner, pair_offsets, pair_post = K._pair_postings_kernel(offsets, post)
     got = {(a, int(partner[k])): pair_post[pair_offsets[k]:pair_offsets[k + 1]].tolist()
            for a in range(n_tokens) for k in range(tok_pairs[a], tok_pairs[a + 1])}
