@@ -1888,9 +1888,10 @@ def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, q_miss, q_le
                               common_df, loose_df, scratch, q_chars, q_offsets, q_phon, q_plen,
                               q_fuzzy, q_tok, t_chars, t_phon, t_plen, variant_pairs,
                               max_token_len, credit_bound):
-    """Candidate entries per subquery, as CSR (offsets, entries), and per subquery how many
-    entries reached min_score's bound before the max_candidates cut (more than max_candidates:
-    the cut dropped some, e.g. a crowd of namesakes). The index walks token sequences, not
+    """Candidate entries per subquery, as CSR (offsets, entries; a subquery's in no particular
+    order), and per subquery how many entries reached min_score's bound before the
+    max_candidates cut (more than max_candidates: the cut dropped some, e.g. a crowd of
+    namesakes). The index walks token sequences, not
     entries (tok_post lists sequences; NameIndex expands them): "entry" below is whatever the
     postings list, n_entries (which sizes the scratch and scales the idf) the entry count.
 
