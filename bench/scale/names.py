@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
+import re
 import subprocess
 import sys
 import time
@@ -149,6 +151,17 @@ def write_report(rows: list[dict], out: Path, command: str) -> None:
     ])
 
 
+def unkept_sizes(report: str, rows: list[dict], sizes: list[int]) -> list[int]:
+    """Names counts the report's table shows that a --merge run would drop: neither among the
+    kept rows (rows: bench/data/scale/names_rows.json, this machine's earlier runs) nor of a
+    size measured now (a row's size is its names count rounded to a power of ten, as the
+    targets in SIZES are). A report can hold rows of another machine's runs."""
+    shown = [int(m.group(1).replace(",", "")) for m in
+             re.finditer(r"^\| ([\d,]+) \| [\d,]+ \| [\d,]+ x \d+ \|", report, re.MULTILINE)]
+    kept = {int(r["names"]) for r in rows}
+    return [n for n in shown if n not in kept and 10 ** round(math.log10(n)) not in sizes]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
@@ -166,6 +179,13 @@ def main() -> None:
                      "measure every size, or run without --merge and --out elsewhere")
         rows = [r for r in json.loads(rows_file.read_text())
                 if r["target"] not in args.sizes]
+        report = Path(args.out) / "scale_names.md"
+        lost = unkept_sizes(report.read_text() if report.exists() else "", rows, args.sizes)
+        if lost:
+            # Rewritten from the rows file alone, the report would lose them.
+            sys.exit(f"--merge: {report} shows rows for {', '.join(f'{n:,}' for n in lost)} "
+                     f"names that {rows_file} does not hold (measured on another machine?): "
+                     "measure those sizes too, or write elsewhere with --out")
     for n in args.sizes:
         print(f"measuring {n:,} names", file=sys.stderr, flush=True)
         row = measure(n, args.repeats)
