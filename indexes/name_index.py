@@ -756,9 +756,9 @@ class NameIndex:
         fills an MRZ name field exactly."""
         a = self._a
         n_q = len(q_tokens)
-        pairs, info, left, beyond, rarest = self._explain(q_tokens, entry, choice[:n_q].tolist(),
-                                                  sim[:n_q].tolist(), method[:n_q].tolist(),
-                                                  span[:n_q].tolist(), cut)
+        pairs, info, left, beyond, rarest = self._explain(
+            q_tokens, entry, choice[:n_q].tolist(), sim[:n_q].tolist(), method[:n_q].tolist(),
+            span[:n_q].tolist(), cut)
         name = int(a["entry_name"][entry])
         bearers = len(a["entry_name"]) * 2.0 ** -info
         return NameMatch(name_idx=name, record_idx=int(a["name_record"][name]), score=score,

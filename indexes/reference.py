@@ -587,7 +587,6 @@ def inline_postings(token_entries: list[list[int]], entries: list[list[int]]) ->
             for posting in token_entries]
 
 
-
 def pair_postings(postings: list[list[int]]) -> dict[tuple[int, int], list[int]]:
     """Twin of _pair_postings_kernel on inline_postings' output: per pair (a, b), a <= b, that
     some entry lists together (or, a == b, lists a twice), the word offsets within a's
@@ -602,6 +601,7 @@ def pair_postings(postings: list[list[int]]) -> dict[tuple[int, int], list[int]]
                     out.setdefault((a, b), []).append(p)
             p += 2 + words[p + 1]
     return out
+
 
 def gather_candidates(
     query_tokens: list[list[str]], query_weights: list[list[float]],

@@ -57,7 +57,8 @@ NAME_ONLY_RECORD_TOKEN_COST = 0.35
 # and it is the corroborated one; another listed name that holds them all (the engine sees it
 # among the passenger's matches: engine.other_bearers) means one bearer or more, so no
 # discount. KHACHATUROV TIGRAN for KHACHATUROV Tigran Garik is then a possible match, where a
-# common name minus one of its names (MARIA GARCIA for MARIA GARCIA LOPEZ) stays a namesake. The chance estimate treats names as independent, which names of one culture are
+# common name minus one of its names (MARIA GARCIA for MARIA GARCIA LOPEZ) stays a namesake.
+# The chance estimate treats names as independent, which names of one culture are
 # not: AL-OTAIBI ASMA RASHA, three names each borne by thousands, looks as rare as BUECHEL
 # PASCAL (8.5 and 7.8 bits on the 1M-person list) yet is a clean traveller's name. So one of
 # the names given must also be one the list barely knows: borne by at most RARE_TOKEN_DF[0]

@@ -170,12 +170,11 @@ class DuckDBHitStore:
             first: dict[str, NewHit] = {}
             for h in hits:
                 first.setdefault(h.idempotency_key, h)
-            new = list(first.values())
-            positions = self._take_positions(len(new))
+            positions = self._take_positions(len(first))
             for skip_known in (False, True):
                 con.execute("BEGIN TRANSACTION")
                 try:
-                    rows, queued = self._insert(new, positions, now, skip_known=skip_known)
+                    rows, queued = self._insert(first, positions, now, skip_known=skip_known)
                     con.execute("COMMIT")
                     break
                 except duckdb.ConstraintException:
@@ -216,14 +215,14 @@ class DuckDBHitStore:
         taken, self._positions = self._positions[:n], self._positions[n:]
         return taken
 
-    def _insert(self, new: list[NewHit], positions: list[int], now: datetime, *,
+    def _insert(self, first: dict[str, NewHit], positions: list[int], now: datetime, *,
                 skip_known: bool) -> tuple[list[tuple], int]:
-        """Insert the hits `new` (no two with one key), in order, at `positions`, in one
+        """Insert the hits of `first` (by idempotency key), in order, at `positions`, in one
         statement over an Arrow table; returns the inserted rows (_COLUMNS) and the outbox
         rows queued. A key stored before raises duckdb.ConstraintException, unless
         skip_known: the unique index on the key then leaves the known ones out (ON
         CONFLICT), so no lookup by key runs first (DuckDB plans those as sequential scans)."""
-        first = {h.idempotency_key: h for h in new}
+        new = list(first.values())
         ids = [uuid.uuid4().hex for _ in new]
         table = pa.table({
             "id": ids, "position": pa.array(positions, pa.int64()),
