@@ -29,6 +29,7 @@ from pathlib import Path
 from bench.load.echo import start_echo
 from bench.load.memory import tree_memory
 from bench.results_io import commit, machine, update_summary
+from screening.datagen import is_current
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "bench" / "data" / "load"
@@ -53,7 +54,9 @@ def prepare(persons: int, documents: int, log) -> tuple[Path, Path, dict]:
     gen = DATA / f"gen-p{persons}-d{documents}"
     data = DATA / f"data-p{persons}-d{documents}"
     timing: dict = {}
-    if not (gen / "truth.jsonl").exists():
+    if not is_current(gen):  # none yet, or made with an older name model
+        shutil.rmtree(gen, ignore_errors=True)
+        shutil.rmtree(data, ignore_errors=True)
         log(f"generating {persons:,} persons and {documents:,} documents")
         t0 = time.perf_counter()
         _sh([PY, "-m", "screening", "datagen", "--persons", str(persons), "--documents",

@@ -15,6 +15,7 @@ import argparse
 import json
 import math
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -22,6 +23,7 @@ from pathlib import Path
 
 from bench.results_io import commit, machine, update_summary
 from bench.scale.names_measure import NAMES_PER_PERSON
+from screening.datagen import is_current
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "bench" / "data" / "scale"
@@ -42,7 +44,9 @@ def prepare(names: int) -> tuple[Path, Path, dict]:
     gen = DATA / f"names-{persons}"
     data = DATA / f"names-{persons}-data"
     timing: dict = {"persons": persons}
-    if not (gen / "truth.jsonl").exists():
+    if not is_current(gen):  # none yet, or made with an older name model
+        shutil.rmtree(gen, ignore_errors=True)
+        shutil.rmtree(data, ignore_errors=True)
         timing["generate_s"] = round(_run([
             sys.executable, "-m", "screening", "datagen", "--persons", str(persons),
             "--documents", "0", "--manifests", str(MANIFESTS), "--manifest-size", "500",

@@ -5,6 +5,7 @@
 - documents.parquet        stolen / lost travel documents (chunked, vectorised, scales to 1e8+)
 - manifests/manifest_NNN.jsonl + .flight.json   passengers, mostly clean, some planted matches
 - truth.jsonl              one line per planted passenger (what a screening run should find)
+- generator.json           the name model and arguments the files were made with (`is_current`)
 
 Same seed and arguments give byte-identical files: every random draw comes from streams derived
 from `seed` (numpy PCG64 / random.Random), never from hash() or set iteration order.
@@ -12,6 +13,7 @@ from `seed` (numpy PCG64 / random.Random), never from hash() or set iteration or
 
 from __future__ import annotations
 
+import json
 import random
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,10 +22,11 @@ import numpy as np
 
 from .docnumbers import Allocator
 from .documents import write_documents
+from .frequencies import NAME_MODEL
 from .manifests import ManifestWriter, dumps, make_plan
 from .persons import write_persons
 
-__all__ = ["GeneratedFiles", "generate"]
+__all__ = ["GeneratedFiles", "generate", "is_current"]
 
 
 @dataclass
@@ -96,5 +99,18 @@ def generate(out: Path, *, persons: int, documents: int, seed: int = 42, manifes
         (out / "manifests" / f"{manifest_id}.flight.json").write_text(
             dumps(flight) + "\n", encoding="utf-8")
         files.manifests.append(path)
+    (out / "generator.json").write_text(dumps({
+        "name_model": NAME_MODEL, "persons": persons, "documents": documents, "seed": seed,
+        "manifests": manifests, "manifest_size": manifest_size}) + "\n", encoding="utf-8")
+    # Written last: a folder with truth.jsonl is complete.
     files.truth.write_text("".join(line + "\n" for line in truth_lines), encoding="utf-8")
     return files
+
+
+def is_current(out: Path) -> bool:
+    """Whether `out` holds complete files made with today's name model (benchmark caches
+    regenerate otherwise: a cache from an older model would measure other names)."""
+    meta = Path(out) / "generator.json"
+    if not (Path(out) / "truth.jsonl").exists() or not meta.exists():
+        return False
+    return json.loads(meta.read_text(encoding="utf-8")).get("name_model") == NAME_MODEL

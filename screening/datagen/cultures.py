@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from . import pools
+from .frequencies import draw
 from .script import normalise, to_cyrillic, to_greek
 
 CJK = ("chinese", "japanese", "korean")
@@ -83,7 +84,7 @@ def _auto_variants(code: str, latin: str) -> list[str]:
     return out
 
 
-def _parse_name(code: str, entry: str, syllables: dict[str, str] | None) -> Name:
+def parse_name(code: str, entry: str, syllables: dict[str, str] | None) -> Name:
     head, *variants = entry.split("/")
     latin, _, native = head.partition("=")
     latin = latin.strip()
@@ -114,19 +115,24 @@ def _parse_list(code: str, text: str, syllables: dict[str, str] | None = None) -
     names: list[Name] = []
     seen: set[str] = set()
     for entry in _entries(text):
-        name = _parse_name(code, entry, syllables)
+        name = parse_name(code, entry, syllables)
         if name.latin + (name.native or "") not in seen:  # duplicates would skew the pools
             seen.add(name.latin + (name.native or ""))
             names.append(name)
     return tuple(names)
 
 
+@cache
+def syllables_of(code: str) -> dict[str, str] | None:
+    """Latin syllable -> native character, for the cultures whose given names are built so."""
+    text = {"chinese": pools.ZH_SYLLABLES, "korean": pools.KO_SYLLABLES}.get(code)
+    return _syllables(text) if text else None
+
+
 def _build() -> tuple[Culture, ...]:
-    zh = _syllables(pools.ZH_SYLLABLES)
-    ko = _syllables(pools.KO_SYLLABLES)
     out = []
     for code, meta in pools.CULTURE_META.items():
-        syl = zh if code == "chinese" else ko if code == "korean" else None
+        syl = syllables_of(code)
         nats = [p.split(":") for p in meta["nat"].split()]
         extra = {}
         if code == "vietnamese":
@@ -247,21 +253,22 @@ def pick_nationality(rng: random.Random, culture: Culture) -> str:
 
 
 def make_name(rng: random.Random, culture: Culture, sex: str) -> PersonName:
-    pool = culture.female if sex == "F" else culture.male
+    """A person's name; how often each name comes is `frequencies.py`'s model."""
+    kind = "female" if sex == "F" else "male"
     if culture.middle_male:  # Vietnamese: middle name + given name
         middle = culture.middle_female if sex == "F" else culture.middle_male
-        given = [rng.choice(middle), rng.choice(pool)]
+        given = [rng.choice(middle), draw(rng, culture, kind)]
     else:
         k = rng.choices((1, 2, 3)[: len(culture.given_counts)], weights=culture.given_counts)[0]
         given = []
         while len(given) < k:
-            g = rng.choice(pool)
+            g = draw(rng, culture, kind)
             if all(g.latin != x.latin for x in given):
                 given.append(g)
     nsur = 2 if rng.random() < culture.compound_surname else 1
     surname = []
     while len(surname) < nsur:
-        s = rng.choice(culture.surnames)
+        s = draw(rng, culture, "surname")
         if all(s.latin != x.latin for x in surname):
             surname.append(s)
     if sex == "F":

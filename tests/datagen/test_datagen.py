@@ -85,7 +85,7 @@ def test_same_seed_same_bytes_other_seed_differs(tmp_path: Path) -> None:
     generate(tmp_path / "a", progress=False, **args)
     generate(tmp_path / "b", progress=False, **args)
     a, b = _files(tmp_path / "a"), _files(tmp_path / "b")
-    assert a.keys() == b.keys() and len(a) == 3 + 2 * 3
+    assert a.keys() == b.keys() and len(a) == 4 + 2 * 3
     assert a == b
     generate(tmp_path / "c", progress=False, **{**args, "seed": 12})
     c = _files(tmp_path / "c")

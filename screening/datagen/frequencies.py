@@ -1,0 +1,153 @@
+"""How often each name is drawn: a Zipf head and a long tail of rarer names, per culture.
+
+The curated pools in `pools.py` hold a few dozen common names per culture. Drawn uniformly, a
+million persons carried only about 2,500 distinct name tokens (the real OFAC and UN lists
+carry 15,443 over 20,181 names and grow as names^0.70, about 395,000 at two million names),
+so every passenger shared two tokens with a thousand listed names: false alarms and candidate
+costs no real list shows. Real names are drawn instead as:
+
+- the head: the pool, in its written order (most common first), with weight 1 / (rank + 3);
+- the tail: rarer names that sound like the culture's, from a character model of the pool
+  (`_Markov`: each letter drawn given the two before it), weight 1 / (rank + 10) over `TAIL_SIZE` ranks; CJK given names combine two
+  syllables of the culture's syllable table instead, so they keep their native script;
+- `TAIL_SHARE` of the draws go to the tail. Chinese, Korean, Vietnamese and Japanese surnames
+  have no tail: a few surnames really do cover most of those populations; nor have Vietnamese
+  and Japanese given names.
+
+A tail name is a pure function of (culture, kind, rank): generated on first use from a seed
+of its own and cached, so every run and every process draws the same names. Tail names of
+Arabic-script cultures have no native form (the pools spell those by hand), so a person who
+carries one has no Arabic-script alias.
+"""
+
+from __future__ import annotations
+
+import bisect
+import random
+from dataclasses import dataclass
+from functools import cache
+from itertools import accumulate
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .cultures import Culture, Name
+
+# Bump when the draws change: benchmark data caches are keyed by it.
+NAME_MODEL = 2
+
+TAIL_SHARE = {"surname": 0.5, "male": 0.25, "female": 0.25}
+TAIL_SIZE = {"surname": 20_000, "male": 4_000, "female": 4_000}
+NO_SURNAME_TAIL = frozenset({"chinese", "korean", "vietnamese", "japanese"})
+# Vietnamese given names are single syllables and Japanese ones carry kanji: no model of ours.
+NO_GIVEN_TAIL = frozenset({"vietnamese", "japanese"})
+SYLLABLE_GIVEN = frozenset({"chinese", "korean"})  # tail given names from two syllables
+HEAD_OFFSET = 3
+TAIL_OFFSET = 10
+MAX_TRIES = 30
+_VOWELS = frozenset("aeiouyáéíóúàèìòùâêîôûäöüãõåæøıə")  # attempts at a tail name that is new, of a plausible length
+
+
+class _Markov:
+    """Character model of a list of names (lower case, spaces/hyphens kept). Two letters of
+    context: with three, a pool of 70 names yields about a hundred new ones in 20,000 draws
+    (it mostly spells the pool again); with two, several thousand."""
+
+    ORDER = 2
+
+    def __init__(self, words: list[str]) -> None:
+        counts: dict[str, dict[str, int]] = {}
+        for w in words:
+            s = "^" * self.ORDER + w + "$"
+            for i in range(self.ORDER, len(s)):
+                nxt = counts.setdefault(s[i - self.ORDER:i], {})
+                nxt[s[i]] = nxt.get(s[i], 0) + 1
+        self._next = {ctx: ("".join(d), list(accumulate(d.values()))) for ctx, d in counts.items()}
+        # Longer draws are mostly two names glued (Gilanzalvo): cap near the pool's long end.
+        lengths = sorted(len(w) for w in words)
+        self.max_len = lengths[int(0.9 * (len(lengths) - 1))] + 1
+        self.min_len = max(4, min(len(w) for w in words))
+
+    def sample(self, rng: random.Random) -> str:
+        ctx, out = "^" * self.ORDER, []
+        while len(out) <= self.max_len:
+            chars, cum = self._next[ctx]
+            c = chars[bisect.bisect_right(cum, rng.random() * cum[-1])]
+            if c == "$":
+                break
+            out.append(c)
+            ctx = ctx[1:] + c
+        return "".join(out)
+
+
+def _title(word: str) -> str:
+    """kuznetsov -> Kuznetsov, al-rashid -> Al-Rashid, o'brien -> O'Brien, abd al -> Abd Al."""
+    out, up = [], True
+    for c in word:
+        out.append(c.upper() if up else c)
+        up = c in " -'"
+    return "".join(out)
+
+
+def _head(culture: Culture, kind: str) -> tuple[Name, ...]:
+    return {"surname": culture.surnames, "male": culture.male, "female": culture.female}[kind]
+
+
+def has_tail(culture: Culture, kind: str) -> bool:
+    no_tail = NO_SURNAME_TAIL if kind == "surname" else NO_GIVEN_TAIL
+    return culture.code not in no_tail
+
+
+@cache
+def _model(code: str, kind: str) -> _Markov:
+    from .cultures import CULTURE_BY_CODE
+    head = _head(CULTURE_BY_CODE[code], kind)
+    return _Markov([n.latin.lower() for n in head] + [v.lower() for n in head for v in n.variants])
+
+
+@cache
+def tail_name(code: str, kind: str, rank: int) -> Name:
+    """The tail name at `rank` for this culture and kind (deterministic, cached)."""
+    from .cultures import CULTURE_BY_CODE, parse_name, syllables_of
+    culture = CULTURE_BY_CODE[code]
+    rng = random.Random(f"tail-{code}-{kind}-{rank}")
+    known = {w.lower() for n in _head(culture, kind) for w in (n.latin, *n.variants)}
+    syllables = syllables_of(code)
+    if kind != "surname" and code in SYLLABLE_GIVEN:
+        keys = sorted(syllables)
+        return parse_name(code, f"{rng.choice(keys)}-{rng.choice(keys)}", syllables)
+    model = _model(code, kind)
+    word = ""
+    for _ in range(MAX_TRIES):
+        word = model.sample(rng).strip(" -'")
+        if (model.min_len <= len(word) <= model.max_len and word not in known
+                and any(c in _VOWELS for c in word)):
+            break
+    return parse_name(code, _title(word), None)
+
+
+@dataclass(frozen=True)
+class _Table:
+    cum: list[float]
+    head: int
+
+
+@cache
+def _table(code: str, kind: str) -> _Table:
+    from .cultures import CULTURE_BY_CODE
+    culture = CULTURE_BY_CODE[code]
+    head = _head(culture, kind)
+    hw = [1.0 / (r + HEAD_OFFSET) for r in range(len(head))]
+    share = TAIL_SHARE[kind] if has_tail(culture, kind) else 0.0
+    tw = [1.0 / (r + TAIL_OFFSET) for r in range(TAIL_SIZE[kind])] if share else []
+    hs, ts = sum(hw), sum(tw) or 1.0
+    weights = [w * (1 - share) / hs for w in hw] + [w * share / ts for w in tw]
+    return _Table(list(accumulate(weights)), len(head))
+
+
+def draw(rng: random.Random, culture: Culture, kind: str) -> Name:
+    """One name of `kind` ("surname", "male" or "female") for a person of `culture`."""
+    table = _table(culture.code, kind)
+    i = min(bisect.bisect_right(table.cum, rng.random() * table.cum[-1]), len(table.cum) - 1)
+    if i < table.head:
+        return _head(culture, kind)[i]
+    return tail_name(culture.code, kind, i - table.head)

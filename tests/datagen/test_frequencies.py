@@ -1,0 +1,93 @@
+"""Tests of the generator's name frequencies: a Zipf head over the pools, a long tail of new
+names, and as many distinct names as a real list of that size would roughly need."""
+
+from __future__ import annotations
+
+import random
+import subprocess
+import sys
+from collections import Counter
+
+import pytest
+
+from screening.datagen import frequencies as F
+from screening.datagen.cultures import CULTURE_BY_CODE, CULTURES, make_name, native_of
+from screening.datagen.script import normalise
+
+
+def _draws(code: str, kind: str, n: int, seed: int = 5) -> list:
+    rng = random.Random(seed)
+    culture = CULTURE_BY_CODE[code]
+    return [F.draw(rng, culture, kind) for _ in range(n)]
+
+
+@pytest.mark.parametrize("code,kind", [("spanish", "surname"), ("arabic", "male"),
+                                       ("east_slavic", "female"), ("english", "surname")])
+def test_tail_share_and_zipf_head(code: str, kind: str) -> None:
+    head = F._head(CULTURE_BY_CODE[code], kind)
+    names = _draws(code, kind, 40_000)
+    in_head = Counter(n for n in names if n in head)
+    share = 1 - sum(in_head.values()) / len(names)
+    assert abs(share - F.TAIL_SHARE[kind]) < 0.02, share
+    # The pool's first name (the most common) comes more often than its middle one, as 1/(r+3)
+    # says: about (mid + 3) / 3 times more.
+    first, mid = in_head[head[0]], in_head[head[len(head) // 2]]
+    expected = (len(head) // 2 + F.HEAD_OFFSET) / F.HEAD_OFFSET
+    assert 0.6 * expected < first / max(mid, 1) < 1.6 * expected
+
+
+def test_tail_names_are_new_plausible_and_stable() -> None:
+    for code in ("spanish", "arabic", "east_slavic", "german", "turkish", "greek"):
+        culture = CULTURE_BY_CODE[code]
+        head = {w.lower() for n in culture.surnames for w in (n.latin, *n.variants)}
+        tail = [F.tail_name(code, "surname", r) for r in range(300)]
+        model = F._model(code, "surname")
+        for name in tail:
+            assert name.latin.lower() not in head
+            assert model.min_len <= len(name.latin) <= model.max_len
+            assert name.latin[0].isupper()
+        assert len({n.latin for n in tail}) > 100, code  # short pools (Turkish) repeat more
+    # Pure functions of (culture, kind, rank), whatever was drawn before or in which process.
+    F.tail_name.cache_clear()
+    again = F.tail_name("spanish", "surname", 123).latin
+    out = subprocess.run([sys.executable, "-c", "from screening.datagen.frequencies import "
+                          "tail_name; print(tail_name('spanish', 'surname', 123).latin)"],
+                         capture_output=True, text=True, check=True, env={"PYTHONHASHSEED": "7"})
+    assert out.stdout.strip() == again
+
+
+def test_cultures_without_a_tail_draw_their_pool_only() -> None:
+    for code in sorted(F.NO_SURNAME_TAIL):
+        assert set(_draws(code, "surname", 3000)) <= set(CULTURE_BY_CODE[code].surnames)
+    for code in sorted(F.NO_GIVEN_TAIL):
+        assert set(_draws(code, "male", 3000)) <= set(CULTURE_BY_CODE[code].male)
+
+
+def test_tail_names_keep_their_native_script() -> None:
+    # CJK given names from two syllables carry their characters; Cyrillic and Greek forms come
+    # by rule, as for the pool's names.
+    zh = F.tail_name("chinese", "male", 7)
+    assert zh.native and len(zh.native) == 2 and zh.latin.isalpha()
+    ko = F.tail_name("korean", "female", 7)
+    assert ko.native and all("\uac00" <= c <= "\ud7af" for c in ko.native)
+    for code in ("east_slavic", "greek"):
+        culture = CULTURE_BY_CODE[code]
+        assert native_of(culture, F.tail_name(code, "surname", 11))
+
+
+def test_a_list_carries_many_distinct_names() -> None:
+    """The point of the model: 20,000 persons drawn uniformly from the pools carried about
+    2,400 distinct tokens; with the tail, several times more, and they keep growing."""
+    rng = random.Random(1)
+    seen: set[str] = set()
+    sizes = {}
+    for i in range(1, 20_001):
+        culture = CULTURES[int(rng.random() * len(CULTURES))]
+        pn = make_name(rng, culture, rng.choice("MF"))
+        seen.update(normalise(pn.given_latin + " " + pn.surname_latin).split())
+        if i in (5_000, 20_000):
+            sizes[i] = len(seen)
+    pool_tokens = {t for c in CULTURES for pool in (c.male, c.female, c.surnames)
+                   for n in pool for t in normalise(n.latin).split()}
+    assert sizes[20_000] > 3 * len(pool_tokens)
+    assert sizes[20_000] > 1.5 * sizes[5_000]
