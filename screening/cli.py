@@ -107,7 +107,7 @@ def cmd_datagen(args: argparse.Namespace) -> int:
     t0 = time.perf_counter()
     files = generate(Path(args.out), persons=args.persons, documents=args.documents,
                      seed=args.seed, manifests=args.manifests, manifest_size=args.manifest_size,
-                     progress=not args.quiet)
+                     progress=not args.quiet, name_model=args.name_model)
     print(f"wrote {files.nominal}, {files.documents}, {len(files.manifests)} manifests and "
           f"{files.truth} in {time.perf_counter() - t0:.1f} s")
     return 0
@@ -310,6 +310,9 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--manifest-size", type=int, default=200)
     sp.add_argument("--out", required=True)
     sp.add_argument("--quiet", action="store_true")
+    sp.add_argument("--name-model", type=int, choices=(1, 2), default=1,
+                    help="1: names uniformly from the pools (the benchmarks' default); 2: a Zipf "
+                         "head and a long tail of rarer names (screening/datagen/frequencies.py)")
     sp.set_defaults(func=cmd_datagen)
 
     sp = sub.add_parser("check", help="check one passenger (gRPC CheckPassenger)")

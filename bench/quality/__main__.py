@@ -17,6 +17,7 @@ from pathlib import Path
 from bench.quality import candidates, cases, data, ours, peers, report
 from bench.quality.evaluate import Evaluation, evaluate
 from screening import evidence
+from screening.datagen import frequencies
 from screening.engine import Engine, name_floor
 from screening.settings import Settings
 
@@ -50,6 +51,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                    help="queries scored against every name of the list")
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--skip-peers", action="store_true")
+    p.add_argument("--name-model", type=int, choices=(1, 2), default=1,
+                   help="the generator's name frequencies, for the list and the clean "
+                        "travellers (screening/datagen/frequencies.py)")
     p.add_argument("--report-only", action="store_true",
                    help="rewrite the report from the last run's saved state (same --out)")
     return p.parse_args(argv)
@@ -75,9 +79,15 @@ def log(msg: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    with frequencies.use(args.name_model):  # the clean travellers' names too
+        return _main(args, argv)
+
+
+def _main(args: argparse.Namespace, argv: list[str] | None) -> int:
     command = "python -m bench.quality " + " ".join(sys.argv[1:] if argv is None else argv)
     started = time.time()
-    wl = data.build(args.persons, args.seed, args.translit_per_split, log=log)
+    wl = data.build(args.persons, args.seed, args.translit_per_split, log=log,
+                    name_model=args.name_model)
     names = {p.record_id: f"{p.surname} {p.given_names}".strip()
              for p in wl.listed + wl.synthetic}
     if args.report_only:

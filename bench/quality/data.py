@@ -28,7 +28,7 @@ UN_XML = SHARED / "watchlists/un/consolidated_2025-11-20.xml"
 TRANSLIT = SHARED / "eval/translit"
 CACHE = Path("bench/data/quality")
 # Bump when the watchlist recipe changes, so stale caches are not reused.
-RECIPE = 2  # 2: the generator's name frequencies (screening/datagen/frequencies.py)
+RECIPE = 1
 
 
 @dataclass
@@ -116,9 +116,12 @@ def _key(*parts: str) -> str:
     return " ".join(sorted(normalise(" ".join(parts)).split()))
 
 
-def build(persons: int, seed: int, translit_per_split: int, log=print) -> Watchlist:
+def build(persons: int, seed: int, translit_per_split: int, log=print,
+          name_model: int = 1) -> Watchlist:
     """Build (or reuse) the snapshot and the listed-person table for these parameters."""
     tag = f"p{persons}-s{seed}-t{translit_per_split}-r{RECIPE}"
+    if name_model != 1:
+        tag += f"-n{name_model}"
     root = CACHE / tag
     snap_dir = root / "snapshot"
     gen_dir = root / "gen"
@@ -126,7 +129,8 @@ def build(persons: int, seed: int, translit_per_split: int, log=print) -> Watchl
     if not done.exists():
         shutil.rmtree(root, ignore_errors=True)
         log(f"generating watchlist data {tag} (cached for reruns)")
-        generate(gen_dir, persons=persons, documents=10, seed=seed, manifests=0, progress=False)
+        generate(gen_dir, persons=persons, documents=10, seed=seed, manifests=0, progress=False,
+                 name_model=name_model)
         real = read_ofac_sdn(OFAC_SDN, OFAC_ALT).records + read_un_consolidated(UN_XML).records
         xs = [r for lang in ("arabic", "russian", "chinese") for split in ("train", "test")
               for r in translit_persons(lang, split, translit_per_split, seed)]

@@ -22,7 +22,7 @@ import numpy as np
 
 from .docnumbers import Allocator
 from .documents import write_documents
-from .frequencies import NAME_MODEL
+from .frequencies import DEFAULT_MODEL, use
 from .manifests import ManifestWriter, dumps, make_plan
 from .persons import write_persons
 
@@ -44,8 +44,15 @@ def _sub_seeds(seed: int, n: int) -> list[int]:
 
 
 def generate(out: Path, *, persons: int, documents: int, seed: int = 42, manifests: int = 3,
-             manifest_size: int = 200, progress: bool = True) -> GeneratedFiles:
-    out = Path(out)
+             manifest_size: int = 200, progress: bool = True,
+             name_model: int = DEFAULT_MODEL) -> GeneratedFiles:
+    with use(name_model):
+        return _generate(Path(out), persons, documents, seed, manifests, manifest_size,
+                         progress, name_model)
+
+
+def _generate(out: Path, persons: int, documents: int, seed: int, manifests: int,
+              manifest_size: int, progress: bool, name_model: int) -> GeneratedFiles:
     (out / "manifests").mkdir(parents=True, exist_ok=True)
     s_plan, s_docs, s_persons, s_manifests = _sub_seeds(seed, 4)
 
@@ -100,17 +107,18 @@ def generate(out: Path, *, persons: int, documents: int, seed: int = 42, manifes
             dumps(flight) + "\n", encoding="utf-8")
         files.manifests.append(path)
     (out / "generator.json").write_text(dumps({
-        "name_model": NAME_MODEL, "persons": persons, "documents": documents, "seed": seed,
+        "name_model": name_model, "persons": persons, "documents": documents, "seed": seed,
         "manifests": manifests, "manifest_size": manifest_size}) + "\n", encoding="utf-8")
     # Written last: a folder with truth.jsonl is complete.
     files.truth.write_text("".join(line + "\n" for line in truth_lines), encoding="utf-8")
     return files
 
 
-def is_current(out: Path) -> bool:
-    """Whether `out` holds complete files made with today's name model (benchmark caches
-    regenerate otherwise: a cache from an older model would measure other names)."""
+def is_current(out: Path, name_model: int = DEFAULT_MODEL) -> bool:
+    """Whether `out` holds complete files made with `name_model` (benchmark caches regenerate
+    otherwise). Files from before generator.json was written are model 1's."""
     meta = Path(out) / "generator.json"
-    if not (Path(out) / "truth.jsonl").exists() or not meta.exists():
+    if not (Path(out) / "truth.jsonl").exists():
         return False
-    return json.loads(meta.read_text(encoding="utf-8")).get("name_model") == NAME_MODEL
+    made = json.loads(meta.read_text(encoding="utf-8")) if meta.exists() else {}
+    return made.get("name_model", 1) == name_model

@@ -1,10 +1,18 @@
-"""How often each name is drawn: a Zipf head and a long tail of rarer names, per culture.
+"""How often each name is drawn. Two models, chosen per run (`use`, `--name-model`):
 
-The curated pools in `pools.py` hold a few dozen common names per culture. Drawn uniformly, a
-million persons carried only about 2,500 distinct name tokens (the real OFAC and UN lists
-carry 15,443 over 20,181 names and grow as names^0.70, about 395,000 at two million names),
-so every passenger shared two tokens with a thousand listed names: false alarms and candidate
-costs no real list shows. Real names are drawn instead as:
+- 1 (the default, what every report so far measured): each name uniformly from the curated
+  pools of `pools.py`, a few dozen per culture. A million persons carry about 2,450 distinct
+  name tokens (the real OFAC and UN lists: 15,443 over 20,181 names, growing as names^0.70),
+  so every passenger shares tokens with a thousand listed names.
+- 2 (a study, not yet the benchmarks' default): a Zipf head and a long tail of rarer names per
+  culture, 47,248 distinct tokens at 1M persons. The quality benchmark on it (see
+  `bench/results/quality_history.md`) raised the calibrated POSSIBLE_MATCH threshold and
+  lowered names-only recall: clean travellers with tail names meet near-spelled tail names
+  (HUSSARI / HUSARI). Its tail is denser in such neighbours than the real lists (57 % of
+  tokens of 5+ letters have a neighbour at one edit, against 43 % in the lists' primary
+  names at the same size), so it is not adopted before that is understood.
+
+Model 2 draws:
 
 - the head: the pool, in its written order (most common first), with weight 1 / (rank + 3);
 - the tail: rarer names that sound like the culture's, from a character model of the pool
@@ -24,6 +32,8 @@ from __future__ import annotations
 
 import bisect
 import random
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from itertools import accumulate
@@ -32,8 +42,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .cultures import Culture, Name
 
-# Bump when the draws change: benchmark data caches are keyed by it.
-NAME_MODEL = 2
+MODELS = (1, 2)
+DEFAULT_MODEL = 1
+_in_use = DEFAULT_MODEL
 
 TAIL_SHARE = {"surname": 0.5, "male": 0.25, "female": 0.25}
 TAIL_SIZE = {"surname": 20_000, "male": 4_000, "female": 4_000}
@@ -144,8 +155,27 @@ def _table(code: str, kind: str) -> _Table:
     return _Table(list(accumulate(weights)), len(head))
 
 
+def current() -> int:
+    return _in_use
+
+
+@contextmanager
+def use(model: int) -> Iterator[None]:
+    """Draw names with `model` inside the block (the generator is single-threaded)."""
+    global _in_use
+    if model not in MODELS:
+        raise ValueError(f"name model must be one of {MODELS}, not {model}")
+    before, _in_use = _in_use, model
+    try:
+        yield
+    finally:
+        _in_use = before
+
+
 def draw(rng: random.Random, culture: Culture, kind: str) -> Name:
     """One name of `kind` ("surname", "male" or "female") for a person of `culture`."""
+    if _in_use == 1:
+        return rng.choice(_head(culture, kind))
     table = _table(culture.code, kind)
     i = min(bisect.bisect_right(table.cum, rng.random() * table.cum[-1]), len(table.cum) - 1)
     if i < table.head:

@@ -1,18 +1,56 @@
-"""Tests of the generator's name frequencies: a Zipf head over the pools, a long tail of new
-names, and as many distinct names as a real list of that size would roughly need."""
+"""Tests of the generator's name frequencies: model 1 (uniform over the pools, the default)
+and model 2 (a Zipf head over the pools, a long tail of new names, many more distinct names)."""
 
 from __future__ import annotations
 
+import json
 import random
 import subprocess
 import sys
 from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from screening.datagen import frequencies as F
+from screening.datagen import generate, is_current
 from screening.datagen.cultures import CULTURE_BY_CODE, CULTURES, make_name, native_of
 from screening.datagen.script import normalise
+
+
+@pytest.fixture(autouse=True)
+def model_2(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Model 2 for every test here but those marked model_1."""
+    with F.use(1 if "model_1" in request.keywords else 2):
+        yield
+
+
+@pytest.mark.model_1
+def test_model_1_draws_as_the_pools_always_did() -> None:
+    # Byte-identical data to the generator before the models: a uniform choice per name.
+    culture = CULTURE_BY_CODE["arabic"]
+    a, b = random.Random(9), random.Random(9)
+    assert [F.draw(a, culture, "surname") for _ in range(500)] == [
+        b.choice(culture.surnames) for _ in range(500)]
+    with pytest.raises(ValueError, match="name model"):
+        with F.use(3):
+            pass
+
+
+@pytest.mark.model_1
+def test_generated_files_record_their_model(tmp_path: Path) -> None:
+    args = {"persons": 300, "documents": 100, "seed": 3, "manifests": 1, "manifest_size": 20,
+            "progress": False}
+    generate(tmp_path / "m2", name_model=2, **args)
+    assert json.loads((tmp_path / "m2" / "generator.json").read_text())["name_model"] == 2
+    assert F.current() == 1  # restored after the run
+    assert is_current(tmp_path / "m2", 2) and not is_current(tmp_path / "m2")
+    generate(tmp_path / "m1", **args)
+    assert is_current(tmp_path / "m1")
+    (tmp_path / "m1" / "generator.json").unlink()  # files from before the marker: model 1
+    assert is_current(tmp_path / "m1") and not is_current(tmp_path / "m1", 2)
+    assert not is_current(tmp_path / "none")
 
 
 def _draws(code: str, kind: str, n: int, seed: int = 5) -> list:
@@ -52,6 +90,7 @@ def test_tail_names_are_new_plausible_and_stable() -> None:
     again = F.tail_name("spanish", "surname", 123).latin
     out = subprocess.run([sys.executable, "-c", "from screening.datagen.frequencies import "
                           "tail_name; print(tail_name('spanish', 'surname', 123).latin)"],
+                         cwd=Path(__file__).resolve().parents[2],
                          capture_output=True, text=True, check=True, env={"PYTHONHASHSEED": "7"})
     assert out.stdout.strip() == again
 
@@ -76,8 +115,8 @@ def test_tail_names_keep_their_native_script() -> None:
 
 
 def test_a_list_carries_many_distinct_names() -> None:
-    """The point of the model: 20,000 persons drawn uniformly from the pools carried about
-    2,400 distinct tokens; with the tail, several times more, and they keep growing."""
+    """The point of model 2: 20,000 persons drawn uniformly from the pools carry about 2,400
+    distinct tokens; with the tail, several times more, and they keep growing."""
     rng = random.Random(1)
     seen: set[str] = set()
     sizes = {}
