@@ -1,11 +1,11 @@
 """How often each name is drawn. Two models, chosen per run (`use`, `--name-model`):
 
 - 1 (the default, what every report so far measured): each name uniformly from the curated
-  pools of `pools.py`, a few dozen per culture. A million persons carry about 2,450 distinct
-  name tokens (the real OFAC and UN lists: 15,443 over 20,181 names, growing as names^0.70),
-  so every passenger shares tokens with a thousand listed names.
+  pools of `pools.py`, a few dozen per culture. The primary names of a million persons carry
+  about 2,450 distinct tokens (the real OFAC and UN lists: 15,443 over 20,181 names, growing
+  as names^0.70), so every passenger shares tokens with a thousand listed names.
 - 2 (a study, not yet the benchmarks' default): a Zipf head and a long tail of rarer names per
-  culture, 47,248 distinct tokens at 1M persons. The quality benchmark on it (see
+  culture, 47,248 distinct tokens in 1M persons' primary names. The quality benchmark on it (see
   `bench/results/quality_history.md`) raised the calibrated POSSIBLE_MATCH threshold and
   lowered names-only recall: clean travellers with tail names meet near-spelled tail names
   (HUSSARI / HUSARI). Its tail is denser in such neighbours than the real lists (57 % of
@@ -16,8 +16,9 @@ Model 2 draws:
 
 - the head: the pool, in its written order (most common first), with weight 1 / (rank + 3);
 - the tail: rarer names that sound like the culture's, from a character model of the pool
-  (`_Markov`: each letter drawn given the two before it), weight 1 / (rank + 10) over `TAIL_SIZE` ranks; CJK given names combine two
-  syllables of the culture's syllable table instead, so they keep their native script;
+  (`_Markov`: each letter drawn given the two before it), weight 1 / (rank + 10) over
+  `TAIL_SIZE` ranks; CJK given names combine two syllables of the culture's syllable table
+  instead, so they keep their native script;
 - `TAIL_SHARE` of the draws go to the tail. Chinese, Korean, Vietnamese and Japanese surnames
   have no tail: a few surnames really do cover most of those populations; nor have Vietnamese
   and Japanese given names.
@@ -54,8 +55,8 @@ NO_GIVEN_TAIL = frozenset({"vietnamese", "japanese"})
 SYLLABLE_GIVEN = frozenset({"chinese", "korean"})  # tail given names from two syllables
 HEAD_OFFSET = 3
 TAIL_OFFSET = 10
-MAX_TRIES = 30
-_VOWELS = frozenset("aeiouyáéíóúàèìòùâêîôûäöüãõåæøıə")  # attempts at a tail name that is new, of a plausible length
+MAX_TRIES = 30  # attempts at a tail name that is new, of a plausible length, with a vowel
+_VOWELS = frozenset("aeiouyáéíóúàèìòùâêîôûäöüãõåæøıə")
 
 
 class _Markov:
