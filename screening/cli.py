@@ -310,7 +310,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--manifest-size", type=int, default=200)
     sp.add_argument("--out", required=True)
     sp.add_argument("--quiet", action="store_true")
-    sp.add_argument("--name-model", type=int, choices=(1, 2), default=1,
+    sp.add_argument("--name-model", type=int, choices=(1, 2, 3), default=1,
                     help="1: names uniformly from the pools (the benchmarks' default); 2: a Zipf "
                          "head and a long tail of rarer names (screening/datagen/frequencies.py)")
     sp.set_defaults(func=cmd_datagen)

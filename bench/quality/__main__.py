@@ -51,7 +51,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                    help="queries scored against every name of the list")
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--skip-peers", action="store_true")
-    p.add_argument("--name-model", type=int, choices=(1, 2), default=1,
+    p.add_argument("--name-model", type=int, choices=(1, 2, 3), default=1,
                    help="the generator's name frequencies, for the list and the clean "
                         "travellers (screening/datagen/frequencies.py)")
     p.add_argument("--report-only", action="store_true",
