@@ -49,19 +49,20 @@ def _sh(cmd: list[str], env: dict | None = None) -> str:
     return subprocess.run(cmd, check=True, capture_output=True, text=True, env=env).stdout
 
 
-def prepare(persons: int, documents: int, log) -> tuple[Path, Path, dict]:
+def prepare(persons: int, documents: int, log, name_model: int = 1) -> tuple[Path, Path, dict]:
     """Generated files, loaded data folder, and timings of the steps that ran now."""
-    gen = DATA / f"gen-p{persons}-d{documents}"
-    data = DATA / f"data-p{persons}-d{documents}"
+    tag = f"p{persons}-d{documents}" + (f"-n{name_model}" if name_model != 1 else "")
+    gen = DATA / f"gen-{tag}"
+    data = DATA / f"data-{tag}"
     timing: dict = {}
-    if not is_current(gen):  # none yet, or made with an older name model
+    if not is_current(gen, name_model):  # none yet, or made with another name model
         shutil.rmtree(gen, ignore_errors=True)
         shutil.rmtree(data, ignore_errors=True)
         log(f"generating {persons:,} persons and {documents:,} documents")
         t0 = time.perf_counter()
         _sh([PY, "-m", "screening", "datagen", "--persons", str(persons), "--documents",
              str(documents), "--manifests", "20", "--manifest-size", "500", "--out", str(gen),
-             "--quiet"])
+             "--name-model", str(name_model), "--quiet"])
         timing["generate_s"] = round(time.perf_counter() - t0, 1)
     if not (data / "CURRENT").exists():
         log("loading documents and persons")
@@ -179,14 +180,19 @@ def main() -> None:
     ap.add_argument("--rates", type=float, nargs="*", default=[114.0, 500.0])
     ap.add_argument("--no-profile", dest="profile", action="store_false")
     ap.add_argument("--out", default=str(ROOT / "bench" / "results"))
+    ap.add_argument("--name-model", type=int, choices=(1, 2, 3), default=1,
+                    help="the generator's name frequencies (screening/datagen/frequencies.py); "
+                         "give a study its own --out")
     args = ap.parse_args()
     command = (f"python -m bench.load.run --persons {args.persons} --documents "
                f"{args.documents} --duration {args.duration:g} --repeats {args.repeats}")
+    if args.name_model != 1:
+        command += f" --name-model {args.name_model} --out {args.out}"
 
     def log(msg: str) -> None:
         print(msg, file=sys.stderr, flush=True)
 
-    gen, data, timing = prepare(args.persons, args.documents, log)
+    gen, data, timing = prepare(args.persons, args.documents, log, args.name_model)
     t = trust(data)
     tmp = DATA / "tmp"
     tmp.mkdir(parents=True, exist_ok=True)
