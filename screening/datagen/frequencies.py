@@ -3,10 +3,11 @@
 - 1 (the default, what every report so far measured): each name uniformly from the curated
   pools of `pools.py`, a few dozen per culture. The primary names of a million persons carry
   about 2,450 distinct tokens (the real OFAC and UN lists: 15,443 over 20,181 names, growing
-  as names^0.70), so every passenger shares tokens with a thousand listed names.
+  as names^0.70), so every passenger shares tokens with a thousand listed names, and no clean
+  traveller bears a near-spelling of a listed name.
 - 2 (a study, not yet the benchmarks' default): a Zipf head and a long tail of rarer names per
-  culture, 47,248 distinct tokens in 1M persons' primary names. The quality benchmark on it (see
-  `bench/results/quality_history.md`) raised the calibrated POSSIBLE_MATCH threshold and
+  culture, 47,248 distinct tokens in 1M persons' primary names. The quality benchmark on it
+  (see `bench/results/quality_history.md`) raised the calibrated POSSIBLE_MATCH threshold and
   lowered names-only recall: clean travellers with tail names meet near-spelled tail names
   (HUSSARI / HUSARI). Its tail is denser in such neighbours than the real lists (57 % of
   tokens of 5+ letters have a neighbour at one edit, against 43 % in the lists' primary
@@ -27,8 +28,9 @@ Models 2 and 3 draw:
   have no tail: a few surnames really do cover most of those populations; nor have Vietnamese
   and Japanese given names.
 
-A tail name is a pure function of (culture, kind, rank): generated on first use from a seed
-of its own and cached, so every run and every process draws the same names. Tail names of
+A model 2 tail name is a pure function of (culture, kind, rank), generated on first use from
+a seed of its own and cached; model 3 grows its tail in rank order, each rank from a seed of
+its own. Either way every run and every process draws the same names. Tail names of
 Arabic-script cultures have no native form (the pools spell those by hand), so a person who
 carries one has no Arabic-script alias.
 """
