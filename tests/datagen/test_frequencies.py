@@ -1,5 +1,6 @@
-"""Tests of the generator's name frequencies: model 1 (uniform over the pools, the default)
-and model 2 (a Zipf head over the pools, a long tail of new names, many more distinct names)."""
+"""Tests of the generator's name frequencies: model 1 (uniform over the pools, the default),
+model 2 (a Zipf head over the pools, a long tail of new names, many more distinct names) and
+model 3 (model 2 with a tail as sparse in near-spellings as real names)."""
 
 from __future__ import annotations
 
