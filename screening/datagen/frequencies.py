@@ -58,7 +58,6 @@ TAIL_SIZE = {"surname": 20_000, "male": 4_000, "female": 4_000}
 NO_SURNAME_TAIL = frozenset({"chinese", "korean", "vietnamese", "japanese"})
 # Vietnamese given names are single syllables and Japanese ones carry kanji: no model of ours.
 NO_GIVEN_TAIL = frozenset({"vietnamese", "japanese"})
-SYLLABLE_GIVEN = frozenset({"chinese", "korean"})  # tail given names from two syllables
 # Model 3 keeps a new name one edit from an earlier one with this probability (real names have
 # such neighbours too: Jansen, Hansen). Tuned so that, as in the real lists' primary names,
 # about 43 % of the tokens of 5+ letters in 7,581 generated names have a neighbour.
@@ -120,24 +119,40 @@ def has_tail(culture: Culture, kind: str) -> bool:
 
 
 @cache
-def _model(code: str, kind: str) -> _Markov:
+def _spellings(code: str, kind: str) -> tuple[str, ...]:
+    """The pool's names, then their variants, lower case: what the character model learns
+    from (a spelling two names share counts twice) and what a tail name must not repeat."""
     from .cultures import CULTURE_BY_CODE
     head = _head(CULTURE_BY_CODE[code], kind)
-    return _Markov([n.latin.lower() for n in head] + [v.lower() for n in head for v in n.variants])
+    return tuple([n.latin.lower() for n in head] + [v.lower() for n in head for v in n.variants])
+
+
+@cache
+def _model(code: str, kind: str) -> _Markov:
+    return _Markov(list(_spellings(code, kind)))
+
+
+def _given_syllables(code: str, kind: str) -> dict[str, str] | None:
+    """The syllable table tail given names are built from (CJK), else None."""
+    from .cultures import syllables_of
+    return syllables_of(code) if kind != "surname" else None
+
+
+def _syllable_pair(rng: random.Random, syllables: dict[str, str]) -> str:
+    keys = sorted(syllables)
+    return f"{rng.choice(keys)}-{rng.choice(keys)}"
 
 
 @cache
 def tail_name(code: str, kind: str, rank: int) -> Name:
     """Model 2's tail name at `rank` for this culture and kind (deterministic, cached)."""
-    from .cultures import CULTURE_BY_CODE, parse_name, syllables_of
-    culture = CULTURE_BY_CODE[code]
+    from .cultures import parse_name
     rng = random.Random(f"tail-{code}-{kind}-{rank}")
-    known = {w.lower() for n in _head(culture, kind) for w in (n.latin, *n.variants)}
-    syllables = syllables_of(code)
-    if kind != "surname" and code in SYLLABLE_GIVEN:
-        keys = sorted(syllables)
-        return parse_name(code, f"{rng.choice(keys)}-{rng.choice(keys)}", syllables)
+    syllables = _given_syllables(code, kind)
+    if syllables:
+        return parse_name(code, _syllable_pair(rng, syllables), syllables)
     model = _model(code, kind)
+    known = frozenset(_spellings(code, kind))
     word = ""
     for _ in range(MAX_TRIES):
         word = model.sample(rng).strip(" -'")
@@ -146,7 +161,7 @@ def tail_name(code: str, kind: str, rank: int) -> Name:
     return parse_name(code, _title(word), None)
 
 
-def _plausible(model: _Markov, word: str, known: set[str]) -> bool:
+def _plausible(model: _Markov, word: str, known: set[str] | frozenset[str]) -> bool:
     return (model.min_len <= len(word) <= model.max_len and word not in known
             and any(c in _VOWELS for c in word))
 
@@ -164,11 +179,8 @@ class _SparseTail:
     near-spelling). Real names sit further apart than model 2's (see the module docstring)."""
 
     def __init__(self, code: str, kind: str) -> None:
-        from .cultures import CULTURE_BY_CODE
-        self.head_culture = CULTURE_BY_CODE[code]
-        head = _head(self.head_culture, kind)
         self.code, self.kind = code, kind
-        self.known = {w.lower() for n in head for w in (n.latin, *n.variants)}
+        self.known = set(_spellings(code, kind))
         self.keys = {k for w in self.known for k in _deletions(w)}
         self.names: list[Name] = []
 
@@ -178,22 +190,21 @@ class _SparseTail:
         return self.names[rank]
 
     def _next(self, rank: int) -> Name:
-        from .cultures import parse_name, syllables_of
+        from .cultures import CULTURE_BY_CODE, parse_name
         rng = random.Random(f"sparse-{self.code}-{self.kind}-{rank}")
-        syllables = syllables_of(self.code) if self.kind != "surname" else None
+        syllables = _given_syllables(self.code, self.kind)
         model = None if syllables else _model(self.code, self.kind)
         for _ in range(MAX_TRIES):
             if syllables:  # CJK given names: two syllables, which keep their characters
-                keys = sorted(syllables)
-                entry = f"{rng.choice(keys)}-{rng.choice(keys)}"
+                entry = _syllable_pair(rng, syllables)
                 word = entry.replace("-", "")
             else:
                 word = entry = model.sample(rng).strip(" -'")
                 if not _plausible(model, word, self.known):
                     continue
-            dels = _deletions(word)
             if word in self.known:
                 continue
+            dels = _deletions(word)
             if any(k in self.keys for k in dels) and rng.random() >= NEIGHBOUR_KEEP:
                 continue
             self.known.add(word)
@@ -201,7 +212,7 @@ class _SparseTail:
             return parse_name(self.code, entry if syllables else _title(entry), syllables)
         if rank:
             return self.names[rng.randrange(rank)]
-        return _head(self.head_culture, self.kind)[0]
+        return _head(CULTURE_BY_CODE[self.code], self.kind)[0]
 
 
 @cache
