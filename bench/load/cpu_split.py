@@ -2,7 +2,12 @@
 which owns the follow-up store, and each worker) and of the whole machine, around one
 load-generator run against the real server on the load benchmark's data.
 
-    python -m bench.load.cpu_split manifest|check [--duration 15] [--py-spy 10]
+    python -m bench.load.cpu_split manifest|check [--duration 15] [--py-spy 10] [--echo]
+
+With --echo the same load runs against the echo floor (bench.load.echo: the same messages,
+the same process model, no screening) instead. Both report the load generator's own CPU too,
+so that the two runs together say what a call costs the client, the transport and the
+screening, each on the same 2 cores.
 
 Reads /proc (Linux). Uses bench.load.run's data, credentials and server start; the data must
 exist (run `python -m bench.load.run` once first). With --py-spy S, py-spy (the `bench` extra)
@@ -25,38 +30,8 @@ from collections import Counter
 from pathlib import Path
 
 from bench.load import run as R
-
-_TICK = os.sysconf("SC_CLK_TCK")
-
-
-def _children(pid: int) -> list[int]:
-    """pid, then its direct children in pid order (the server's workers are direct
-    children)."""
-    out = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == pid:
-                out.append(int(entry))
-    return [pid] + sorted(out)
-
-
-def _cpu_s(pid: int) -> float:
-    """User + system CPU seconds of one process (0 once it is gone)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / _TICK
-
-
-def _machine_s() -> tuple[float, float]:
-    """(all CPU seconds, idle CPU seconds) since boot, over every core."""
-    ticks = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
-    return sum(ticks) / _TICK, (ticks[3] + ticks[4]) / _TICK
+from bench.load.echo import start_echo
+from bench.load.proc import children, measured
 
 
 def _py_spy(pids: list[int], seconds: float, out_dir: Path) -> list[subprocess.Popen]:
@@ -133,6 +108,10 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--py-spy", type=float, default=0.0, metavar="S",
                     help="sample the workers with py-spy for S seconds mid-run")
+    ap.add_argument("--passengers", type=Path, default=None,
+                    help="the passengers to send (JSON lines; default: the load data's)")
+    ap.add_argument("--echo", action="store_true",
+                    help="run the load against the echo floor instead of the real server")
     args = ap.parse_args()
     gen, data, _ = R.prepare(args.persons, args.documents, lambda msg: None)
     trust = R.trust(data)
@@ -143,38 +122,47 @@ def main() -> None:
     for stale in data.glob("followup.duckdb*"):  # an empty queue, as bench.load.run starts
         stale.unlink()
     port = R.free_port()
-    server = R.start_server(data, port, args.workers, {**base, "SCREENING_TOKEN": trust["partner"]})
+    if args.echo:
+        echo = start_echo("127.0.0.1", port, args.workers, env=base)
+        pids = [p.pid for p in echo]
+    else:
+        server = R.start_server(data, port, args.workers,
+                                {**base, "SCREENING_TOKEN": trust["partner"]})
+        pids = children(server.pid)
     try:
-        pids = _children(server.pid)
-        cmd = R.loadgen_cmd(args.mode, port, gen / "passengers.jsonl", args.duration)
-        before = {p: _cpu_s(p) for p in pids}
-        all0, idle0 = _machine_s()
-        t0 = time.perf_counter()
-        loadgen = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, text=True)
+        cmd = R.loadgen_cmd(args.mode, port, args.passengers or gen / "passengers.jsonl",
+                            args.duration)
         spy_dir = Path(tempfile.mkdtemp(prefix="cpu-split-"))
-        if args.py_spy:
-            out = sample_during(loadgen, pids[1:], args.duration, args.py_spy, spy_dir)
-        else:
-            out, _ = loadgen.communicate()
+
+        def run() -> str:
+            loadgen = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, text=True)
+            if args.py_spy:  # the server's parent holds the store: its workers are sampled
+                return sample_during(loadgen, pids if args.echo else pids[1:], args.duration,
+                                     args.py_spy, spy_dir)
+            return loadgen.communicate()[0]
+
+        t0 = time.perf_counter()
+        out, cpu = measured(run, pids)
         wall = time.perf_counter() - t0
-        after = {p: _cpu_s(p) for p in pids}
-        all1, idle1 = _machine_s()
     finally:
-        R.stop(server)
+        for proc in (echo if args.echo else [server]):
+            R.stop(proc)
+    # py-spy's processes are children too: with --py-spy the client line includes them
+    client_s = cpu["client_s"]
     result = json.loads(out.strip().splitlines()[-1])
     served = result.get("passengers_per_s", result.get("throughput_per_s", 0.0))
     n = result["passenger_latency"]["requests"] if args.mode == "manifest" else result["requests"]
-    roles = ["parent (follow-up store)"] + [f"worker {k}" for k in range(1, len(pids))]
-    print(f"{args.mode}: {served:,.0f}/s over {wall:.1f} s; machine busy "
-          f"{(all1 - all0) - (idle1 - idle0):.1f} of {all1 - all0:.1f} CPU-s")
-    for role, p in zip(roles, pids, strict=True):
-        used = after[p] - before[p]
-        print(f"  {role}: {used:.1f} CPU-s, {used / max(n, 1) * 1e6:.0f} µs per "
-              f"{'passenger' if args.mode == 'manifest' else 'check'}")
-    total = sum(after[p] - before[p] for p in pids)
+    roles = ([f"echo worker {k}" for k in range(1, len(pids) + 1)] if args.echo else
+             ["parent (follow-up store)"] + [f"worker {k}" for k in range(1, len(pids))])
+    unit = "passenger" if args.mode == "manifest" else "check"
+    print(f"{args.mode}{' (echo floor)' if args.echo else ''}: {served:,.0f}/s over {wall:.1f} s; "
+          f"machine busy {cpu['busy_s']:.1f} of {cpu['all_s']:.1f} CPU-s")
+    print(f"  load generator: {client_s:.1f} CPU-s, {client_s / max(n, 1) * 1e6:.0f} µs per {unit}")
+    for role, used in zip(roles, cpu["server_s"], strict=True):
+        print(f"  {role}: {used:.1f} CPU-s, {used / max(n, 1) * 1e6:.0f} µs per {unit}")
+    total = sum(cpu["server_s"])
     print(f"  server, all processes: {total:.1f} CPU-s, {total / max(n, 1) * 1e6:.0f} µs per "
-          f"{'passenger' if args.mode == 'manifest' else 'check'} (each line above also "
-          f"divides by every {'passenger' if args.mode == 'manifest' else 'check'} served)")
+          f"{unit} (each line above also divides by every {unit} served)")
     print("  the load generator and the rest: the remaining busy time")
     if args.py_spy:
         print(f"py-spy, workers, {args.py_spy:.0f} s mid-run:")

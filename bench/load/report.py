@@ -8,6 +8,8 @@ from pathlib import Path
 import matplotlib
 import numpy as np
 
+from bench.load.cpu_report import cpu_section
+
 matplotlib.use("Agg")  # files only, no display
 import matplotlib.pyplot as plt  # noqa: E402
 
@@ -141,5 +143,6 @@ def write_report(r: dict, tmp: Path, out: Path, command: str, args: argparse.Nam
         f" GiB. Start to SERVING (both workers): {r['start_to_serving_s']} s.\n",
         "![latency histograms](load_latency.png)\n",
     ]
+    lines += cpu_section(r)
     lines += _profiles(tmp)
     (out / "load.md").write_text("\n".join(lines) + "\n")

@@ -28,6 +28,7 @@ from pathlib import Path
 
 from bench.load.echo import start_echo
 from bench.load.memory import tree_memory
+from bench.load.proc import children, measured
 from bench.results_io import commit, machine, update_summary
 from screening.datagen import is_current
 
@@ -130,15 +131,22 @@ def loadgen_cmd(mode: str, port: int, passengers: Path, duration: float, *,
 
 
 def loadgen(mode: str, port: int, passengers: Path, env: dict, latencies: Path,
-            args: argparse.Namespace, rate: float | None = None) -> dict:
+            args: argparse.Namespace, rate: float | None = None,
+            pids: list[int] | None = None) -> dict:
+    """One load-generator run. With the server's `pids`, the result also says under "cpu"
+    what they, the load generator and the machine spent meanwhile (bench.load.proc)."""
     cmd = loadgen_cmd(mode, port, passengers, args.duration, concurrency=args.concurrency,
                       centres=args.centres, batch=args.batch, processes=args.client_processes,
                       latencies=latencies, rate=rate)
-    return json.loads(_sh(cmd, env).strip().splitlines()[-1])
+    out, cpu = measured(lambda: _sh(cmd, env), pids or [])
+    result = json.loads(out.strip().splitlines()[-1])
+    if pids:
+        result["cpu"] = cpu
+    return result
 
 
 def median_run(mode: str, port: int, passengers: Path, env: dict, latencies: Path,
-               args: argparse.Namespace) -> dict:
+               args: argparse.Namespace, pids: list[int] | None = None) -> dict:
     """`args.repeats` runs of one measurement; the median one by throughput, with every
     run's throughput under "runs" (the machine is noisy: one run can be 20% off). Its
     latencies are kept at `latencies`."""
@@ -146,7 +154,7 @@ def median_run(mode: str, port: int, passengers: Path, env: dict, latencies: Pat
     runs = []
     for k in range(args.repeats):
         path = latencies.with_name(f"{latencies.stem}.run{k}.npy")
-        runs.append((loadgen(mode, port, passengers, env, path, args), path))
+        runs.append((loadgen(mode, port, passengers, env, path, args, pids=pids), path))
     runs.sort(key=lambda run: run[0][key])
     chosen, path = runs[len(runs) // 2]
     path.replace(latencies)
@@ -207,11 +215,12 @@ def main() -> None:
     log("echo floor")
     port = free_port()
     echo = start_echo("127.0.0.1", port, args.workers, env=base)
+    echo_pids = [p.pid for p in echo]
     try:
         results["echo_check"] = median_run("check", port, passengers, partner,
-                                           tmp / "echo_check.npy", args)
+                                           tmp / "echo_check.npy", args, echo_pids)
         results["echo_manifest"] = median_run("manifest", port, passengers, centre,
-                                              tmp / "echo_manifest.npy", args)
+                                              tmp / "echo_manifest.npy", args, echo_pids)
     finally:
         for p in echo:
             p.terminate()
@@ -228,10 +237,11 @@ def main() -> None:
     results["start_to_serving_s"] = round(time.perf_counter() - t0, 2)
     try:
         results["memory_idle"] = tree_memory(server.pid)
+        pids = children(server.pid)  # the parent (the follow-up store), then the workers
         results["server_check"] = median_run("check", port, passengers, partner,
-                                             tmp / "server_check.npy", args)
+                                             tmp / "server_check.npy", args, pids)
         results["server_manifest"] = median_run("manifest", port, passengers, centre,
-                                                tmp / "server_manifest.npy", args)
+                                                tmp / "server_manifest.npy", args, pids)
         if args.profile:  # the workers under partner checks, sampled (not a measured run)
             profile_workers(server.pid, port, passengers, partner, tmp, args, log)
         for rate in args.rates:  # latency at fixed offered rates, charged from the schedule
@@ -272,7 +282,7 @@ def profile_workers(server_pid: int, port: int, passengers: Path, env: dict, tmp
                     args: argparse.Namespace, log) -> None:
     """Where the workers' time goes under full partner-check load, gRPC and all: py-spy
     samples of the threads holding the GIL during one extra run (see bench.load.cpu_split)."""
-    from bench.load.cpu_split import _children, sample_during, summarise_stacks
+    from bench.load.cpu_split import sample_during, summarise_stacks
 
     log("worker profile (py-spy)")
     spy_dir = tmp / "py-spy"
@@ -281,7 +291,7 @@ def profile_workers(server_pid: int, port: int, passengers: Path, env: dict, tmp
     seconds = max(1.0, args.duration / 2)
     cmd = loadgen_cmd("check", port, passengers, args.duration, concurrency=args.concurrency)
     gen = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, text=True)
-    workers = _children(server_pid)[1:]  # [0] is the parent, which holds the store
+    workers = children(server_pid)[1:]  # [0] is the parent, which holds the store
     out = sample_during(gen, workers, args.duration, seconds, spy_dir)
     seen = json.loads(out.strip().splitlines()[-1])
     (tmp / "profile_workers.txt").write_text(
