@@ -80,6 +80,12 @@ MAX_TOKENS = 12  # tokens kept per name (long Arabic chains); bounds the per-pai
 PARTICLE_WEIGHT = 0.2
 PARTICLE_MISS = 0.25  # a particle the record lacks costs this share of its weight (AL, BIN)
 INITIAL_WEIGHT = 0.5  # a single letter says less than a name
+# An initial the record has no name for costs this share of its weight, as a particle does:
+# lists leave middle names and honorifics out (QUDDUS S ESMATULLAH for QUDDUS SAYED
+# ESMATULLAH, whose SAYED normalisation drops as a title), and a letter says little of which
+# name it stands for. Costed by its rarity as a token instead, a lone S (few entries list the
+# bare letter) cost nearly as much as an unknown surname.
+INITIAL_MISS = 0.25
 # Query tokens matching at least this many entries may be left out of blocking when the others
 # carry enough weight (see _gather_candidates_kernel): MUHAMMAD in MUHAMMAD KARIMOV.
 COMMON_DF = 200
@@ -910,7 +916,7 @@ class NameIndex:
         exactly like it (0 when none is):
         - q_miss, the cost of leaving it unmatched: its weight scaled by its rarity in the list,
           q_w * (MISS_FLOOR + (1 - MISS_FLOOR) * idf / max idf), idf = log((entries + 1) /
-          (df + 1));
+          (df + 1)); a particle's PARTICLE_MISS and an initial's INITIAL_MISS of its weight;
         - q_fuzzy, the share of credit its likeness-only matches earn: KNOWN_FUZZY when
           that listed token's records >= KNOWN_DF (a name in its own right), else 1;
         - q_tok, that listed token's id (-1 when none), for the alias variants."""
@@ -936,6 +942,7 @@ class NameIndex:
             idf = math.log((n_entries + 1.0) / (d + 1.0)) / top if top > 0 else 1.0
             q_fuzzy.append(KNOWN_FUZZY if name else 1.0)
             miss.append(w * PARTICLE_MISS if w == PARTICLE_WEIGHT
+                        else w * INITIAL_MISS if w == INITIAL_WEIGHT
                         else w * (MISS_FLOOR + (1.0 - MISS_FLOOR) * idf))
         return (np.array(miss, dtype=np.float64), np.array(q_fuzzy, dtype=np.float64),
                 np.array(q_tok, dtype=np.int64))

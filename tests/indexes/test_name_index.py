@@ -13,6 +13,7 @@ from indexes import reference as ref
 from indexes import romanisation_variants
 from indexes.kernels import names as K
 from indexes.name_index import (
+    INITIAL_MISS,
     INITIAL_WEIGHT,
     KNOWN_DF,
     KNOWN_FUZZY,
@@ -242,6 +243,20 @@ def test_rare_extra_query_token_costs_more_than_a_common_one() -> None:
     assert MISS_FLOOR < 1.0
 
 
+def test_an_initial_the_record_has_no_name_for_costs_little() -> None:
+    # The list left out the name the initial stands for (SAYED, an honorific normalisation
+    # drops): the initial costs INITIAL_MISS of its weight, not its rarity as a bare letter.
+    names = ["QUDDUS Esmatullah Asem", "KARIMOV Ali", "S ALIYEV", "RAHIMOV Said"]
+    idx = NameIndex.build(names, np.arange(len(names)))
+    initial = top(idx, "QUDDUS S Esmatullah Asem", min_score=0.0)
+    assert initial is not None and initial.record_idx == 0
+    assert initial.score == pytest.approx(3 / (3 + INITIAL_WEIGHT * INITIAL_MISS), abs=1e-4)
+    assert {p.query_token: p.method for p in initial.pairs}["S"] == "missing"
+    # A whole name the record lacks still costs by its rarity: far more.
+    name = top(idx, "QUDDUS Zorkin Esmatullah Asem", min_score=0.0)
+    assert name is not None and name.score < initial.score - 0.1
+
+
 def test_opened_arrays_are_plain_ndarrays(index: NameIndex, tmp_path: Path) -> None:
     index.save(tmp_path)
     opened = NameIndex.open(tmp_path)
@@ -335,6 +350,7 @@ def token_costs(q: list[str], entries: list[list[str]], entry_records: list[int]
         records = len({r for e, r in zip(entries, entry_records, strict=True) if t in e})
         idf = math.log((n + 1) / (df + 1)) / math.log(n + 1)
         miss.append(w * PARTICLE_MISS if t in PARTICLES
+                    else w * INITIAL_MISS if len(t) == 1
                     else w * (MISS_FLOOR + (1 - MISS_FLOOR) * idf))
         fuzzy.append(KNOWN_FUZZY if records >= KNOWN_DF else 1.0)
     return miss, fuzzy
