@@ -62,12 +62,20 @@ def train(data: Path) -> list[tuple[str, str]]:
                   if min(len(p[0]), len(p[1])) >= SHORT_LEN or n >= SHORT_SUPPORT)
 
 
+def _shipped(path: Path) -> Path:
+    """A data file that ships with the package. Missing, it is an install that lost it, not a
+    list without variants: say so rather than build indexes that silently match less."""
+    if not path.exists():
+        raise FileNotFoundError(f"{path} is missing: it ships with the indexes package "
+                                "(reinstall it, or rebuild the table with `python -m "
+                                "indexes.romanisation_variants train`)")
+    return path
+
+
 @lru_cache(maxsize=1)
 def table() -> tuple[tuple[str, str], ...]:
-    """The shipped pairs (empty when the table is missing)."""
-    if not TABLE_FILE.exists():
-        return ()
-    with gzip.open(TABLE_FILE, "rt", encoding="ascii") as f:
+    """The shipped pairs."""
+    with gzip.open(_shipped(TABLE_FILE), "rt", encoding="ascii") as f:
         return tuple(tuple(line.split("\t")) for line in f.read().splitlines() if line)
 
 
@@ -77,12 +85,11 @@ def curated_pairs() -> tuple[tuple[str, str], ...]:
     LEE / RI / RHEE / YI, CHOU / CHOW / ZHOU). Spellings that are name particles (DO, DU, LO:
     normalize.PARTICLES) are left out: a particle pairs with nothing."""
     pairs: set[tuple[str, str]] = set()
-    if CURATED_FILE.exists():
-        for line in CURATED_FILE.read_text(encoding="ascii").splitlines():
-            if line.startswith("#") or not line.strip():
-                continue
-            spellings = sorted({t for t in line.split() if t not in PARTICLES})
-            pairs.update(itertools.combinations(spellings, 2))
+    for line in _shipped(CURATED_FILE).read_text(encoding="ascii").splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        spellings = sorted({t for t in line.split() if t not in PARTICLES})
+        pairs.update(itertools.combinations(spellings, 2))
     return tuple(sorted(pairs))
 
 

@@ -161,9 +161,13 @@ def read_pairs(path: Path) -> list[tuple[str, str, int]]:
 
 @lru_cache(maxsize=1)
 def tables() -> dict[str, Table]:
-    """Per character (any script the model was trained on) its segments."""
+    """Per character (any script the model was trained on) its segments. The tables ship with
+    the package: missing, they are an install that lost them (native-script names would then
+    match nothing), so that is an error naming the file."""
     if not MODEL_FILE.exists():
-        return {}
+        raise FileNotFoundError(f"{MODEL_FILE} is missing: it ships with the indexes package "
+                                "(reinstall it, or rebuild it with `python -m "
+                                "indexes.translit_model train`)")
     with gzip.open(MODEL_FILE, "rt", encoding="utf-8") as f:
         raw = json.load(f)
     merged: Table = {}

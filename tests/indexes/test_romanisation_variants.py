@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from indexes import romanisation_variants as rv
 
 
@@ -56,3 +58,18 @@ def test_the_curated_table_pairs_every_two_spellings_of_a_line() -> None:
     assert all(a < b and a.isalpha() and a.isupper() and b.isalpha() and b.isupper()
                for a, b in pairs)
     assert set(rv.all_pairs()) == set(rv.table()) | pairs
+
+
+def test_a_missing_shipped_table_is_an_error_naming_it(tmp_path: Path, monkeypatch) -> None:
+    # An install that lost a data file must not build indexes that silently match less.
+    for name, load in (("TABLE_FILE", rv.table), ("CURATED_FILE", rv.curated_pairs)):
+        missing = tmp_path / f"{name}.gone"
+        monkeypatch.setattr(rv, name, missing)
+        load.cache_clear()
+        try:
+            with pytest.raises(FileNotFoundError, match=missing.name):
+                load()
+        finally:
+            monkeypatch.undo()
+            load.cache_clear()
+    assert rv.table() and rv.curated_pairs()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from indexes import translit_model as T
 from indexes.normalize import name_variants
 
@@ -41,3 +43,16 @@ def test_learned_spellings_join_the_name_variants() -> None:
 
 def test_the_list_side_indexes_native_script_by_rule_only() -> None:
     assert name_variants("Зерфюсс Носекени", learned=False) == [["ZERFYUSS", "NOSEKENI"]]
+
+
+def test_missing_tables_are_an_error_naming_the_file(tmp_path, monkeypatch) -> None:
+    # Without them every native-script name would silently match nothing.
+    monkeypatch.setattr(T, "MODEL_FILE", tmp_path / "gone.json.gz")
+    T.tables.cache_clear()
+    try:
+        with pytest.raises(FileNotFoundError, match="gone.json.gz"):
+            T.tables()
+    finally:
+        monkeypatch.undo()
+        T.tables.cache_clear()
+    assert T.tables()
