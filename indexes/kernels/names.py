@@ -1872,6 +1872,9 @@ def gather_scratch(n_tokens: int, n_entries: int) -> tuple:
     return tuple(per_token + per_slot + per_entry)
 
 
+# Query plus record tokens _credit_bound_kernel's scratch holds (3 floats each): names keep at
+# most name_index.MAX_TOKENS tokens a side (tests/indexes/test_kernels.py checks it fits).
+CREDIT_SCRATCH_TOKENS = 128
 ALONE_NEVER = 1 << 30  # t_from of a token no entry reaches min_score through alone
 # A token that cannot bring an entry alone finds the entries with a second hit through the
 # pair postings when its postings list is longer than this many words per lookup it would
@@ -1953,7 +1956,7 @@ def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, q_miss, q_le
     best_idf = np.zeros(max_nq, dtype=np.float64)
     side = np.zeros(2 * max_nq, dtype=np.float64)  # scratch of _one_to_one_bound_kernel
     w_c = np.zeros(64, dtype=np.float64)  # scratch of _name_bound_kernel (int64 bit sets)
-    items = np.zeros(3 * 128, dtype=np.float64)  # scratch of _credit_bound_kernel
+    items = np.zeros(3 * CREDIT_SCRATCH_TOKENS, dtype=np.float64)  # _credit_bound_kernel's
     sim_scratch = (np.zeros(max_token_len + 1, dtype=np.bool_),
                    np.zeros(max_token_len + 1, dtype=np.bool_), np.zeros(256, dtype=np.uint64),
                    np.zeros(3 * (max_token_len + 1), dtype=np.float64))

@@ -968,3 +968,13 @@ def test_token_table_of_a_list_equals_the_arrow_path(tokens: list[str]) -> None:
                  (a.phon, b.phon), (a.plen, b.plen)):
         assert x.dtype == y.dtype and x.tolist() == y.tolist()
     assert a.chars.flags.writeable == b.chars.flags.writeable
+
+
+def test_the_kernels_scratch_and_bit_sets_hold_the_longest_names() -> None:
+    # Names keep at most MAX_TOKENS tokens a side: the score kernels hold a name's tokens as
+    # int64 bit sets, and the credit bound's scratch (3 floats a token) is sized once per
+    # batch. A larger MAX_TOKENS would overrun them without an error from Numba.
+    from indexes.name_index import MAX_TOKENS
+
+    assert MAX_TOKENS < 64
+    assert 2 * MAX_TOKENS <= K.CREDIT_SCRATCH_TOKENS
