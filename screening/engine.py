@@ -231,6 +231,15 @@ class Engine:
             ))
         return results
 
+    def evidence_weights(self, passenger: Passenger, records: np.ndarray) -> np.ndarray:
+        """What the passenger's date of birth, sex and nationality add to a name's share of
+        the score against each of `records` (record indexes), as screen weighs them: for
+        measuring which records the evidence could lift (bench.quality.candidates)."""
+        records = np.asarray(records, dtype=np.int64)
+        return evidence.compare_batch(
+            self._evidence, [passenger.date_of_birth], [passenger.sex],
+            [passenger.nationality], np.zeros(len(records), dtype=np.int64), records).weight
+
     def person_candidates(self, passengers: list[Passenger]) -> list[dict[int, NameMatch]]:
         """Per passenger, the listed persons the engine weighs (record index -> name match):
         the candidate step on its own, for measuring its recall."""

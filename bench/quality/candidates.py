@@ -214,9 +214,7 @@ def _engine_step(out: CandidateRecall, engine: Engine, case: Case, query: str,
     p = validate_passenger(Passenger(ref="c", surname=case.query.surname,
                                      given_names=case.query.given_names,
                                      full_name=case.query.full_name, date_of_birth=case.dob))
-    batch = evidence.compare_batch(engine._evidence, [p.date_of_birth], [p.sex],
-                                   [p.nationality], np.zeros(len(recs), dtype=np.int64), recs)
-    reach = (evidence.NAME_WEIGHT * best[recs] + batch.weight
+    reach = (evidence.NAME_WEIGHT * best[recs] + engine.evidence_weights(p, recs)
              >= engine.settings.possible_match_threshold - 1e-4)
     got = engine.person_candidates([p])[0]
     out.engine_queries += 1
