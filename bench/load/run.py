@@ -9,7 +9,9 @@
    model (2 processes on one port, SO_REUSEPORT, TLS), each on a free loopback port.
 3. Runs the load generator (its own process) against each: CheckPassenger from 32
    concurrent callers, then ScreenManifest with 500-passenger manifests from several
-   concurrent centres; reads the server processes' resident set with the data loaded.
+   concurrent centres; reads the server processes' resident set with the data loaded, and
+   the CPU that the load generator, each server process and the machine spend in each run
+   (bench.load.proc), so that the report says per call where the 2 cores went.
 4. Writes bench/results/load.md, load_latency.png and summary.json entries. The four main
    measurements run --repeats times (3) and the median run is reported.
 """
