@@ -26,7 +26,7 @@ from pathlib import Path
 
 from indexes.normalize import PARTICLES
 from indexes.reference import jaro_winkler
-from indexes.translit_model import LANGS, read_pairs, train_arguments
+from indexes.translit_model import LANGS, read_pairs, shipped, train_arguments
 
 TABLE_FILE = Path(__file__).with_name("romanisation_variants.tsv.gz")
 # Korean and Chinese names under their romanisation systems, curated (see the file's header).
@@ -62,20 +62,10 @@ def train(data: Path) -> list[tuple[str, str]]:
                   if min(len(p[0]), len(p[1])) >= SHORT_LEN or n >= SHORT_SUPPORT)
 
 
-def _shipped(path: Path) -> Path:
-    """A data file that ships with the package. Missing, it is an install that lost it, not a
-    list without variants: say so rather than build indexes that silently match less."""
-    if not path.exists():
-        raise FileNotFoundError(f"{path} is missing: it ships with the indexes package "
-                                "(reinstall it, or rebuild the table with `python -m "
-                                "indexes.romanisation_variants train`)")
-    return path
-
-
 @lru_cache(maxsize=1)
 def table() -> tuple[tuple[str, str], ...]:
     """The shipped pairs."""
-    with gzip.open(_shipped(TABLE_FILE), "rt", encoding="ascii") as f:
+    with gzip.open(shipped(TABLE_FILE, "indexes.romanisation_variants"), "rt", encoding="ascii") as f:
         return tuple(tuple(line.split("\t")) for line in f.read().splitlines() if line)
 
 
@@ -85,7 +75,7 @@ def curated_pairs() -> tuple[tuple[str, str], ...]:
     LEE / RI / RHEE / YI, CHOU / CHOW / ZHOU). Spellings that are name particles (DO, DU, LO:
     normalize.PARTICLES) are left out: a particle pairs with nothing."""
     pairs: set[tuple[str, str]] = set()
-    for line in _shipped(CURATED_FILE).read_text(encoding="ascii").splitlines():
+    for line in shipped(CURATED_FILE).read_text(encoding="ascii").splitlines():
         if line.startswith("#") or not line.strip():
             continue
         spellings = sorted({t for t in line.split() if t not in PARTICLES})

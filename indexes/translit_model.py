@@ -159,16 +159,22 @@ def read_pairs(path: Path) -> list[tuple[str, str, int]]:
     return out
 
 
+def shipped(path: Path, trained_by: str = "") -> Path:
+    """A data file that ships with the indexes package (`trained_by`: the module that writes
+    it, if one does). Missing, it is an install that lost it, not a list without variants or
+    a script without a model: say so rather than build indexes that silently match less."""
+    if not path.exists():
+        rebuild = f", or rebuild it with `python -m {trained_by} train`" if trained_by else ""
+        raise FileNotFoundError(f"{path} is missing: it ships with the indexes package "
+                                f"(reinstall it{rebuild})")
+    return path
+
+
 @lru_cache(maxsize=1)
 def tables() -> dict[str, Table]:
-    """Per character (any script the model was trained on) its segments. The tables ship with
-    the package: missing, they are an install that lost them (native-script names would then
-    match nothing), so that is an error naming the file."""
-    if not MODEL_FILE.exists():
-        raise FileNotFoundError(f"{MODEL_FILE} is missing: it ships with the indexes package "
-                                "(reinstall it, or rebuild it with `python -m "
-                                "indexes.translit_model train`)")
-    with gzip.open(MODEL_FILE, "rt", encoding="utf-8") as f:
+    """Per character (any script the model was trained on) its segments (an error naming
+    the file when the shipped tables are missing: native-script names would match nothing)."""
+    with gzip.open(shipped(MODEL_FILE, "indexes.translit_model"), "rt", encoding="utf-8") as f:
         raw = json.load(f)
     merged: Table = {}
     for lang in LANGS:
