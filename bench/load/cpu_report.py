@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 
 
-def _served(run: dict) -> tuple[float, int]:
+def served(run: dict) -> tuple[float, int]:
     """(throughput, calls or passengers served) of one load-generator run."""
     if "passengers_per_s" in run:
         return run["passengers_per_s"], run["passenger_latency"]["requests"]
@@ -41,7 +41,7 @@ def cpu_section(r: dict, cores: int | None = None) -> list[str]:
     per: dict[str, float] = {}
     for key in keys:
         run = r[key]
-        rate, n = _served(run)
+        rate, n = served(run)
         cpu = run["cpu"]
         store = 0.0 if key.startswith("echo") else cpu["server_s"][0]
         workers = sum(cpu["server_s"]) - store
@@ -51,10 +51,10 @@ def cpu_section(r: dict, cores: int | None = None) -> list[str]:
                      f"{'-' if key.startswith('echo') else _us(store, n)} | "
                      f"{_us(workers, n)} | {per[key]:,.0f} | "
                      f"{cpu['busy_s'] / max(cpu['all_s'], 1e-9):.0%} |")
-    floor_rate = _served(r["echo_check"])[0]
+    floor_rate = served(r["echo_check"])[0]
     budget = cores / (0.8 * floor_rate) * 1e6
     manifest_budget = cores / 20_000 * 1e6
-    client_m = r["server_manifest"]["cpu"]["client_s"] / max(_served(r["server_manifest"])[1], 1)
+    client_m = r["server_manifest"]["cpu"]["client_s"] / max(served(r["server_manifest"])[1], 1)
     lines += [
         "",
         f"What the targets leave, with every core busy ({cores} cores, the load generator "

@@ -30,6 +30,7 @@ from collections import Counter
 from pathlib import Path
 
 from bench.load import run as R
+from bench.load.cpu_report import served
 from bench.load.echo import start_echo
 from bench.load.proc import children, measured
 
@@ -150,12 +151,11 @@ def main() -> None:
     # py-spy's processes are children too: with --py-spy the client line includes them
     client_s = cpu["client_s"]
     result = json.loads(out.strip().splitlines()[-1])
-    served = result.get("passengers_per_s", result.get("throughput_per_s", 0.0))
-    n = result["passenger_latency"]["requests"] if args.mode == "manifest" else result["requests"]
+    rate, n = served(result)
     roles = ([f"echo worker {k}" for k in range(1, len(pids) + 1)] if args.echo else
              ["parent (follow-up store)"] + [f"worker {k}" for k in range(1, len(pids))])
     unit = "passenger" if args.mode == "manifest" else "check"
-    print(f"{args.mode}{' (echo floor)' if args.echo else ''}: {served:,.0f}/s over {wall:.1f} s; "
+    print(f"{args.mode}{' (echo floor)' if args.echo else ''}: {rate:,.0f}/s over {wall:.1f} s; "
           f"machine busy {cpu['busy_s']:.1f} of {cpu['all_s']:.1f} CPU-s")
     print(f"  load generator: {client_s:.1f} CPU-s, {client_s / max(n, 1) * 1e6:.0f} µs per {unit}")
     for role, used in zip(roles, cpu["server_s"], strict=True):

@@ -8,15 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-
-def _children(pid: int) -> list[int]:
-    out = []
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        try:
-            out += [int(c) for c in (task / "children").read_text().split()]
-        except OSError:
-            pass
-    return out
+from bench.load.proc import direct_children
 
 
 def _tree(pid: int) -> list[int]:
@@ -24,7 +16,7 @@ def _tree(pid: int) -> list[int]:
     while todo:
         p = todo.pop()
         pids.append(p)
-        todo += _children(p)
+        todo += direct_children(p)
     return pids
 
 

@@ -14,19 +14,21 @@ _TICK = os.sysconf("SC_CLK_TCK")
 T = TypeVar("T")
 
 
+def direct_children(pid: int) -> list[int]:
+    """The processes pid started (every thread's children list)."""
+    out = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            out += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            pass
+    return out
+
+
 def children(pid: int) -> list[int]:
     """pid, then its direct children in pid order (the server's workers are direct
     children)."""
-    out = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == pid:
-                out.append(int(entry))
-    return [pid] + sorted(out)
+    return [pid] + sorted(direct_children(pid))
 
 
 def cpu_s(pid: int) -> float:
