@@ -793,7 +793,7 @@ class NameIndex:
             scratch, prep.qt.chars, prep.qt.offsets, prep.qt.phon, prep.qt.plen, prep.q_fuzzy,
             prep.q_tok, a["token_chars"], a["token_phon"], a["token_plen"], a["variant_pairs"],
             max(self._max_token_len(), int(prep.q_len.max(initial=0))),
-            min_score >= CREDIT_BOUND_MIN_SCORE)
+            min_score >= CREDIT_BOUND_MIN_SCORE, K.BOUND_RESERVE)
         # Back only once the kernel has returned: should it ever stop midway, its marks are
         # not reused.
         self._gather_pool.append(scratch)

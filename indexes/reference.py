@@ -608,7 +608,7 @@ def gather_candidates(
     query_miss: list[list[float]], query_prefix: list[list[int]], index_tokens: list[str],
     index_weights: list[float], entries: list[list[int]], min_score: float,
     max_candidates: int, common_df: int, loose_df: int, query_fuzzy: list[list[float]],
-    tighten: bool = True,
+    tighten: bool = True, bound_reserve: int = 0,
 ) -> list[list[int]]:
     """Twin of _gather_candidates_kernel on strings (entries: index token ids per entry): per
     subquery, skip the most common query tokens (summed df >= common_df, over the tokens
@@ -621,7 +621,8 @@ def gather_candidates(
     min_score, rank them by the summed idf (per query
     token, skipped ones included, of the rarest of the entry's tokens it matches, shared as
     the kernel shares it: exact, by a strong key, by loose keys only) and keep the
-    max_candidates best (ties: higher bound, lower id), as a set (returned sorted)."""
+    max_candidates best (ties: higher bound, lower id), as a set (returned sorted); of a cut
+    crowd, bound_reserve of those kept are the highest bounds instead (ties: lower id)."""
     keys_of = [set(token_keys(t)) for t in index_tokens]
     strong_of = [set(token_keys(t, loose=False)) for t in index_tokens]
     token_entries = [sorted({e for e, toks in enumerate(entries) if t in toks})
@@ -685,9 +686,12 @@ def gather_candidates(
                               for q, m, sm in zip(tokens, matched, strong, strict=True))
         if len(info) <= max_candidates:
             entries_kept = sorted(info)
-        else:
-            entries_kept = sorted(sorted(info, key=lambda e: (-info[e], -bounds[e], e))
-                                  [:max_candidates])
+        else:  # BOUND_RESERVE of them by bound, the rest by information
+            reserved = (sorted(info, key=lambda e: (-bounds[e], e))[:bound_reserve]
+                        if 0 < bound_reserve < max_candidates else [])
+            rest = sorted((e for e in info if e not in reserved),
+                          key=lambda e: (-info[e], -bounds[e], e))
+            entries_kept = sorted(reserved + rest[:max_candidates - len(reserved)])
         out.append(entries_kept)
     return out
 

@@ -89,6 +89,12 @@ FUZZY_INFO_SHARE = 0.5
 # a rare token met that loosely must not crowd out a common one met by spelling ('ALI AHMWD:
 # the AHMAD of 'ALI AHMAD, not rare tokens whose skeleton is AMT plus one consonant).
 LOOSE_INFO_SHARE = 0.1
+# ... but when a crowd is cut, this many of the candidates kept go to the highest score bounds
+# (ties: lower id) whatever they share: a rare listed spelling met by likeness (ZAKARIYA, for
+# a passenger's ZAKARIA) shares half its information or less, so a crowd of common exact
+# namesakes (ZAKARIA ALI BEN ...) outranked it while scoring lower: AL-'ALI Zakaria lost
+# AL-'ALI Zakariya (0.978 against their 0.966) to the cut on the quality benchmark's list.
+BOUND_RESERVE = 16
 
 METHOD_MISSING = 0
 METHOD_EXACT = 1
@@ -1784,6 +1790,35 @@ def _kth_largest_kernel(values, n, k, scratch):
 
 
 @njit(**JIT)
+def _top_cut_kernel(values, ids, n, k, scratch_f, scratch_i):
+    """(t, t_id): the k (1 <= k <= n) largest of values[:n], ties at the k-th settled by the
+    lower of ids[:n] (distinct), are exactly those with value > t, or value == t and id <=
+    t_id."""
+    t = _kth_largest_kernel(values, n, k, scratch_f)
+    need = k  # >= 1 after the loop: fewer than k lie above the k-th largest
+    n_tie = 0
+    for f in range(n):
+        if values[f] > t:
+            need -= 1
+        elif values[f] == t:
+            scratch_i[n_tie] = ids[f]
+            n_tie += 1
+    return t, np.partition(scratch_i[:n_tie], need - 1)[need - 1]
+
+
+@njit(**JIT)
+def _reserve_by_bound_kernel(kept, kept_info, kept_bound, n_kept, r, scratch_f, scratch_i):
+    """Give the r (1 <= r < n_kept) candidates of kept[:n_kept] with the highest bound (ties:
+    the lower entry id) infinite information, so that _select_best_kernel keeps them whatever
+    they share (BOUND_RESERVE)."""
+    t_bound, t_id = _top_cut_kernel(kept_bound, kept, n_kept, r, scratch_f, scratch_i)
+    for f in range(n_kept):
+        b = kept_bound[f]
+        if b > t_bound or (b == t_bound and kept[f] <= t_id):
+            kept_info[f] = np.inf
+
+
+@njit(**JIT)
 def _select_best_kernel(kept, kept_info, kept_bound, n_kept, k, out, n_out, scratch_f,
                         scratch_i):
     """Append to out (from n_out) the k best of the n_kept > k candidates kept[:n_kept]: most
@@ -1804,22 +1839,13 @@ def _select_best_kernel(kept, kept_info, kept_bound, n_kept, k, out, n_out, scra
     ties = scratch_i[:n_tie].copy()
     t_bound = np.inf
     t_id = -1
-    if need < n_tie:
+    if need < n_tie:  # the need best of the ties by bound, then by id
         tie_bound = np.empty(n_tie, dtype=np.float64)
+        tie_id = np.empty(n_tie, dtype=np.int64)
         for f in range(n_tie):
             tie_bound[f] = kept_bound[ties[f]]
-        t_bound = _kth_largest_kernel(tie_bound, n_tie, need, scratch_f)
-        need_b = need
-        n_tie2 = 0
-        for f in range(n_tie):
-            b = tie_bound[f]
-            if b > t_bound:
-                need_b -= 1
-            elif b == t_bound:
-                scratch_i[n_tie2] = kept[ties[f]]
-                n_tie2 += 1
-        # ids are distinct: the need_b lowest of the ties on bound too
-        t_id = np.partition(scratch_i[:n_tie2], need_b - 1)[need_b - 1]
+            tie_id[f] = kept[ties[f]]
+        t_bound, t_id = _top_cut_kernel(tie_bound, tie_id, n_tie, need, scratch_f, scratch_i)
     for f in range(n_kept):
         i = kept_info[f]
         if i > t_info or (i == t_info and (
@@ -1890,7 +1916,7 @@ def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, q_miss, q_le
                               n_entries, min_score, max_candidates,
                               common_df, loose_df, scratch, q_chars, q_offsets, q_phon, q_plen,
                               q_fuzzy, q_tok, t_chars, t_phon, t_plen, variant_pairs,
-                              max_token_len, credit_bound):
+                              max_token_len, credit_bound, bound_reserve):
     """Candidate entries per subquery, as CSR (offsets, entries; a subquery's in no particular
     order), and per subquery how many entries reached min_score's bound before the
     max_candidates cut (more than max_candidates: the cut dropped some, e.g. a crowd of
@@ -1923,7 +1949,10 @@ def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, q_miss, q_le
        summed over query tokens. Keep all candidates if at
        most max_candidates, else the max_candidates highest (ties: higher bound, then lower
        entry id): an entry sharing a rare surname AND given names beats one sharing only one
-       token, and a rare shared token is never crowded out by a common one.
+       token, and a rare shared token is never crowded out by a common one. Of those kept
+       from such a cut, bound_reserve (0: none; BOUND_RESERVE in NameIndex, when less than
+       max_candidates) are the highest bounds instead (ties: lower entry id), so a
+       near-exact match met by likeness is not crowded out by lower-scoring namesakes.
 
     An index token that cannot bring an entry on its own (one hit, at one place, short of
     min_score) brings only the entries it shares with another hit index token: those are
@@ -2236,6 +2265,9 @@ def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, q_miss, q_le
                 out[n_out] = kept[f]
                 n_out += 1
         else:
+            if 0 < bound_reserve < max_candidates:
+                _reserve_by_bound_kernel(kept, kept_info, kept_bound, n_kept, bound_reserve,
+                                         scratch_f, scratch_i)
             n_out = _select_best_kernel(kept, kept_info, kept_bound, n_kept, max_candidates,
                                         out, n_out, scratch_f, scratch_i)
         for f in range(n_masked):

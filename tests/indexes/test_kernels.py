@@ -644,28 +644,29 @@ def test_alias_variants_kept_only_when_a_share_of_the_rarer_token_pairs_them() -
 @given(st.lists(name_tokens.filter(bool), min_size=1, max_size=8),
        st.lists(name_tokens.filter(bool), min_size=1, max_size=4),
        st.integers(1, 6), st.sampled_from([0.0, 0.5, 0.75, 0.9]), st.integers(0, 3),
-       st.integers(0, 3), st.booleans())
+       st.integers(0, 3), st.booleans(), st.integers(0, 3))
 # A crowd the plain bound keeps (5 > CREDIT_BOUND_MAX_KEPT * 1) is cut by information, not by
 # the credit bound, which 4 of them meet.
-@example([["MUHAMMAD", "SMITH"]] * 5, [["MOHAMED", "SMYTH"]], 1, 0.9, 0, 0, True)
-@example([["MUHAMMAD", "SMITH"]] * 4, [["MOHAMED", "SMYTH"]], 1, 0.9, 0, 0, True)
+@example([["MUHAMMAD", "SMITH"]] * 5, [["MOHAMED", "SMYTH"]], 1, 0.9, 0, 0, True, 0)
+@example([["MUHAMMAD", "SMITH"]] * 4, [["MOHAMED", "SMYTH"]], 1, 0.9, 0, 0, True, 0)
 # SAID cannot bring an entry alone, yet SAID SAID, where both query SAIDs meet one, may pass:
 # the pair postings must list an entry with a token twice (a pair of its own).
 @example([["SAID", "SAID"]] + [["SAID", "BAKR"], ["SAID", "ZED"]] * 3,
-         [["SAID", "SAID", "KHAN", "OMAR"]], 6, 0.5, 1, 0, True)
+         [["SAID", "SAID", "KHAN", "OMAR"]], 6, 0.5, 1, 0, True, 0)
 # JOSE, hit by the long query token through its prefix key, may have its neighbours glued on:
 # the entries long enough for that to reach min_score must be walked (5 and 4 tokens here),
 # the shorter ones need not be.
 # Walked, MUHAMMAD's list gives the entries in one order; looked up, its pairs in another.
 @example([["MUHAMMAD", "YUSUF"], ["MUHAMMAD", "MUHAMMAD", "YUSUF"]], [["MUHAMMAD", "YUSUF"]], 2,
-         0.75, 0, 0, False)
+         0.75, 0, 0, False, 0)
 @example([["JOSE", "LUIS", "MARIA", "ANA", "PAZ"]] + [["JOSE", "BAKR"], ["JOSE", "ZED"]] * 3,
-         [["JOSELUISMARIAANAPAZ", "ZZZQ"]], 6, 0.75, 0, 0, True)
+         [["JOSELUISMARIAANAPAZ", "ZZZQ"]], 6, 0.75, 0, 0, True, 0)
 @example([["JOSE", "LUIS", "MARIA", "ANA"]] + [["JOSE", "BAKR"], ["JOSE", "ZED"]] * 3,
-         [["JOSELUISMARIAANA", "ZZZQ"]], 6, 0.7, 1, 0, True)
+         [["JOSELUISMARIAANA", "ZZZQ"]], 6, 0.7, 1, 0, True, 0)
 def test_gather_kernel_equals_twin(entries: list[list[str]], queries: list[list[str]],
                                    max_candidates: int, min_score: float,
-                                   common_df: int, loose_df: int, tighten: bool) -> None:
+                                   common_df: int, loose_df: int, tighten: bool,
+                                   bound_reserve: int) -> None:
     index_tokens = sorted({t for e in entries for t in e})
     token_entries = [[e for e, toks in enumerate(entries) if t in toks] for t in index_tokens]
     entry_ids = [[index_tokens.index(t) for t in e] for e in entries]
@@ -715,7 +716,7 @@ def test_gather_kernel_equals_twin(entries: list[list[str]], queries: list[list[
             float(it.weight.max()), len(entries), min_score,
             max_candidates, common_df, loose_df, scratch, qt.chars, qt.offsets, qt.phon,
             qt.plen, q_fuzzy, q_tok, it.chars, it.phon, it.plen, np.zeros(0, dtype=np.int64),
-            longest, tighten)
+            longest, tighten, bound_reserve)
         for lookup_words in (1 << 40, 0))
     assert np.array_equal(first_offsets, offsets) and np.array_equal(first_reached, reached)
     assert all(sorted(first_cands[offsets[s]:offsets[s + 1]].tolist())
@@ -731,7 +732,8 @@ def test_gather_kernel_equals_twin(entries: list[list[str]], queries: list[list[
     assert got == ref.gather_candidates(
         queries, q_weights, [m for m, _ in split], [p for _, p in split], index_tokens,
         it.weight.tolist(), entry_ids, min_score, max_candidates, common_df, loose_df,
-        [q_fuzzy[sq_tok[s]:sq_tok[s + 1]].tolist() for s in range(len(queries))], tighten)
+        [q_fuzzy[sq_tok[s]:sq_tok[s + 1]].tolist() for s in range(len(queries))], tighten,
+        bound_reserve)
 
 
 @SETTINGS
@@ -885,6 +887,37 @@ def test_select_best_kernel_equals_sorting(keys: list[tuple[int, int]], k: int, 
     assert n_out == 2 + k
     best = sorted(range(n), key=lambda f: (-info[f], -bound[f], kept[f]))[:k]
     assert out[2:n_out].tolist() == [int(kept[f]) for f in sorted(best)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 3)), min_size=3, max_size=40),
+       st.integers(2, 39), st.integers(1, 38), st.randoms(use_true_random=False))
+def test_bound_reserve_keeps_the_highest_bounds(keys: list[tuple[int, int]], k: int, r: int,
+                                                rnd) -> None:
+    """With a reserve of r < k, the cut keeps the r highest bounds (ties: lower id), then the
+    k - r best of the others by (information desc, bound desc, id asc), in kept order: a
+    near-exact match sharing little information survives a crowd of namesakes."""
+    n = len(keys)
+    k = min(k, n - 1)
+    r = min(r, k - 1)
+    kept = np.asarray(rnd.sample(range(1000), n), dtype=np.int64)
+    info = np.asarray([a / 3 for a, _ in keys], dtype=np.float64)
+    bound = np.asarray([0.8 + b / 20 for _, b in keys], dtype=np.float64)
+    reserved = sorted(range(n), key=lambda f: (-bound[f], kept[f]))[:r]
+    rest = sorted((f for f in range(n) if f not in reserved),
+                  key=lambda f: (-info[f], -bound[f], kept[f]))[:k - r]
+    scratch_f, scratch_i = np.empty(n), np.empty(n, dtype=np.int64)
+    if r > 0:
+        K._reserve_by_bound_kernel(kept, info, bound, n, r, scratch_f, scratch_i)
+    out = np.full(k, -1, dtype=np.int64)
+    assert K._select_best_kernel(kept, info, bound, n, k, out, 0, scratch_f, scratch_i) == k
+    assert out.tolist() == [int(kept[f]) for f in sorted(reserved + rest)]
+    # The one match with the highest bound and the least information is kept.
+    info = np.asarray([1.0] * (n - 1) + [0.0])
+    bound = np.asarray([0.9] * (n - 1) + [0.99])
+    K._reserve_by_bound_kernel(kept, info, bound, n, 1, scratch_f, scratch_i)
+    K._select_best_kernel(kept, info, bound, n, k, out, 0, scratch_f, scratch_i)
+    assert int(kept[-1]) in out.tolist()
 
 
 def test_one_slip_in_a_short_name_keeps_it_near() -> None:
