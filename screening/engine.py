@@ -372,11 +372,12 @@ class Engine:
                 left_cost = evidence.name_only_record_token_cost(
                     nm.chance_bearers, nm.rarest_df, len(self.snapshot.name_index),
                     UNMATCHED_RECORD_COST)
-                # Rarity by token statistics assumes names independent, and they are not: a
-                # listed person who bears every name the passenger gives shows the name is
-                # not this record's alone (one bearer or more: no discount, see evidence.py).
+                # Rarity by token statistics assumes names independent, and they are not:
+                # listed persons who bear every name the passenger gives show the name is
+                # not this record's alone (more than LISTED_BEARERS_MAX of them: no discount,
+                # see evidence.py).
                 if (left_cost < evidence.NAME_ONLY_RECORD_TOKEN_COST
-                        and other_bearers(names, nm) > 0):
+                        and other_bearers(names, nm) > evidence.LISTED_BEARERS_MAX):
                     left_cost = evidence.NAME_ONLY_RECORD_TOKEN_COST
             if left_cost > UNMATCHED_RECORD_COST:
                 alone = evidence.NAME_WEIGHT * nm.with_record_token_cost(left_cost)

@@ -54,9 +54,10 @@ NAME_ONLY_RECORD_TOKEN_COST = 0.35
 # ... unless the names the passenger does give already single one entry out: fewer than
 # 2**-RARE_GIVEN_BITS[0] entries of the list expected to bear them by chance
 # (NameMatch.chance_bearers) and the cost starts falling, fewer than 2**-RARE_GIVEN_BITS[1]
-# and it is the corroborated one; another listed name that holds them all (the engine sees it
-# among the passenger's matches: engine.other_bearers) means one bearer or more, so no
-# discount. KHACHATUROV TIGRAN for KHACHATUROV Tigran Garik is then a possible match, where a
+# and it is the corroborated one; other listed names that hold them all (the engine sees them
+# among the passenger's matches: engine.other_bearers) mean bearers besides the record, so no
+# discount when there are more than LISTED_BEARERS_MAX of them. KHACHATUROV TIGRAN for
+# KHACHATUROV Tigran Garik is then a possible match, where a
 # common name minus one of its names (MARIA GARCIA for MARIA GARCIA LOPEZ) stays a namesake.
 # The chance estimate treats names as independent, which names of one culture are
 # not: AL-OTAIBI ASMA RASHA, three names each borne by thousands, looks as rare as BUECHEL
@@ -76,6 +77,13 @@ NAME_ONLY_RECORD_TOKEN_COST = 0.35
 # to bear the names by chance.
 RARE_GIVEN_BITS = (5.0, 8.0)
 RARE_TOKEN_DF = (3, 5e-5)
+# Other listed names holding every name the passenger gives (engine.other_bearers) that still
+# leave the discount: a name the list barely knows, borne by two listed persons (a father and
+# a son: LORENZANA CORDON Waldemar and LORENZANA LIMA Waldemar; GAXIOLA GARCIA and GAXIOLA
+# MEDINA Rigoberto), makes a passenger giving only LORENZANA WALDEMAR no likelier an unlisted
+# namesake: either may be him, and both are for review. More bearers than that: a name in
+# its own right, whatever the token statistics say.
+LISTED_BEARERS_MAX = 1
 
 
 def name_only_record_token_cost(chance_bearers: float, rarest_df: int, names: int,

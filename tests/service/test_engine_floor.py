@@ -228,6 +228,47 @@ def test_a_left_out_name_costs_less_when_the_names_given_are_rare(tmp_path) -> N
     assert detail.record_value == "LOPEZ" and detail.weight < 0
 
 
+def test_two_listed_bearers_of_a_rare_name_are_both_for_review(tmp_path) -> None:
+    """LORENZANA Waldemar Eliu for the listed LORENZANA CORDON and LORENZANA LIMA of that name
+    (a father and a son): the left-out surname costs what a corroborated match pays against
+    both, so both are possible matches. With more than LISTED_BEARERS_MAX other listed bearers
+    the name is one in its own right, and the left-out name costs the full name-only cost."""
+    rnd = random.Random(5)
+
+    def word() -> str:
+        return "".join(rnd.choice("BCDFGKLMNPRSTVZ") + rnd.choice("AEIOU") for _ in range(4))
+
+    filler = [_wanted(f"F-{i}", word(), f"{word()} {word()}", ["1980-01-01"])
+              for i in range(400)]
+    family = [_wanted("L-1", "LORENZANA CORDON", "Waldemar Eliu", ["1965-04-25"]),
+              _wanted("L-2", "LORENZANA LIMA", "Waldemar Eliu", ["1940-02-19"])]
+    third = [_wanted("L-3", "LORENZANA PAZ", "Waldemar Eliu", ["1990-01-01"])]
+    settings = Settings().with_overrides(possible_match_threshold=0.5, name_min_score=0.5)
+    passenger = Passenger(ref="p", surname="LORENZANA", given_names="Waldemar Eliu")
+    assert evidence.LISTED_BEARERS_MAX == 1
+    for rows, discounted in ((filler + family, True), (filler + family + third, False)):
+        (tmp_path / str(len(rows))).mkdir()
+        engine = Engine(_snapshot_of(tmp_path / str(len(rows)), rows), settings)
+        [result] = engine.screen([passenger])
+        by_id = {m.record_id: m for m in result.matches}
+        for rid in ("L-1", "L-2"):
+            nm = engine.snapshot.name_index.match_record(
+                "LORENZANA Waldemar Eliu", [r["record_id"] for r in rows].index(rid))
+            assert nm.record_left > 0
+            assert nm.chance_bearers < 2.0 ** -evidence.RARE_GIVEN_BITS[1]
+            incomplete = [d for d in by_id[rid].details if d.field == "name_incomplete"]
+            if discounted:
+                # Two namesakes: capped below HIT, as any ambiguous name alone.
+                assert by_id[rid].score == pytest.approx(
+                    round(min(evidence.NAME_WEIGHT * nm.score, evidence.COMMON_NAME_CAP), 4))
+                assert by_id[rid].decision == Decision.POSSIBLE_MATCH
+                assert not incomplete
+            else:
+                assert by_id[rid].score < round(evidence.NAME_WEIGHT * nm.score, 4) - 0.05
+                assert [d.record_value for d in incomplete] == [
+                    {"L-1": "CORDON", "L-2": "LIMA"}[rid]]
+
+
 def test_a_left_out_patronymic_costs_what_a_corroborated_name_costs(tmp_path) -> None:
     """Russian passports print no patronymic: IVANOV Petr for IVANOV Petr Sergeyevich (a
     common name on this list) pays only the name index's cost for the patronymic, where the
@@ -298,10 +339,10 @@ def test_name_only_record_token_cost_falls_with_rarity() -> None:
 def test_a_left_out_name_costs_the_full_price_when_others_bear_the_names_given(tmp_path
                                                                              ) -> None:
     """TABAREZ Franco for TABAREZ MARTINEZ Franco: TABAREZ is a name the list barely knows,
-    and the left-out MARTINEZ costs little. Once another listed name holds TABAREZ and FRANCO
-    too (TABAREZ LOPEZ Franco), the passenger's name is no longer this record's alone: the
-    full name-only cost. The same person listed twice under one name (two lists) is no such
-    namesake."""
+    and the left-out MARTINEZ costs little. Once more than LISTED_BEARERS_MAX other listed
+    names hold TABAREZ and FRANCO too (TABAREZ LOPEZ Franco, TABAREZ PAZ Franco), the
+    passenger's name is no longer this record's alone: the full name-only cost. The same
+    person listed twice under one name (two lists) is no such namesake."""
     rnd = random.Random(5)
 
     def word() -> str:
@@ -311,7 +352,9 @@ def test_a_left_out_name_costs_the_full_price_when_others_bear_the_names_given(t
     rows = [_wanted(f"F-{i}", word(), f"{word()} {word()}", ["1980-01-01"]) for i in range(2500)]
     listed = _wanted("T-1", "TABAREZ MARTINEZ", "Franco", ["1970-01-01"])
     twice = _wanted("T-2", "TABAREZ MARTINEZ", "Franco", ["1970-01-01"])
-    other = _wanted("T-3", "TABAREZ LOPEZ", "Franco", ["1975-01-01"])
+    others = [_wanted("T-3", "TABAREZ LOPEZ", "Franco", ["1975-01-01"]),
+              _wanted("T-4", "TABAREZ PAZ", "Franco", ["1976-01-01"])]
+    assert len(others) == evidence.LISTED_BEARERS_MAX + 1
     settings = Settings().with_overrides(possible_match_threshold=0.5, name_min_score=0.5)
     passenger = Passenger(ref="p", surname="TABAREZ", given_names="Franco")
 
@@ -324,7 +367,7 @@ def test_a_left_out_name_costs_the_full_price_when_others_bear_the_names_given(t
         return match.score
 
     alone, listed_twice, with_namesake = (score([listed], "a"), score([listed, twice], "b"),
-                                          score([listed, other], "c"))
+                                          score([listed, *others], "c"))
     assert alone == listed_twice
     assert with_namesake < alone - 0.05
 
