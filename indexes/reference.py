@@ -419,6 +419,7 @@ def name_score(
                 edges.append((cr, sim, 2, K.METHOD_SQUASHED, i, j))
     used_q, used_c = [False] * n_q, [False] * n_c
     num = den = 0.0
+    named = False
     while True:
         free = []
         for e in edges:
@@ -445,9 +446,13 @@ def name_score(
         w *= 0.5
         num += w * cr
         den += w
+        named = named or (method != K.METHOD_INITIAL and len(q[i]) > 1 and len(c[j]) > 1)
     den += sum(w for w, u in zip(q_miss, used_q, strict=True) if not u)
     den += sum(K.UNMATCHED_RECORD_COST * w for w, u in zip(c_w, used_c, strict=True) if not u)
-    return (num / den if den > 0 else 0.0), choice, sims, methods, spans, max(den, 0.0)
+    score = num / den if den > 0 else 0.0
+    if not named:  # initials alone identify nobody
+        score = min(score, K.INITIALS_ONLY_MAX)
+    return score, choice, sims, methods, spans, max(den, 0.0)
 
 
 def name_bound(q: list[str], q_w: list[float], q_miss: list[float], q_prefix: list[int],

@@ -66,6 +66,10 @@ MRZ_CUT_PREFIX_MIN = 2
 CREDIT_LOW = 0.7
 CREDIT_HIGH = 0.85
 UNMATCHED_RECORD_COST = 0.1  # a listed middle name missing from the query costs a little
+# A match in which no name meets a name (every pair an initial, or a letter against a letter)
+# scores at most this: SAKR T against a listed alias S TRQ D scored 0.873, above the engine's
+# search floor, on two initials. Below name_min_score, so such a match is never reported.
+INITIALS_ONLY_MAX = 0.5
 # Added to _credit_bound_kernel's bound: its iteration stops within rounding of the best ratio.
 CREDIT_BOUND_MARGIN = 1e-9
 # ... and it runs only where the plain bound keeps at most this many times max_candidates: a
@@ -755,7 +759,8 @@ def _name_score_core_kernel(
     Score = sum(credit * pair weight) / (sum(pair weight) + sum of q_miss over unmatched query
     tokens + UNMATCHED_RECORD_COST * unmatched record weight), pair weight = half the weights
     of the tokens in the edge; q_miss (the cost of a query token the record lacks) grows with
-    the token's rarity in the list (see NameIndex).
+    the token's rarity in the list (see NameIndex); at most INITIALS_ONLY_MAX when no pair
+    meets two names of two letters or more other than as an initial.
     Per query token: chosen candidate token (-1 none), similarity, method, candidate span;
     out_den[0]: the denominator (the engine re-weighs unmatched record tokens with it)."""
     for i in range(n_q):
@@ -835,6 +840,7 @@ def _name_score_core_kernel(
                 ne += 1
     num = 0.0
     den = 0.0
+    named = False  # some pair meets a name with a name, not as an initial
     while True:
         best = -1
         best_credit = 0.0
@@ -885,6 +891,8 @@ def _name_score_core_kernel(
         w *= 0.5
         num += w * best_credit
         den += w
+        if e_method[best] != METHOD_INITIAL and q_len[i] > 1 and c_len[j] > 1:
+            named = True
     for i in range(n_q):
         if not used_q[i]:
             den += q_miss[i]
@@ -894,6 +902,8 @@ def _name_score_core_kernel(
     out_den[0] = max(den, 0.0)
     if den <= 0.0:
         return 0.0
+    if not named:
+        return min(num / den, INITIALS_ONLY_MAX)
     return num / den
 
 

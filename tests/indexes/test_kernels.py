@@ -438,6 +438,20 @@ def test_name_score_kernel_equals_twin_random_tokens(q: list[str], c: list[str])
     check_against_twin(q, c)
 
 
+def test_initials_alone_identify_nobody() -> None:
+    # SAKR T against a listed alias S TRQ D meets only initials (SAKR as S, T as TRQ): at most
+    # INITIALS_ONLY_MAX, under any reporting floor; it scored 0.873 before the cap. A letter
+    # against the same letter is no name either. One name meeting a name lifts the cap.
+    for q, c in [(["SAKR", "T"], ["S", "TRQ", "D"]), (["S", "T"], ["S", "TAREK"]),
+                 (["M"], ["MUHAMMAD"])]:
+        _, _, (score, _, _, method, _) = kernel_score(q, c)
+        assert 0.0 < score <= K.INITIALS_ONLY_MAX
+        check_against_twin(q, c)
+    _, _, (score, _, _, method, _) = kernel_score(["SAKR", "T"], ["SAKR", "TAREK"])
+    assert score > 0.9 and method.tolist() == [K.METHOD_EXACT, K.METHOD_INITIAL]
+    check_against_twin(["SAKR", "T"], ["SAKR", "TAREK"])
+
+
 @SETTINGS
 @given(name_tokens, name_tokens, st.data())
 def test_name_score_kernel_equals_twin_known_tokens(q: list[str], c: list[str], data) -> None:
