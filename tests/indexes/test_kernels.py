@@ -444,7 +444,7 @@ def test_initials_alone_identify_nobody() -> None:
     # against the same letter is no name either. One name meeting a name lifts the cap.
     for q, c in [(["SAKR", "T"], ["S", "TRQ", "D"]), (["S", "T"], ["S", "TAREK"]),
                  (["M"], ["MUHAMMAD"])]:
-        _, _, (score, _, _, method, _) = kernel_score(q, c)
+        _, _, (score, *_) = kernel_score(q, c)
         assert 0.0 < score <= K.INITIALS_ONLY_MAX
         check_against_twin(q, c)
     _, _, (score, _, _, method, _) = kernel_score(["SAKR", "T"], ["SAKR", "TAREK"])
@@ -921,8 +921,7 @@ def test_bound_reserve_keeps_the_highest_bounds(keys: list[tuple[int, int]], k: 
     rest = sorted((f for f in range(n) if f not in reserved),
                   key=lambda f: (-info[f], -bound[f], kept[f]))[:k - r]
     scratch_f, scratch_i = np.empty(n), np.empty(n, dtype=np.int64)
-    if r > 0:
-        K._reserve_by_bound_kernel(kept, info, bound, n, r, scratch_f, scratch_i)
+    K._reserve_by_bound_kernel(kept, info, bound, n, r, scratch_f, scratch_i)
     out = np.full(k, -1, dtype=np.int64)
     assert K._select_best_kernel(kept, info, bound, n, k, out, 0, scratch_f, scratch_i) == k
     assert out.tolist() == [int(kept[f]) for f in sorted(reserved + rest)]

@@ -5,6 +5,7 @@ name_min_score and explaining everything, for less work."""
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 
 import pytest
 
@@ -37,6 +38,17 @@ def _snapshot_of(tmp_path, rows: list[dict]):
     """A snapshot of just these listed persons."""
     build_snapshot(tmp_path, nominal=loader.read_nominal(write_jsonl(tmp_path / "n.jsonl", rows)))
     return open_snapshot(tmp_path)
+
+
+def _word_source(seed: int) -> Callable[[], str]:
+    """Made-up 8-letter names (consonant, vowel), the same sequence for the same seed: list
+    filler that no test name resembles."""
+    rnd = random.Random(seed)
+
+    def word() -> str:
+        return "".join(rnd.choice("BCDFGKLMNPRSTVZ") + rnd.choice("AEIOU") for _ in range(4))
+
+    return word
 
 
 def _mutations(name: str, rnd: random.Random) -> list[str]:
@@ -198,10 +210,7 @@ def test_a_left_out_name_costs_less_when_the_names_given_are_rare(tmp_path) -> N
     list is expected to bear by chance (fewer than 2**-13 entries) leave the fourth costing
     what a corroborated match pays; two common names (GARCIA MARIA, borne by many listed
     persons) still pay the full name-only cost."""
-    rnd = random.Random(3)
-
-    def word() -> str:
-        return "".join(rnd.choice("BCDFGKLMNPRSTVZ") + rnd.choice("AEIOU") for _ in range(4))
+    word = _word_source(3)
 
     rows = [_wanted(f"F-{i}", word(), f"{word()} {word()}", ["1980-01-01"]) for i in range(400)]
     rows += [_wanted(f"G-{i}", "GARCIA", f"Maria {word()}", ["1981-01-01"]) for i in range(40)]
@@ -233,10 +242,7 @@ def test_two_listed_bearers_of_a_rare_name_are_both_for_review(tmp_path) -> None
     (a father and a son): the left-out surname costs what a corroborated match pays against
     both, so both are possible matches. With more than LISTED_BEARERS_MAX other listed bearers
     the name is one in its own right, and the left-out name costs the full name-only cost."""
-    rnd = random.Random(5)
-
-    def word() -> str:
-        return "".join(rnd.choice("BCDFGKLMNPRSTVZ") + rnd.choice("AEIOU") for _ in range(4))
+    word = _word_source(5)
 
     filler = [_wanted(f"F-{i}", word(), f"{word()} {word()}", ["1980-01-01"])
               for i in range(400)]
@@ -343,10 +349,7 @@ def test_a_left_out_name_costs_the_full_price_when_others_bear_the_names_given(t
     names hold TABAREZ and FRANCO too (TABAREZ LOPEZ Franco, TABAREZ PAZ Franco), the
     passenger's name is no longer this record's alone: the full name-only cost. The same
     person listed twice under one name (two lists) is no such namesake."""
-    rnd = random.Random(5)
-
-    def word() -> str:
-        return "".join(rnd.choice("BCDFGKLMNPRSTVZ") + rnd.choice("AEIOU") for _ in range(4))
+    word = _word_source(5)
 
     # Enough names that TABAREZ FRANCO, borne by two entries, is still past RARE_GIVEN_BITS.
     rows = [_wanted(f"F-{i}", word(), f"{word()} {word()}", ["1980-01-01"]) for i in range(2500)]
