@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
+from dataclasses import fields, is_dataclass
 from datetime import datetime, timezone
 
 from screening.domain import (
@@ -30,7 +30,27 @@ def json_default(value: object) -> str:
 
 
 def dumps(obj: object) -> str:
-    return json.dumps(asdict(obj), default=json_default, ensure_ascii=False)
+    return json.dumps(plain(obj), default=json_default, ensure_ascii=False)
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def plain(obj: object) -> object:
+    """`dataclasses.asdict` for JSON: dataclasses as dicts, sequences as lists, recursively,
+    leaves as they are. asdict deep-copies every leaf, which was most of the CPU of
+    storing a hit (a match carries dozens of nested details); the JSON is the same."""
+    names = _FIELDS.get(type(obj))
+    if names is None:
+        if is_dataclass(obj) and not isinstance(obj, type):
+            names = _FIELDS.setdefault(type(obj), tuple(f.name for f in fields(obj)))
+        elif isinstance(obj, (list, tuple)):
+            return [plain(v) for v in obj]
+        elif isinstance(obj, dict):
+            return {k: plain(v) for k, v in obj.items()}
+        else:
+            return obj
+    return {n: plain(getattr(obj, n)) for n in names}
 
 
 def passenger_from(d: dict) -> Passenger:
@@ -64,7 +84,7 @@ def recipients_from(raw: str | None) -> tuple[Recipient, ...]:
 
 def item_dict(item: FollowUpItem) -> dict:
     """The item as plain values, enums by name (datetimes left to `json_default`)."""
-    d = asdict(item)
+    d = plain(item)
     d["decision"] = item.decision.name
     d["status"] = item.status.name
     d["match"]["kind"] = item.match.kind.name

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 import threading
-from dataclasses import replace
+from dataclasses import asdict, replace
 from datetime import datetime, timezone
 
 import pytest
@@ -21,6 +22,8 @@ from screening.domain import (
 )
 from screening.errors import FailedPrecondition, InvalidArgument, NotFound
 from screening.followup import ALLOWED_TRANSITIONS, NewHit, idempotency_key, open_store
+from screening.followup.codec import dumps, json_default
+from screening.followup.model import Recipient
 from screening.followup.shared import RemoteHitStore, serve_store
 
 FLIGHT = Flight(carrier="AF", flight_number="AF1", departure_airport="CDG", arrival_airport="JFK",
@@ -277,6 +280,79 @@ def test_concurrent_adds_each_caller_gets_its_own_items(store) -> None:
         for i in got[k]:
             assert by_key.setdefault(i.idempotency_key, i.id) == i.id  # one item per key
     assert len(store.list(limit=1000)) == len(by_key) == 20
+
+
+def test_stored_json_is_what_asdict_gives() -> None:
+    # codec.plain stands in for dataclasses.asdict (without its deep copies): the same JSON
+    # for every part of a hit, nested details, datetimes and tuples included.
+    h = hit("J1")
+    h = replace(h, flight=replace(h.flight, route=("CDG", "KEF", "JFK")),
+                recipients=(Recipient("FR", ("ncb",)), Recipient("US", ("ncb", "ops"))))
+    for part in (h.passenger, h.flight, h.match, *h.recipients):
+        assert dumps(part) == json.dumps(asdict(part), default=json_default, ensure_ascii=False)
+    assert json.loads(dumps(h.match))["details"][0]["method"] == "exact"
+
+
+def _queued_behind_the_writer(store, batches: list[list[NewHit]]) -> tuple[dict, int]:
+    """Each batch added by its own thread while the writer lock is held, so that all of
+    them queue first: (per batch its item ids or the TypeError raised, COMMITs run)."""
+    got: dict[int, object] = {}
+    commits = []
+    real = store._con
+
+    class Counting:  # the real connection, counting its COMMITs
+        def execute(self, sql, *args):
+            if sql == "COMMIT":
+                commits.append(sql)
+            return real.execute(sql, *args)
+
+        def __getattr__(self, name):
+            return getattr(real, name)
+
+    def add(k: int) -> None:
+        try:
+            got[k] = store.add_ids(batches[k])
+        except TypeError as exc:
+            got[k] = exc
+
+    threads = [threading.Thread(target=add, args=(k,)) for k in range(len(batches))]
+    with store._lock:
+        store._con = Counting()
+        for t in threads:
+            t.start()
+        while len(store._queued) < len(batches):
+            threading.Event().wait(0.005)
+    for t in threads:
+        t.join()
+    store._con = real
+    return got, len(commits)
+
+
+def test_callers_queued_behind_the_writer_are_committed_together(store) -> None:
+    # Group commit: whichever queued caller takes the writer lock writes every queued
+    # request in one transaction, and each caller gets the ids of its own hits.
+    batches = [[hit(f"g{k}{j}") for j in range(3)] for k in range(4)]
+    got, commits = _queued_behind_the_writer(store, batches)
+    assert commits == 1
+    for k, hits in enumerate(batches):
+        assert [store.get(i).idempotency_key for i in got[k]] == [
+            h.idempotency_key for h in hits]
+    assert len(store.list(limit=1000)) == 12
+
+
+def test_a_bad_request_in_a_group_fails_alone(store) -> None:
+    # One queued caller carries a hit the store cannot encode: the group's transaction
+    # fails, each request is then written alone, and only that caller gets the error.
+    batches = [[hit(f"g{k}{j}") for j in range(3)] for k in range(4)]
+    bad = hit("bad")
+    batches.insert(2, [replace(bad, passenger=replace(bad.passenger, surname=object()))])
+    got, commits = _queued_behind_the_writer(store, batches)
+    assert isinstance(got[2], TypeError) and commits == 4
+    for k, hits in enumerate(batches):
+        if k != 2:
+            assert [store.get(i).idempotency_key for i in got[k]] == [
+                h.idempotency_key for h in hits]
+    assert len(store.list(limit=1000)) == 12
 
 
 def test_a_worker_adds_through_the_parents_store_and_gets_the_item_ids(tmp_path) -> None:
