@@ -1269,7 +1269,10 @@ def _apply_variants_kernel(q_tok, t, sim, method, n_tokens, variant_pairs):
     return sim, method
 
 
-@njit(**JIT)
+# Inlined in Numba's IR, like the three helpers after it: the candidate kernel calls it for
+# every entry blocking reaches (about 570 per passenger on the load list), and as a call
+# its array arguments' reference counts cost more than its few bit operations.
+@njit(inline="always", **JIT)
 def _name_bound_kernel(tokens, base, n_c, nq, q_w, q_miss, open_q, tslot, s_mask, s_w,
                        s_near_q, s_glue, t_w, w_c):
     """Upper bound of the name score of an entry (token ids tokens[base:base + n_c])
@@ -1334,7 +1337,7 @@ def _name_bound_kernel(tokens, base, n_c, nq, q_w, q_miss, open_q, tslot, s_mask
     return x / (x + rest)
 
 
-@njit(**JIT)
+@njit(inline="always", **JIT)
 def _name_info_kernel(tokens, base, n_c, nq, tslot, s_mask, s_exact, s_strong, s_idf, best_idf):
     """Information an entry (token ids tokens[base:base + n_c]) shares with a subquery of nq
     tokens, slots as for _name_bound_kernel: per query token, the largest idf of the entry's
@@ -1366,7 +1369,7 @@ def _name_info_kernel(tokens, base, n_c, nq, tslot, s_mask, s_exact, s_strong, s
     return info
 
 
-@njit(**JIT)
+@njit(inline="always", **JIT)
 def _one_to_one_bound_kernel(bound, tokens, base, n_c, nq, q_w, q_miss, open_q, tmask, t_w,
                              t_near_q, t_glue, side):
     """_name_bound_kernel's bound tightened where pairs are one-to-one. Without neighbours
@@ -1774,7 +1777,7 @@ def _pair_postings_kernel(tok_post_offsets, tok_post):
     return pair_tok_offsets, pair_partner, pair_post_offsets, pair_post
 
 
-@njit(**JIT)
+@njit(inline="always", **JIT)
 def _pair_find_kernel(pair_tok_offsets, pair_partner, a, b):
     """Index of the pair (a, b), a <= b, in pair_partner (_pair_postings_kernel); -1: no entry
     lists both."""
