@@ -21,7 +21,7 @@ from indexes.kernels.strings import (
     _jaro_winkler_core_kernel,
     _substitution_cost_kernel,
 )
-from indexes.numba_config import JIT
+from indexes.numba_config import JIT, LEAF
 
 # Key spaces (hash seeds). Exact tokens and their deletion variants share one space on purpose:
 # a query token with a letter dropped then equals a deletion key of the listed token (SymSpell).
@@ -173,7 +173,7 @@ VARIANT_ALIAS = 0
 VARIANT_ROMANISED = 1
 
 
-@njit(**JIT)
+@njit(**LEAF)
 def _glue_kernel(buf, start, length, k, n, out):
     """Write tokens k..k+n-1 back to back into `out` (a squashed-name candidate); returns
     the length written."""
@@ -185,7 +185,7 @@ def _glue_kernel(buf, start, length, k, n, out):
     return m
 
 
-@njit(**JIT)
+@njit(**LEAF)
 def _record_span_kernel(kind):
     """Record tokens an edge of this kind covers: 0 one, 2 one (two query tokens glued),
     1 two glued record tokens, k >= 3 k glued record tokens."""
@@ -196,7 +196,7 @@ def _record_span_kernel(kind):
     return 1
 
 
-@njit(**JIT)
+@njit(**LEAF)
 def _phonetic_skeleton_kernel(buf, start, end, first_table, rest_table, out):
     """Consonant skeleton of buf[start:end] written to out; returns its length.
 
@@ -249,7 +249,7 @@ def _phonetic_keys_kernel(chars, offsets, first_table, rest_table, ident):
     return keys, lens
 
 
-@njit(**JIT)
+@njit(**LEAF)
 def _is_particle_kernel(buf, start, length):
     """Whether buf[start:start+length] is one of GLUED_PARTICLES."""
     if length == 2:
@@ -265,7 +265,7 @@ def _is_particle_kernel(buf, start, length):
     return False
 
 
-@njit(**JIT)
+@njit(**LEAF)
 def _glued_particle_kernel(buf, start, length):
     """Length of the glued particle that token buf[start:start+length] starts with (3-letter
     particles first), 0 when none or when what follows it is neither PARTICLE_REST_MIN
@@ -278,7 +278,7 @@ def _glued_particle_kernel(buf, start, length):
     return 0
 
 
-@njit(**JIT)
+@njit(**LEAF)
 def _ocr_fold_kernel(buf, start, end, out):
     """buf[start:end] with the multi-letter OCR confusions folded (RN -> M, CL -> D,
     VV -> W) written to out; returns its length (end - start when nothing folded). Both the
@@ -300,7 +300,7 @@ def _ocr_fold_kernel(buf, start, end, out):
     return n
 
 
-@njit(**JIT)
+@njit(**LEAF)
 def _spelling_fold_kernel(buf, start, end, out):
     """buf[start:end] as its sequence of spelling units (_next_spelling_unit_kernel: runs of
     one unit once) written to out; returns its length. Two tokens fold alike exactly when
@@ -316,7 +316,7 @@ def _spelling_fold_kernel(buf, start, end, out):
         n += 1
 
 
-@njit(**JIT)
+@njit(**LEAF)
 def _consonants_kernel(buf, start, end, out):
     """buf[start:end] without its A/E/I/O/U written to out; returns its length."""
     n = 0
@@ -427,7 +427,7 @@ def _token_keys_kernel(chars, offsets, phon_keys, phon_lens, ident, query_side, 
     return keys[:p], owners[:p], loose[:p]
 
 
-@njit(**JIT)
+@njit(**LEAF)
 def _slip_keys_kernel(chars, s, e, ident, buf, keys, owners, loose, p, owner):
     """Slip keys of a short query token (SHORT_SLIP_MIN_LEN to EDIT_MIN_LEN - 1 letters): the
     exact keys of its spellings one slip away, as the scorer takes them (_token_sim_kernel):
@@ -463,7 +463,7 @@ def _slip_keys_kernel(chars, s, e, ident, buf, keys, owners, loose, p, owner):
     return p
 
 
-@njit(**JIT)
+@njit(**LEAF)
 def _credit_kernel(sim):
     if sim <= CREDIT_LOW:
         return 0.0
@@ -471,7 +471,7 @@ def _credit_kernel(sim):
     return sim * sim * ramp
 
 
-@njit(**JIT)
+@njit(**LEAF)
 def _token_sim_kernel(a, a_s, a_l, a_phon, a_plen, a_prefix, b, b_s, b_l, b_phon, b_plen,
                       flags_a, flags_b, pm, rows):
     """(similarity, method) of two tokens: the best of Jaro-Winkler, the OCR/keyboard edit
@@ -539,7 +539,7 @@ def _token_sim_kernel(a, a_s, a_l, a_phon, a_plen, a_prefix, b, b_s, b_l, b_phon
     return best, method
 
 
-@njit(**JIT)
+@njit(**LEAF)
 def _same_bytes_kernel(a, a_s, b, b_s, n):
     for t in range(n):
         if a[a_s + t] != b[b_s + t]:
@@ -547,7 +547,7 @@ def _same_bytes_kernel(a, a_s, b, b_s, n):
     return True
 
 
-@njit(**JIT)
+@njit(**LEAF)
 def _fold_step_kernel(buf, i, end):
     """(letter, next position) reading buf[i] with RN/CL/VV read as M/D/W (_ocr_fold_kernel)."""
     c = buf[i]
@@ -562,7 +562,7 @@ def _fold_step_kernel(buf, i, end):
     return c, i + 1
 
 
-@njit(**JIT)
+@njit(**LEAF)
 def _same_ocr_folded_kernel(a, a_s, a_l, b, b_s, b_l):
     """True when a and b read the same once both are OCR-folded (_ocr_fold_kernel)."""
     i = a_s
@@ -577,7 +577,7 @@ def _same_ocr_folded_kernel(a, a_s, a_l, b, b_s, b_l):
     return i == a_e and j == b_e
 
 
-@njit(**JIT)
+@njit(**LEAF)
 def _spelling_step_kernel(buf, i, end):
     """(code, next position): the spelling unit at buf[i] under the romanisation
     conventions of SPELLING_SIM (digraphs first; 1 stands for CH, 2 for SH)."""
@@ -616,7 +616,7 @@ def _spelling_step_kernel(buf, i, end):
     return c, i + 1
 
 
-@njit(**JIT)
+@njit(**LEAF)
 def _next_spelling_unit_kernel(buf, i, end, last):
     """(code, next position) of the next spelling unit from buf[i] that differs from `last`
     (a run of one unit counts once); code -1 when none is left."""
@@ -627,7 +627,7 @@ def _next_spelling_unit_kernel(buf, i, end, last):
     return -1, i
 
 
-@njit(**JIT)
+@njit(**LEAF)
 def _same_spelling_kernel(a, a_s, a_l, b, b_s, b_l):
     """True when a and b read the same as sequences of spelling units
     (_spelling_step_kernel), each run of one unit counted once."""
@@ -644,7 +644,7 @@ def _same_spelling_kernel(a, a_s, a_l, b, b_s, b_l):
             return True
 
 
-@njit(**JIT)
+@njit(**LEAF)
 def _same_collapsed_kernel(a, a_s, a_l, b, b_s, b_l):
     """True when a and b spell the same letters once runs of one letter collapse to one."""
     i = 0
@@ -660,7 +660,7 @@ def _same_collapsed_kernel(a, a_s, a_l, b, b_s, b_l):
     return i == a_l and j == b_l
 
 
-@njit(**JIT)
+@njit(**LEAF)
 def _vowels_dropped_len_kernel(a, a_s, a_l):
     """Whether token a is long enough to be a vowel-less writing: VOWELS_DROPPED_MIN_LEN
     letters, or VOWELS_DROPPED_ABJAD_LEN with no vowel at all."""
@@ -668,7 +668,7 @@ def _vowels_dropped_len_kernel(a, a_s, a_l):
                                              and _no_vowel_kernel(a, a_s, a_l))
 
 
-@njit(**JIT)
+@njit(**LEAF)
 def _vowels_dropped_kernel(a, a_s, a_l, b, b_s, b_l):
     """True when token a is token b with some of its A/E/I/O/U left out (a shorter than b):
     every letter of b is matched in order or is a vowel passed over. A final vowel of b may
@@ -689,7 +689,7 @@ def _vowels_dropped_kernel(a, a_s, a_l, b, b_s, b_l):
             or _no_vowel_kernel(a, a_s + 1, a_l - 1))
 
 
-@njit(**JIT)
+@njit(**LEAF)
 def _no_vowel_kernel(buf, start, length):
     """True for a token without A/E/I/O/U: an abjad romanisation (Arabic or Hebrew written
     without short vowels, BLL for BILAL), where the skeleton is all the evidence there is."""
@@ -699,13 +699,13 @@ def _no_vowel_kernel(buf, start, length):
     return True
 
 
-@njit(**JIT)
+@njit(**LEAF)
 def _is_vowel_kernel(c):
     """True for the byte of A, E, I, O or U."""
     return c == 65 or c == 69 or c == 73 or c == 79 or c == 85
 
 
-@njit(**JIT)
+@njit(**LEAF)
 def _glue_ceiling_kernel(q_len, glued_len, k):
     """The highest Jaro-Winkler a token of q_len letters can reach against k tokens of the
     other side glued (glued_len letters; a query token against record tokens, or a record
@@ -720,7 +720,7 @@ def _glue_ceiling_kernel(q_len, glued_len, k):
     return ceiling
 
 
-@njit(**JIT)
+@njit(**LEAF)
 def _pair_credit_kernel(sim, method, q_buf, q_s, q_l, q_fuzzy, c_buf, c_s, c_l):
     """Credit of a query token paired with one record token, from their (similarity, method)
     (_token_sim_kernel, _apply_variants_kernel): _credit_kernel of the similarity, discounted
@@ -742,7 +742,7 @@ def _pair_credit_kernel(sim, method, q_buf, q_s, q_l, q_fuzzy, c_buf, c_s, c_l):
     return cr
 
 
-@njit(**JIT)
+@njit(**LEAF)
 def _name_score_core_kernel(
     q_buf, q_start, q_len, q_w, q_miss, q_fuzzy, n_q, c_buf, c_start, c_len, c_w, n_c, sim_m,
     meth_m, flags_a, flags_b, pm, concat, e_credit, e_sim, e_kind, e_method, e_i, e_j, used_q, used_c,
@@ -1249,7 +1249,7 @@ def _exact_keys_kernel(chars, offsets, ids, ident):
     return out
 
 
-@njit(**JIT)
+@njit(**LEAF)
 def _apply_variants_kernel(q_tok, t, sim, method, n_tokens, variant_pairs):
     """(sim, method) of query token id q_tok (-1: not a listed spelling) against index token
     t, made a variant when variant_pairs pairs them (an alias variant, _variant_pairs_kernel,
@@ -1437,9 +1437,9 @@ def _one_to_one_bound_kernel(bound, tokens, base, n_c, nq, q_w, q_miss, open_q, 
     return x / (x + rest)
 
 
-# Inlined in Numba's IR: called as a function, its ~30 array arguments cost more per call
-# (reference counts) than much of its work.
-@njit(inline="always", **JIT)
+# A leaf (numba_config.LEAF): a call passes its ~30 arrays without reference counts. Inlined
+# in Numba's IR instead (as before), those arrays were counted in and out for every entry.
+@njit(**LEAF)
 def _credit_bound_kernel(bound, tokens, base, n_c, nq, qa, q_w, q_miss, tslot, s_mask,
                          s_near_q, t_w, credit_of, q_chars, q_offsets, q_phon, q_plen,
                          q_prefix, q_fuzzy, q_tok, t_chars, t_offsets, t_phon, t_plen,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from indexes.numba_config import JIT
+from indexes.numba_config import JIT, LEAF
 
 PREFIX_SCALE = 0.1
 MAX_PREFIX = 4
@@ -17,7 +17,7 @@ ZERO = np.uint64(0)
 ALL = np.uint64(0xFFFFFFFFFFFFFFFF)
 
 
-@njit(**JIT)
+@njit(**LEAF)
 def _winkler_kernel(a, a_len, b, b_len, matches, half_transpositions):
     m = float(matches)
     t = half_transpositions // 2
@@ -31,7 +31,7 @@ def _winkler_kernel(a, a_len, b, b_len, matches, half_transpositions):
     return jaro
 
 
-@njit(**JIT)
+@njit(**LEAF)
 def _jaro_winkler_bits_kernel(a, a_len, b, b_len, pm):
     """Jaro-Winkler for b_len <= 64 with bit masks: pm[c] holds the positions of byte c in b
     (built here, cleared before returning, so pm stays all-zero between calls). Each a[i]
@@ -73,7 +73,7 @@ def _jaro_winkler_bits_kernel(a, a_len, b, b_len, pm):
     return _winkler_kernel(a, a_len, b, b_len, matches, half_transpositions)
 
 
-@njit(**JIT)
+@njit(**LEAF)
 def _jaro_winkler_core_kernel(a, a_len, b, b_len, flags_a, flags_b, pm):
     """Jaro-Winkler of a[:a_len] and b[:b_len]; flags_* (bool, at least as long as the strings)
     and pm (uint64[256], all zero) are scratch, passed in so the batch scorer does not allocate
@@ -115,7 +115,7 @@ def _jaro_winkler_core_kernel(a, a_len, b, b_len, flags_a, flags_b, pm):
     return _winkler_kernel(a, a_len, b, b_len, matches, half_transpositions)
 
 
-@njit(**JIT)
+@njit(**LEAF)
 def _jaro_winkler_ceiling_kernel(a_len, b_len):
     """The highest Jaro-Winkler two strings of these lengths can reach: every letter of the
     shorter one matched, none transposed, the longest prefix bonus. Lets a caller with a
@@ -199,7 +199,7 @@ SOUND_MASKS = _group_masks(SOUND_GROUPS)
 KEYBOARD_MASKS = _keyboard_masks()
 
 
-@njit(**JIT)
+@njit(**LEAF)
 def _substitution_cost_kernel(x, y):
     if x == y:
         return 0.0
@@ -213,14 +213,14 @@ def _substitution_cost_kernel(x, y):
     return 1.0
 
 
-@njit(**JIT)
+@njit(**LEAF)
 def _glyph_pair_kernel(x, y, z):
     """True when the two letters xy are commonly read as the one letter z (RN/M, CL/D, VV/W)."""
     return ((x == 82 and y == 78 and z == 77) or (x == 67 and y == 76 and z == 68)
             or (x == 86 and y == 86 and z == 87))
 
 
-@njit(**JIT)
+@njit(**LEAF)
 def _edit_similarity_kernel(a, a_s, a_l, b, b_s, b_l, rows):
     """1 - weighted OSA distance / max(a_l, b_l), in [0, 1]: insertions and deletions cost 1,
     substitutions 1 (OCR look-alikes and QWERTY neighbours less), adjacent transpositions and
@@ -228,7 +228,7 @@ def _edit_similarity_kernel(a, a_s, a_l, b, b_s, b_l, rows):
     return _edit_similarity_above_kernel(a, a_s, a_l, b, b_s, b_l, rows, -1.0)
 
 
-@njit(**JIT)
+@njit(**LEAF)
 def _edit_similarity_above_kernel(a, a_s, a_l, b, b_s, b_l, rows, floor):
     """_edit_similarity_kernel when that exceeds floor; otherwise 0.0 (floor >= 0 then), given
     as soon as the distance is sure to be too large. Most token pairs a scorer meets are two
