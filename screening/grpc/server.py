@@ -13,6 +13,7 @@ import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
+from screening import runtime
 from screening.followup import HitStore
 from screening.grpc.servicers import FollowUpServicer, ScreeningServicer, WatchlistsServicer
 from screening.pb import screening_pb2 as pb
@@ -121,6 +122,7 @@ def start_server(settings: Settings, *, store: HitStore | None = None,
 def serve(settings: Settings) -> None:
     """Run until SIGINT/SIGTERM."""
     running = start_server(settings)
+    runtime.settle()
     print(f"screening: serving {running.service.engine.version} on "
           f"{settings.host}:{running.port} (Ctrl-C to stop)", flush=True)
     stop = threading.Event()

@@ -117,6 +117,7 @@ def serve_cluster(settings: Settings, workers: int) -> None:
 
 
 def _worker_main() -> None:
+    from screening import runtime
     from screening.followup.shared import RemoteHitStore
     from screening.grpc.server import start_server
     from screening.settings import load_settings
@@ -124,6 +125,7 @@ def _worker_main() -> None:
     settings = load_settings()
     store = RemoteHitStore(Path(os.environ[_SOCKET_ENV]), bytes.fromhex(os.environ[_AUTHKEY_ENV]))
     running = start_server(settings, store=store, reuse_port=True)
+    runtime.settle()
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
