@@ -21,6 +21,7 @@ import time
 from dataclasses import fields
 from pathlib import Path
 
+from screening import runtime
 from screening.followup.backends import open_backend
 from screening.followup.shared import serve_store
 from screening.settings import ENV_PREFIX, Settings
@@ -102,6 +103,7 @@ class Cluster:
 def serve_cluster(settings: Settings, workers: int) -> None:
     """Run N workers until SIGINT/SIGTERM."""
     cluster = Cluster(settings, workers)
+    runtime.settle()  # this process serves the follow-up store to the workers
     print(f"screening: {workers} workers serving on {settings.host}:{cluster.port} "
           "(Ctrl-C to stop)", flush=True)
     stop = threading.Event()
@@ -117,7 +119,6 @@ def serve_cluster(settings: Settings, workers: int) -> None:
 
 
 def _worker_main() -> None:
-    from screening import runtime
     from screening.followup.shared import RemoteHitStore
     from screening.grpc.server import start_server
     from screening.settings import load_settings
