@@ -856,7 +856,7 @@ class NameIndex:
         q_len = np.diff(qt.offsets)
         q_prefix = np.asarray(prefix, dtype=np.int64)
 
-        # Blocking: keys of every query token, looked up in one vectorised searchsorted.
+        # Blocking: keys of every query token, looked up together (_key_ranges).
         q_keys, q_owner, q_slip = _token_keys_kernel(qt.chars, qt.offsets, qt.phon, qt.plen,
                                                      _IDENTITY, True, _PHON_FIRST, _PHON_REST)
         lo, hi = _key_ranges(a["keys"], q_keys)

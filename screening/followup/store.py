@@ -276,19 +276,22 @@ class DuckDBHitStore:
         RETURNING. Otherwise every hit was inserted as given, and its row is built here:
         RETURNING and an Arrow table registered for the statement cost more than the
         insert itself (development measurement: 1.9 against 1.2 ms for 8 rows)."""
-        new = list(first.values())
-        rows = [(uuid.uuid4().hex, pos, h.idempotency_key, h.check_id, h.decision.name, "NEW",
-                 dumps(h.passenger), dumps(h.flight), dumps(h.match), h.requester, now, now,
-                 "", "", h.priority, h.priority_reason, json.dumps(plain(h.recipients)), None)
-                for h, pos in zip(new, positions, strict=True)]
+        rows: list[tuple] = []  # as _COLUMNS reads them back
         params: list = []
-        for h, r in zip(new, rows, strict=True):
-            params += [r[0], r[1], r[2], r[3], r[4], h.match.record_id, h.match.list,
-                       h.match.kind.name, h.match.score, r[6], r[7], r[8], r[9], now, now,
-                       r[14], r[15], r[16], [x.id for x in h.recipients], h.match.category,
-                       "-".join(h.flight.airports())]
-        values = ", ".join(["(?, ?, ?, ?, ?, 'NEW', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                            "?, ?)"] * len(rows))
+        for h, pos in zip(first.values(), positions, strict=True):
+            item_id = uuid.uuid4().hex
+            passenger, flight, match = dumps(h.passenger), dumps(h.flight), dumps(h.match)
+            recipients = json.dumps(plain(h.recipients))
+            rows.append((item_id, pos, h.idempotency_key, h.check_id, h.decision.name, "NEW",
+                         passenger, flight, match, h.requester, now, now, "", "", h.priority,
+                         h.priority_reason, recipients, None))
+            params += [item_id, pos, h.idempotency_key, h.check_id, h.decision.name, "NEW",
+                       h.match.record_id, h.match.list, h.match.kind.name, h.match.score,
+                       passenger, flight, match, h.requester, now, now, h.priority,
+                       h.priority_reason, recipients, [r.id for r in h.recipients],
+                       h.match.category, "-".join(h.flight.airports())]
+        one = "(" + ", ".join("?" * (len(params) // len(rows))) + ")"  # a row's placeholders
+        values = ", ".join([one] * len(rows))
         sql = f"""INSERT INTO hits (id, position, idempotency_key, check_id, decision,
                       status, record_id, list, kind, score, passenger, flight, match,
                       requester, created_at, updated_at, priority, priority_reason,
