@@ -10,6 +10,7 @@ import numpy as np
 from numba import njit
 
 from indexes.kernels.hashing import _hash_bytes_kernel
+from indexes.kernels.memory import prefetch
 from indexes.kernels.strings import (
     EDIT_MAX_LEN_DIFF,
     EDIT_MIN_LEN,
@@ -1919,6 +1920,11 @@ ALONE_NEVER = 1 << 30  # t_from of a token no entry reaches min_score through al
 # pair postings when its postings list is longer than this many words per lookup it would
 # take; otherwise by walking the list (see _gather_candidates_kernel).
 PAIR_LOOKUP_WORDS = 32
+# The pair postings point into the token postings at scattered places: the candidate kernel
+# asks for the entry this many steps ahead while it reads the current one (memory.prefetch).
+# Gathering on 4,000 load passengers, alternating 10 times with no prefetch: 0.91x (8 steps
+# 0.91x, 32 steps 0.90x); identical candidates.
+PAIR_PREFETCH_AHEAD = 16
 
 
 @njit(**JIT)
@@ -2224,7 +2230,13 @@ def _gather_candidates_kernel(sq_tok_offsets, tok_key_offsets, q_w, q_miss, q_le
                     if k < 0:
                         continue
                     base = tok_post_offsets[a]
-                    for x in range(pair_post_offsets[k], pair_post_offsets[k + 1]):
+                    x_end = pair_post_offsets[k + 1]
+                    for x in range(pair_post_offsets[k],
+                                   min(x_end, pair_post_offsets[k] + PAIR_PREFETCH_AHEAD)):
+                        prefetch(tok_post, base + pair_post[x])
+                    for x in range(pair_post_offsets[k], x_end):
+                        if x + PAIR_PREFETCH_AHEAD < x_end:
+                            prefetch(tok_post, base + pair_post[x + PAIR_PREFETCH_AHEAD])
                         p = base + pair_post[x]
                         e = tok_post[p]
                         if not entry_mark[e]:

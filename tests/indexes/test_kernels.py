@@ -673,6 +673,10 @@ def test_alias_variants_kept_only_when_a_share_of_the_rarer_token_pairs_them() -
 # Walked, MUHAMMAD's list gives the entries in one order; looked up, its pairs in another.
 @example([["MUHAMMAD", "YUSUF"], ["MUHAMMAD", "MUHAMMAD", "YUSUF"]], [["MUHAMMAD", "YUSUF"]], 2,
          0.75, 0, 0, False, 0)
+# A pair list longer than PAIR_PREFETCH_AHEAD: the lookup asks for entries ahead of the one it
+# reads, up to the list's end and no further.
+@example([["SAID", "BAKR"]] * 40 + [["SAID", "ZED"], ["BAKR", "ZED"]] * 3, [["SAID", "BAKR"]],
+         6, 0.75, 0, 0, False, 0)
 @example([["JOSE", "LUIS", "MARIA", "ANA", "PAZ"]] + [["JOSE", "BAKR"], ["JOSE", "ZED"]] * 3,
          [["JOSELUISMARIAANAPAZ", "ZZZQ"]], 6, 0.75, 0, 0, True, 0)
 @example([["JOSE", "LUIS", "MARIA", "ANA"]] + [["JOSE", "BAKR"], ["JOSE", "ZED"]] * 3,
