@@ -10,7 +10,11 @@ so that the two runs together say what a call costs the client, the transport an
 screening, each on the same 2 cores.
 
 Reads /proc (Linux). Uses bench.load.run's data, credentials and server start; the data must
-exist (run `python -m bench.load.run` once first). With --py-spy S, py-spy (the `bench` extra)
+exist (run `python -m bench.load.run` once first). With --threads S, the first worker's threads are read for S seconds in the middle of the run
+(/proc: CPU and context switches per thread) and named with `py-spy dump` (the `bench` extra):
+which thread of a worker spends what per call (the screening thread, gRPC's polling thread,
+its handler threads), and how often the worker switches threads, beside the echo's.
+With --py-spy S, py-spy (the `bench` extra)
 samples every worker for S seconds in the middle of the run and the report adds, per function,
 the share of the workers' samples spent in it (inclusive) and in its own code (self): where a
 worker's time goes outside the engine.
@@ -32,7 +36,7 @@ from pathlib import Path
 from bench.load import run as R
 from bench.load.cpu_report import served
 from bench.load.echo import start_echo
-from bench.load.proc import children, measured
+from bench.load.proc import children, measured, thread_counters
 
 
 def _py_spy(pids: list[int], seconds: float, out_dir: Path) -> list[subprocess.Popen]:
@@ -57,6 +61,54 @@ def sample_during(gen: subprocess.Popen, pids: list[int], duration: float, secon
     for spy in spies:
         spy.wait(timeout=60)
     return out
+
+
+def threads_during(gen: subprocess.Popen, pid: int, duration: float, seconds: float
+                   ) -> tuple[str, dict[int, tuple[float, int]], dict[int, str]]:
+    """Let the load generator `gen` warm up, read `pid`'s threads' counters `seconds` apart in
+    the middle of the run, name them (py-spy dump), and return the generator's output, the
+    counters' differences and the names."""
+    time.sleep(max(0.0, (duration - seconds) / 2))
+    before = thread_counters(pid)
+    time.sleep(seconds)
+    after = thread_counters(pid)
+    exe = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
+    dump = subprocess.run([exe, "dump", "--pid", str(pid)], capture_output=True, text=True,
+                          timeout=60).stdout
+    names = {}
+    for line in dump.splitlines():  # Thread 12345 (idle): "grpc_3"
+        if line.startswith("Thread ") and '"' in line:
+            tid = line.split()[1]
+            if tid.isdigit():
+                names[int(tid)] = line.split('"')[1]
+    out, _ = gen.communicate()
+    diff = {tid: (cpu - before.get(tid, (0.0, 0))[0], sw - before.get(tid, (0.0, 0))[1])
+            for tid, (cpu, sw) in after.items()}
+    return out, diff, names
+
+
+def thread_lines(diff: dict[int, tuple[float, int]], names: dict[int, str], calls: float,
+                 unit: str) -> list[str]:
+    """Per thread (grouped by name, numbers stripped: gRPC's handler threads as one line), its
+    CPU and context switches per `unit` over `calls` (the calls the whole server answered
+    meanwhile: this worker answered about its share of them)."""
+    groups: dict[str, list[float]] = {}
+    for tid, (cpu, switches) in diff.items():
+        name = names.get(tid, "(no Python frame: gRPC core or Numba)")
+        key = name.rstrip("0123456789").rstrip("_") + (" threads" if name[-1:].isdigit() else "")
+        g = groups.setdefault(key, [0.0, 0, 0])
+        g[0] += cpu
+        g[1] += switches
+        g[2] += 1
+    total_cpu = sum(g[0] for g in groups.values())
+    total_sw = sum(g[1] for g in groups.values())
+    lines = [f"  the first worker, per {unit} the server answered meanwhile: "
+             f"{total_cpu / calls * 1e6:,.0f} µs, {total_sw / calls:.1f} context switches"]
+    for key, (cpu, switches, n) in sorted(groups.items(), key=lambda kv: -kv[1][0]):
+        if cpu or switches:
+            lines.append(f"  {cpu / calls * 1e6:7,.0f} µs {switches / calls:6.1f} switches  "
+                         f"{key} ({n})")
+    return lines
 
 
 def _frame_name(frame: str) -> str:
@@ -109,6 +161,8 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--py-spy", type=float, default=0.0, metavar="S",
                     help="sample the workers with py-spy for S seconds mid-run")
+    ap.add_argument("--threads", type=float, default=0.0, metavar="S",
+                    help="read the first worker's threads for S seconds mid-run")
     ap.add_argument("--passengers", type=Path, default=None,
                     help="the passengers to send (JSON lines; default: the load data's)")
     ap.add_argument("--echo", action="store_true",
@@ -135,8 +189,15 @@ def main() -> None:
                             args.duration)
         spy_dir = Path(tempfile.mkdtemp(prefix="cpu-split-"))
 
+        split: list = []
+
         def run() -> str:
             loadgen = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, text=True)
+            if args.threads:  # the first worker: the echo's first, the server's after its parent
+                out, diff, names = threads_during(loadgen, pids[0] if args.echo else pids[1],
+                                                  args.duration, args.threads)
+                split.extend([diff, names])
+                return out
             if args.py_spy:  # the server's parent holds the store: its workers are sampled
                 return sample_during(loadgen, pids if args.echo else pids[1:], args.duration,
                                      args.py_spy, spy_dir)
@@ -164,6 +225,9 @@ def main() -> None:
     print(f"  server, all processes: {total:.1f} CPU-s, {total / max(n, 1) * 1e6:.0f} µs per "
           f"{unit} (each line above also divides by every {unit} served)")
     print("  the load generator and the rest: the remaining busy time")
+    if split:
+        print(f"threads, {args.threads:.0f} s mid-run:")
+        print("\n".join(thread_lines(split[0], split[1], rate * args.threads, unit)))
     if args.py_spy:
         print(f"py-spy, workers, {args.py_spy:.0f} s mid-run:")
         print("\n".join(summarise_stacks(sorted(spy_dir.glob("*.txt")))))

@@ -69,3 +69,20 @@ def measured(run: Callable[[], T], pids: list[int]) -> tuple[T, dict]:
         "busy_s": round((all1 - all0) - (idle1 - idle0), 3),
         "all_s": round(all1 - all0, 3),
     }
+
+
+def thread_counters(pid: int) -> dict[int, tuple[float, int]]:
+    """Per thread of one process: (user + system CPU seconds, context switches, voluntary and
+    not). Threads that end while being read are left out."""
+    out = {}
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
+            status = (task / "status").read_text()
+        except OSError:
+            continue
+        switches = sum(int(line.split()[1]) for line in status.splitlines()
+                       if line.split(":")[0] in ("voluntary_ctxt_switches",
+                                                 "nonvoluntary_ctxt_switches"))
+        out[int(task.name)] = ((int(fields[11]) + int(fields[12])) / _TICK, switches)
+    return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -61,3 +62,43 @@ def test_cpu_section_gives_the_per_call_split_and_what_the_targets_leave() -> No
 
 def test_cpu_section_is_empty_for_results_without_cpu_accounting() -> None:
     assert cpu_section({"echo_check": {"throughput_per_s": 1.0, "requests": 1}}) == []
+
+
+def test_thread_counters_see_a_spinning_thread_of_this_process() -> None:
+    import threading
+    import time
+
+    from bench.load.proc import thread_counters
+
+    done = threading.Event()
+    tid: list[int] = []
+
+    def spin() -> None:
+        tid.append(threading.get_native_id())
+        t = time.thread_time()
+        while time.thread_time() - t < 0.3:
+            pass
+        done.wait()
+
+    thread = threading.Thread(target=spin)
+    before = thread_counters(os.getpid())
+    thread.start()
+    time.sleep(0.5)
+    after = thread_counters(os.getpid())
+    done.set()
+    thread.join()
+    cpu, switches = after[tid[0]]
+    assert tid[0] not in before and 0.2 <= cpu <= 1.0 and switches >= 0
+
+
+def test_thread_lines_group_numbered_threads_and_divide_by_calls() -> None:
+    from bench.load.cpu_split import thread_lines
+
+    diff = {1: (0.4, 20), 2: (0.1, 30), 3: (0.1, 50), 4: (0.05, 5), 5: (0.0, 0)}
+    names = {1: "check-batcher", 2: "grpc_0", 3: "grpc_11", 5: "live-changes"}
+    lines = thread_lines(diff, names, calls=1000.0, unit="check")
+    assert lines[0].endswith("650 µs, 0.1 context switches")
+    assert "400 µs" in lines[1] and "check-batcher (1)" in lines[1]
+    assert "200 µs" in lines[2] and "grpc threads (2)" in lines[2]
+    assert "no Python frame" in lines[3]
+    assert len(lines) == 4  # an idle thread is left out
