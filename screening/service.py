@@ -27,6 +27,7 @@ from screening.followup.backends import open_backend
 from screening.live.changes import Change
 from screening.live.manager import Applied, LiveChanges, live_engine
 from screening.live.overlay import LiveEngine
+from screening.peer_screening import PeerPool
 from screening.settings import Settings
 from screening.validation import validate_passenger, validate_route
 
@@ -47,6 +48,9 @@ class ScreeningService:
         self._checks: CheckBatcher[tuple[Passenger, Flight, str], PassengerResult] = (
             CheckBatcher(self._screen_checks, max_batch=settings.check_batch,
                          finish=self._persist_checks))
+        # In a cluster, the other workers (screening.peer_screening): a large batch is split
+        # with an idle one. None: screened here.
+        self.peers: PeerPool | None = None
 
     # -- lifecycle -----------------------------------------------------------------------
 
@@ -106,7 +110,10 @@ class ScreeningService:
                        ) -> list[PassengerResult]:
         """Validated checks screened in one engine call (their hits are persisted by
         _persist_checks before any caller is answered)."""
-        return self.engine.screen([p for p, _, _ in checks])
+        if self.peers is None:
+            return self.engine.screen([p for p, _, _ in checks])
+        with self.peers.board.busy():  # no peer lends its batch to a worker busy with checks
+            return self.engine.screen([p for p, _, _ in checks])
 
     def _persist_checks(self, checks: list[tuple[Passenger, Flight, str]],
                         results: list[PassengerResult]) -> None:
@@ -131,7 +138,9 @@ class ScreeningService:
                     ref=p.ref[: self.settings.max_field_length], check_id=uuid.uuid4().hex,
                     decision=Decision.CLEAR, snapshot_version=engine.version,
                     error_field=exc.field, error_message=exc.message)
-        screened = engine.screen([p for _, p in valid])
+        passengers = [p for _, p in valid]
+        screened = (engine.screen(passengers) if self.peers is None
+                    else self.peers.screen(engine, passengers))
         for (i, _), result in zip(valid, screened, strict=True):
             results[i] = result
         self._persist([(p, r, flight, requester)

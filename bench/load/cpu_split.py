@@ -3,6 +3,7 @@ which owns the follow-up store, and each worker) and of the whole machine, aroun
 load-generator run against the real server on the load benchmark's data.
 
     python -m bench.load.cpu_split manifest|check [--duration 15] [--py-spy 10] [--echo]
+        [--centres 4] [--threads 6]
 
 With --echo the same load runs against the echo floor (bench.load.echo: the same messages,
 the same process model, no screening) instead. Both report the load generator's own CPU too,
@@ -161,6 +162,8 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--py-spy", type=float, default=0.0, metavar="S",
                     help="sample the workers with py-spy for S seconds mid-run")
+    ap.add_argument("--centres", type=int, default=4,
+                    help="manifest mode: concurrent centres, one connection each")
     ap.add_argument("--threads", type=float, default=0.0, metavar="S",
                     help="read the first worker's threads for S seconds mid-run")
     ap.add_argument("--passengers", type=Path, default=None,
@@ -186,7 +189,7 @@ def main() -> None:
         pids = children(server.pid)
     try:
         cmd = R.loadgen_cmd(args.mode, port, args.passengers or gen / "passengers.jsonl",
-                            args.duration)
+                            args.duration, centres=args.centres)
         spy_dir = Path(tempfile.mkdtemp(prefix="cpu-split-"))
 
         split: list = []

@@ -21,7 +21,7 @@ import time
 from dataclasses import fields
 from pathlib import Path
 
-from screening import runtime
+from screening import peer_screening, runtime
 from screening.followup.backends import open_backend
 from screening.followup.shared import serve_store
 from screening.settings import ENV_PREFIX, Settings
@@ -62,11 +62,18 @@ class Cluster:
         socket_path = Path(self._tmp) / "store.sock"
         authkey = os.urandom(32)
         self._store_server = serve_store(self.store, socket_path, authkey)
+        # Workers lend each other their core (screening.peer_screening): a board of who is
+        # busy, and one helper socket per worker.
+        board = peer_screening.LoadBoard.create(Path(self._tmp) / "load-board", workers)
+        helpers = [str(Path(self._tmp) / f"peer-{k}.sock") for k in range(workers)]
         env = {**os.environ, **settings_to_env(self.settings), _SOCKET_ENV: str(socket_path),
-               _AUTHKEY_ENV: authkey.hex(), "PYTHONUNBUFFERED": "1"}
-        self.procs = [subprocess.Popen([sys.executable, "-m", "screening.grpc.workers"], env=env,
+               _AUTHKEY_ENV: authkey.hex(), "PYTHONUNBUFFERED": "1",
+               peer_screening.BOARD_ENV: str(board),
+               peer_screening.PEERS_ENV: os.pathsep.join(helpers)}
+        self.procs = [subprocess.Popen([sys.executable, "-m", "screening.grpc.workers"],
+                                       env={**env, peer_screening.INDEX_ENV: str(k)},
                                        stdout=subprocess.PIPE, text=True)
-                      for _ in range(workers)]
+                      for k in range(workers)]
         try:
             self._await_ready(startup_timeout)
         except BaseException:
@@ -118,6 +125,18 @@ def serve_cluster(settings: Settings, workers: int) -> None:
     cluster.stop()
 
 
+def _lend_cores(service, authkey: bytes) -> None:
+    """This worker's helper for its peers and its pool of peers (screening.peer_screening),
+    when the cluster set them up."""
+    found = peer_screening.from_env()
+    if found is None:
+        return
+    board, addresses, me = found
+    peer_screening.PeerHelper(addresses[me], authkey, lambda: service.engine, board)
+    service.peers = peer_screening.PeerPool(
+        board, [(k, a) for k, a in enumerate(addresses) if k != me], authkey)
+
+
 def _worker_main() -> None:
     from screening.followup.shared import RemoteHitStore
     from screening.grpc.server import start_server
@@ -126,6 +145,7 @@ def _worker_main() -> None:
     settings = load_settings()
     store = RemoteHitStore(Path(os.environ[_SOCKET_ENV]), bytes.fromhex(os.environ[_AUTHKEY_ENV]))
     running = start_server(settings, store=store, reuse_port=True)
+    _lend_cores(running.service, bytes.fromhex(os.environ[_AUTHKEY_ENV]))
     runtime.settle()
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):

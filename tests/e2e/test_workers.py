@@ -71,3 +71,23 @@ def test_follow_up_errors_cross_the_process_boundary(cluster):
             c.followup.GetHit(pb.GetHitRequest(id="missing"), timeout=5)
         assert err.value.code() == grpc.StatusCode.NOT_FOUND
         assert err.value.details().startswith("id:")
+
+
+def test_a_large_manifest_part_split_with_an_idle_worker_answers_every_passenger(cluster):
+    # 90 passengers in one message (over PEER_MIN_BATCH): the worker that receives it sends
+    # half to the idle one (screening.peer_screening); the answer is the same, in order,
+    # and the hits are queued once, by the receiving worker.
+    from dataclasses import replace
+
+    flight = Flight(carrier="AF", flight_number="AF900", manifest_id="m-large")
+    passengers = [replace(p, ref=f"{p.ref}{k}") for k in range(30) for p in manifest(0)[1]]
+    with connect(cluster.port, "centre") as c:
+        results = [result_dict(r) for r in c.screen_all(flight, passengers, batch=90)[0]]
+    assert [r["ref"] for r in results] == [p.ref for p in passengers]
+    for r in results:
+        assert r["decision"] == ("CLEAR" if r["ref"].startswith("b") else "HIT"), r
+    ids = [h["follow_up_id"] for r in results for h in r["hits"]]
+    assert len(ids) == 60 and len(set(ids)) == 60
+    with connect(cluster.port, "operator") as c:
+        queued = {i.id for i in c.list_hits()}
+    assert set(ids) <= queued

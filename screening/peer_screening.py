@@ -1,0 +1,226 @@
+"""Worker processes lend each other their core: a batch screened where the core is idle.
+
+SO_REUSEPORT places connections, not work. A regional centre streams its manifests over one
+connection, so one worker screens them all while the other may sit idle (on the load
+benchmark, 4 centres' connections all landed on one worker in 2 of 6 runs). Here a worker
+about to screen a large batch sends half of it to an idle peer and screens the other half
+meanwhile: the two halves run on two cores.
+
+- `LoadBoard`: one counter per worker in a small shared file (each worker writes only its
+  own): how many screenings it runs now. Idle means 0.
+- `PeerHelper`: a thread per worker that screens what peers send, on its own engine.
+- `PeerPool.screen`: the caller's side. The peer answers only on the same snapshot version
+  (live changes included), or not at all: then, or when the peer fails or is gone, the
+  caller screens that half itself. Hits are persisted by the caller, as before.
+
+The halves travel pickled over an authenticated Unix socket (multiprocessing.connection):
+a few µs a passenger, against some 250 µs to screen one.
+"""
+
+from __future__ import annotations
+
+import logging
+import mmap
+import os
+import struct
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from multiprocessing.connection import Client, Connection, Listener
+from pathlib import Path
+
+from screening.domain import Passenger, PassengerResult
+
+log = logging.getLogger(__name__)
+
+# Below this many passengers a batch is screened where it is (partner checks, small parts):
+# halving it would save less than the round trip costs.
+PEER_MIN_BATCH = 32
+# How long a caller waits for its peer's half before screening it itself.
+PEER_TIMEOUT_S = 30.0
+_SLOT = struct.Struct("<i")
+
+
+class LoadBoard:
+    """Per worker, the screenings it runs now, in a file every worker maps (see module)."""
+
+    def __init__(self, path: Path, workers: int, me: int) -> None:
+        if not 0 <= me < workers:
+            raise ValueError(f"worker {me} of {workers}")
+        self.workers, self.me = workers, me
+        with open(path, "r+b") as f:
+            self._map = mmap.mmap(f.fileno(), workers * _SLOT.size)
+        self._lock = threading.Lock()  # this process's threads share its slot
+        self._mine = 0
+
+    @staticmethod
+    def create(path: Path, workers: int) -> Path:
+        """A board of `workers` idle slots at `path`."""
+        Path(path).write_bytes(bytes(workers * _SLOT.size))
+        return Path(path)
+
+    def running(self, worker: int) -> int:
+        return _SLOT.unpack_from(self._map, worker * _SLOT.size)[0]
+
+    @contextmanager
+    def busy(self) -> Iterator[None]:
+        """Counts this worker busy for the block."""
+        self._add(1)
+        try:
+            yield
+        finally:
+            self._add(-1)
+
+    def _add(self, n: int) -> None:
+        with self._lock:
+            self._mine += n
+            _SLOT.pack_into(self._map, self.me * _SLOT.size, self._mine)
+
+
+class PeerHelper:
+    """Screens peers' halves on this worker's engine (`engine_of()`, read per request so a
+    swapped snapshot is used at once). One thread per connected peer."""
+
+    def __init__(self, address: Path, authkey: bytes, engine_of: Callable[[], object],
+                 board: LoadBoard) -> None:
+        self._engine_of, self._board = engine_of, board
+        if Path(address).exists():
+            Path(address).unlink()
+        self._listener = Listener(str(address), family="AF_UNIX", authkey=authkey)
+        self.screened = 0  # passengers screened for peers (tests, diagnostics)
+        threading.Thread(target=self._accept, name="peer-helper", daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                conn = self._listener.accept()
+            except OSError:
+                return  # closed
+            except Exception:  # noqa: BLE001 - a peer that fails the handshake is not served
+                log.warning("peer connection refused", exc_info=True)
+                continue
+            threading.Thread(target=self._serve, args=(conn,), name="peer-helper-conn",
+                             daemon=True).start()
+
+    def _serve(self, conn: Connection) -> None:
+        with conn:
+            while True:
+                try:
+                    version, passengers = conn.recv()
+                except (EOFError, OSError):
+                    return
+                try:
+                    conn.send(self._answer(version, passengers))
+                except (BrokenPipeError, OSError):
+                    return  # the caller gave up waiting and closed: it screened it itself
+
+    def _answer(self, version: str, passengers: list[Passenger]) -> tuple[str, object]:
+        engine = self._engine_of()
+        if engine is None or engine.version != version:
+            return "version", getattr(engine, "version", "")
+        try:
+            with self._board.busy():
+                results = engine.screen(passengers)
+        except Exception as exc:  # noqa: BLE001 - the caller screens it itself
+            log.exception("screening a peer's batch failed")
+            return "error", repr(exc)
+        self.screened += len(passengers)
+        return "ok", results
+
+    def close(self) -> None:
+        self._listener.close()
+
+
+class _Peer:
+    """One peer seen from here: one connection, one request in flight at a time."""
+
+    def __init__(self, index: int, address: Path, authkey: bytes) -> None:
+        self.index, self.address, self.authkey = index, str(address), authkey
+        self._conn: Connection | None = None
+        self.lock = threading.Lock()
+
+    def send(self, version: str, passengers: list[Passenger]) -> bool:
+        try:
+            if self._conn is None:
+                self._conn = Client(self.address, family="AF_UNIX", authkey=self.authkey)
+            self._conn.send((version, passengers))
+            return True
+        except Exception:  # noqa: BLE001 - a peer that is gone or restarting: not now
+            self.drop()
+            return False
+
+    def receive(self, timeout: float) -> list[PassengerResult] | None:
+        conn = self._conn
+        try:
+            if conn is None or not conn.poll(timeout):
+                self.drop()  # a late answer must not be read as the next request's
+                return None
+            status, payload = conn.recv()
+        except Exception:  # noqa: BLE001
+            self.drop()
+            return None
+        return payload if status == "ok" else None
+
+    def drop(self) -> None:
+        if self._conn is not None:
+            try:
+                self._conn.close()
+            except OSError:
+                pass
+            self._conn = None
+
+
+class PeerPool:
+    """This worker's side: screen a batch here, or half here and half on an idle peer."""
+
+    def __init__(self, board: LoadBoard, peers: Sequence[tuple[int, Path]], authkey: bytes,
+                 *, min_batch: int = PEER_MIN_BATCH, timeout: float = PEER_TIMEOUT_S) -> None:
+        self.board = board
+        self._peers = [_Peer(i, address, authkey) for i, address in peers]
+        self.min_batch, self.timeout = min_batch, timeout
+        self.lent = 0  # passengers a peer screened for this worker (tests, diagnostics)
+
+    def screen(self, engine, passengers: list[Passenger]) -> list[PassengerResult]:
+        """engine.screen(passengers), the second half on an idle peer when there is one."""
+        with self.board.busy():
+            peer = self._idle_peer() if len(passengers) >= self.min_batch else None
+            if peer is None:
+                return engine.screen(passengers)
+            try:
+                half = len(passengers) // 2
+                mine, theirs = passengers[:half], passengers[half:]
+                if not peer.send(engine.version, theirs):
+                    return engine.screen(passengers)
+                results = engine.screen(mine)
+                lent = peer.receive(self.timeout)
+                if lent is None or len(lent) != len(theirs):
+                    lent = engine.screen(theirs)
+                else:
+                    self.lent += len(theirs)
+                return results + lent
+            finally:
+                peer.lock.release()
+
+    def _idle_peer(self) -> _Peer | None:
+        """A peer running no screening whose connection is free (its lock taken for the
+        caller), or None."""
+        for peer in self._peers:
+            if self.board.running(peer.index) == 0 and peer.lock.acquire(blocking=False):
+                return peer
+        return None
+
+
+def from_env(env: dict[str, str] | None = None) -> tuple[LoadBoard, list[Path], int] | None:
+    """The cluster's board, every worker's helper address and this worker's index, from the
+    variables the cluster sets (screening.grpc.workers), or None outside a cluster."""
+    env = os.environ if env is None else env
+    if not env.get(BOARD_ENV):
+        return None
+    addresses = [Path(a) for a in env[PEERS_ENV].split(os.pathsep) if a]
+    me = int(env[INDEX_ENV])
+    return LoadBoard(Path(env[BOARD_ENV]), len(addresses), me), addresses, me
+
+
+BOARD_ENV = "SCREENING_WORKER_BOARD"
+PEERS_ENV = "SCREENING_WORKER_PEERS"
+INDEX_ENV = "SCREENING_WORKER_INDEX"
