@@ -913,12 +913,20 @@ class NameIndex:
         cache = self._variants
         found = cache.get(query)
         if found is not None:
-            cache.move_to_end(query)
+            # Several threads share the cache (manifest streams, the check batcher, a peer's
+            # half): another may have evicted this name since the get. It is found anyway.
+            try:
+                cache.move_to_end(query)
+            except KeyError:
+                pass
             return found
         found = without_glued_titles(name_variants(query))
         cache[query] = found
         if len(cache) > VARIANT_CACHE_SIZE:
-            cache.popitem(last=False)
+            try:
+                cache.popitem(last=False)
+            except KeyError:  # emptied meanwhile by the other threads' evictions
+                pass
         return found
 
     def _query_token_costs(self, q_w: np.ndarray, q_len: np.ndarray,

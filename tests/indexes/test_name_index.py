@@ -675,3 +675,21 @@ def test_match_records_after_a_search_reuses_its_preparation(index: NameIndex) -
     assert [sorted((r, m.score, m.pairs) for r, m in g.items()) for g in got] == [
         sorted((r, m.score, m.pairs) for r, m in w.items()) for w in wanted]
     assert any(got)
+
+
+def test_a_name_evicted_by_another_thread_between_get_and_reuse_is_still_found(
+        index: NameIndex, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The variants cache is shared by a worker's threads: an eviction can land between a
+    # thread's get and its move to the end. Played here in one thread, in that order.
+    from collections import OrderedDict
+
+    class EvictedAfterGet(OrderedDict):
+        def get(self, key, default=None):
+            found = super().get(key, default)
+            if found is not None:
+                del self[key]
+            return found
+
+    want = index.search(["KARIMOV Muhammad"])
+    monkeypatch.setattr(index, "_variants", EvictedAfterGet(index._variants))
+    assert index.search(["KARIMOV Muhammad"]) == want
