@@ -3,17 +3,17 @@
 SO_REUSEPORT places connections, not work. A regional centre streams its manifests over one
 connection, so one worker screens them all while the other may sit idle (on the load
 benchmark, 4 centres' connections all landed on one worker in 2 of 6 runs). Here a worker
-about to screen a large batch sends half of it to an idle peer and screens the other half
-meanwhile: the two halves run on two cores.
+about to screen a large batch sends a share of it to a less busy peer (half when both are
+otherwise idle, more the busier this one is: peer_share) and screens the rest meanwhile.
 
 - `LoadBoard`: one counter per worker in a small shared file (each worker writes only its
   own): how many screenings it runs now. Idle means 0.
 - `PeerHelper`: a thread per worker that screens what peers send, on its own engine.
 - `PeerPool.screen`: the caller's side. The peer answers only on the same snapshot version
   (live changes included), or not at all: then, or when the peer fails or is gone, the
-  caller screens that half itself. Hits are persisted by the caller, as before.
+  caller screens that share itself. Hits are persisted by the caller, as before.
 
-The halves travel pickled over an authenticated Unix socket (multiprocessing.connection):
+The shares travel pickled over an authenticated Unix socket (multiprocessing.connection):
 a few µs a passenger, against some 250 µs to screen one.
 """
 
@@ -36,8 +36,10 @@ log = logging.getLogger(__name__)
 # Below this many passengers a batch is screened where it is (partner checks, small parts):
 # halving it would save less than the round trip costs.
 PEER_MIN_BATCH = 32
-# How long a caller waits for its peer's half before screening it itself.
+# How long a caller waits for its peer's share before screening it itself.
 PEER_TIMEOUT_S = 30.0
+# Requests one worker may have in flight on one peer (one connection each).
+PEER_MAX_REQUESTS = 4
 _SLOT = struct.Struct("<i")
 
 
@@ -78,8 +80,8 @@ class LoadBoard:
 
 
 class PeerHelper:
-    """Screens peers' halves on this worker's engine (`engine_of()`, read per request so a
-    swapped snapshot is used at once). One thread per connected peer."""
+    """Screens peers' shares on this worker's engine (`engine_of()`, read per request so a
+    swapped snapshot is used at once). One thread per connection."""
 
     def __init__(self, address: Path, authkey: bytes, engine_of: Callable[[], object],
                  board: LoadBoard) -> None:
@@ -132,82 +134,118 @@ class PeerHelper:
 
 
 class _Peer:
-    """One peer seen from here: one connection, one request in flight at a time."""
+    """One peer seen from here: a few connections, one request in flight on each."""
 
-    def __init__(self, index: int, address: Path, authkey: bytes) -> None:
+    def __init__(self, index: int, address: Path, authkey: bytes, max_requests: int) -> None:
         self.index, self.address, self.authkey = index, str(address), authkey
-        self._conn: Connection | None = None
-        self.lock = threading.Lock()
+        self._idle: list[Connection] = []
+        self._out = 0  # connections lent to callers
+        self._max = max_requests
+        self._lock = threading.Lock()
 
-    def send(self, version: str, passengers: list[Passenger]) -> bool:
-        try:
-            if self._conn is None:
-                self._conn = Client(self.address, family="AF_UNIX", authkey=self.authkey)
-            self._conn.send((version, passengers))
-            return True
-        except Exception:  # noqa: BLE001 - a peer that is gone or restarting: not now
-            self.drop()
-            return False
-
-    def receive(self, timeout: float) -> list[PassengerResult] | None:
-        conn = self._conn
-        try:
-            if conn is None or not conn.poll(timeout):
-                self.drop()  # a late answer must not be read as the next request's
+    def take(self) -> Connection | None:
+        """A connection for one request (a kept one, or a new one while fewer than
+        max_requests are out), or None."""
+        with self._lock:
+            if self._out >= self._max:
                 return None
-            status, payload = conn.recv()
-        except Exception:  # noqa: BLE001
-            self.drop()
+            self._out += 1
+            if self._idle:
+                return self._idle.pop()
+        try:
+            return Client(self.address, family="AF_UNIX", authkey=self.authkey)
+        except Exception:  # noqa: BLE001 - a peer that is gone or restarting: not now
+            self.give_back(None)
             return None
-        return payload if status == "ok" else None
 
-    def drop(self) -> None:
-        if self._conn is not None:
-            try:
-                self._conn.close()
-            except OSError:
-                pass
-            self._conn = None
+    def give_back(self, conn: Connection | None) -> None:
+        """Return a connection after its answer was read; None: it was dropped."""
+        with self._lock:
+            self._out -= 1
+            if conn is not None:
+                self._idle.append(conn)
+
+
+def _ask(conn: Connection, version: str, passengers: list[Passenger]) -> bool:
+    try:
+        conn.send((version, passengers))
+        return True
+    except Exception:  # noqa: BLE001
+        return False
+
+
+def _answer(conn: Connection, timeout: float) -> list[PassengerResult] | None:
+    """The peer's results, or None (it declined, failed, or did not answer in time)."""
+    try:
+        if not conn.poll(timeout):
+            return None
+        status, payload = conn.recv()
+    except Exception:  # noqa: BLE001
+        return None
+    return payload if status == "ok" else None
+
+
+def peer_share(mine: int, theirs: int) -> float:
+    """The share of a batch to send to a peer running `theirs` screenings when this worker
+    runs `mine` (this one included): half between two otherwise idle workers, more the busier
+    this one is against the peer, none once the peer is as busy. A worker receiving every
+    stream of a connection then hands most of each batch to the idle core."""
+    if theirs >= mine:
+        return 0.0
+    return (mine - theirs) / (mine + 1)
 
 
 class PeerPool:
-    """This worker's side: screen a batch here, or half here and half on an idle peer."""
+    """This worker's side: screen a batch here, or share it with a less busy peer."""
 
     def __init__(self, board: LoadBoard, peers: Sequence[tuple[int, Path]], authkey: bytes,
-                 *, min_batch: int = PEER_MIN_BATCH, timeout: float = PEER_TIMEOUT_S) -> None:
+                 *, min_batch: int = PEER_MIN_BATCH, timeout: float = PEER_TIMEOUT_S,
+                 max_requests: int = PEER_MAX_REQUESTS) -> None:
         self.board = board
-        self._peers = [_Peer(i, address, authkey) for i, address in peers]
+        self._peers = [_Peer(i, address, authkey, max_requests) for i, address in peers]
         self.min_batch, self.timeout = min_batch, timeout
         self.lent = 0  # passengers a peer screened for this worker (tests, diagnostics)
 
     def screen(self, engine, passengers: list[Passenger]) -> list[PassengerResult]:
-        """engine.screen(passengers), the second half on an idle peer when there is one."""
+        """engine.screen(passengers), a share of it on a less busy peer when there is one."""
         with self.board.busy():
-            peer = self._idle_peer() if len(passengers) >= self.min_batch else None
-            if peer is None:
+            if len(passengers) < self.min_batch or not self._peers:
+                return engine.screen(passengers)
+            mine = self.board.running(self.board.me)
+            peer = min(self._peers, key=lambda p: self.board.running(p.index))
+            n_theirs = int(round(len(passengers) * peer_share(
+                mine, self.board.running(peer.index))))
+            if n_theirs < self.min_batch // 2:
+                return engine.screen(passengers)
+            conn = peer.take()
+            if conn is None:
+                return engine.screen(passengers)
+            cut = len(passengers) - n_theirs
+            here, theirs = passengers[:cut], passengers[cut:]
+            if not _ask(conn, engine.version, theirs):
+                peer.give_back(_closed(conn))
                 return engine.screen(passengers)
             try:
-                half = len(passengers) // 2
-                mine, theirs = passengers[:half], passengers[half:]
-                if not peer.send(engine.version, theirs):
-                    return engine.screen(passengers)
-                results = engine.screen(mine)
-                lent = peer.receive(self.timeout)
-                if lent is None or len(lent) != len(theirs):
-                    lent = engine.screen(theirs)
-                else:
-                    self.lent += len(theirs)
-                return results + lent
-            finally:
-                peer.lock.release()
+                results = engine.screen(here)
+            except BaseException:
+                peer.give_back(_closed(conn))  # its answer would be read as the next one's
+                raise
+            lent = _answer(conn, self.timeout)
+            if lent is None or len(lent) != len(theirs):
+                peer.give_back(_closed(conn))  # a late answer must not be read later
+                lent = engine.screen(theirs)
+            else:
+                peer.give_back(conn)
+                self.lent += len(theirs)
+            return results + lent
 
-    def _idle_peer(self) -> _Peer | None:
-        """A peer running no screening whose connection is free (its lock taken for the
-        caller), or None."""
-        for peer in self._peers:
-            if self.board.running(peer.index) == 0 and peer.lock.acquire(blocking=False):
-                return peer
-        return None
+
+def _closed(conn: Connection) -> None:
+    try:
+        conn.close()
+    except OSError:
+        pass
+    return None
 
 
 def from_env(env: dict[str, str] | None = None) -> tuple[LoadBoard, list[Path], int] | None:

@@ -3,7 +3,7 @@ which owns the follow-up store, and each worker) and of the whole machine, aroun
 load-generator run against the real server on the load benchmark's data.
 
     python -m bench.load.cpu_split manifest|check [--duration 15] [--py-spy 10] [--echo]
-        [--centres 4] [--threads 6]
+        [--centres 4] [--one-connection] [--threads 6]
 
 With --echo the same load runs against the echo floor (bench.load.echo: the same messages,
 the same process model, no screening) instead. Both report the load generator's own CPU too,
@@ -164,6 +164,8 @@ def main() -> None:
                     help="sample the workers with py-spy for S seconds mid-run")
     ap.add_argument("--centres", type=int, default=4,
                     help="manifest mode: concurrent centres, one connection each")
+    ap.add_argument("--one-connection", action="store_true",
+                    help="manifest mode: every centre's streams on one connection")
     ap.add_argument("--threads", type=float, default=0.0, metavar="S",
                     help="read the first worker's threads for S seconds mid-run")
     ap.add_argument("--passengers", type=Path, default=None,
@@ -190,6 +192,8 @@ def main() -> None:
     try:
         cmd = R.loadgen_cmd(args.mode, port, args.passengers or gen / "passengers.jsonl",
                             args.duration, centres=args.centres)
+        if args.one_connection:  # one server process receives every stream
+            cmd.append("--one-connection")
         spy_dir = Path(tempfile.mkdtemp(prefix="cpu-split-"))
 
         split: list = []

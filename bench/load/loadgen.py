@@ -135,54 +135,75 @@ async def run_check(target: str, passengers: list, concurrency: int, duration: f
 
 
 async def _centre(target: str, passengers: list, size: int, batch: int, stop_at: float,
-                  seed: int, per_manifest: list, per_passenger: list, errs: list) -> None:
+                  seed: int, per_manifest: list, per_passenger: list, errs: list,
+                  shared: grpc.aio.Channel | None = None) -> None:
+    if shared is not None:  # the centres' streams share one connection
+        await _centre_on(shared, passengers, size, batch, stop_at, seed, per_manifest,
+                         per_passenger, errs)
+        return
     async with _channel(target) as channel:
-        stub = pb_grpc.ScreeningStub(channel)
-        m = 0
-        while time.perf_counter() < stop_at:
-            base = (seed * 7907 + m * size) % len(passengers)
-            chosen = [passengers[(base + j) % len(passengers)] for j in range(size)]
-            sent_at: dict[str, float] = {}
+        await _centre_on(channel, passengers, size, batch, stop_at, seed, per_manifest,
+                         per_passenger, errs)
 
-            async def requests(chosen=chosen, sent_at=sent_at, m=m):
-                yield pb.ManifestRequest(flight=pb.Flight(
-                    carrier="BN", flight_number=f"BN{seed}{m}", manifest_id=f"bench-{seed}-{m}"))
-                for k in range(0, len(chosen), batch):
-                    chunk = []
-                    for j, p in enumerate(chosen[k:k + batch], start=k):
-                        q = pb.Passenger()
-                        q.CopyFrom(p)
-                        q.ref = f"p{j}"
-                        chunk.append(q)
-                    now = time.perf_counter()
-                    for q in chunk:
-                        sent_at[q.ref] = now
-                    yield pb.ManifestRequest(batch=pb.PassengerBatch(passengers=chunk))
 
-            t0 = time.perf_counter()
-            try:
-                async for resp in stub.ScreenManifest(requests(), timeout=300, metadata=_METADATA):
-                    kind = resp.WhichOneof("item")
-                    done = (list(resp.results.results) if kind == "results"
-                            else [resp.result] if kind == "result" else [])
-                    now = time.perf_counter()
-                    for r in done:
-                        per_passenger.append(now - sent_at[r.ref])
-                per_manifest.append(time.perf_counter() - t0)
-            except grpc.aio.AioRpcError:
-                errs.append(1)
-            m += 1
+async def _centre_on(channel: grpc.aio.Channel, passengers: list, size: int, batch: int,
+                     stop_at: float, seed: int, per_manifest: list, per_passenger: list,
+                     errs: list) -> None:
+    stub = pb_grpc.ScreeningStub(channel)
+    m = 0
+    while time.perf_counter() < stop_at:
+        base = (seed * 7907 + m * size) % len(passengers)
+        chosen = [passengers[(base + j) % len(passengers)] for j in range(size)]
+        sent_at: dict[str, float] = {}
+
+        async def requests(chosen=chosen, sent_at=sent_at, m=m):
+            yield pb.ManifestRequest(flight=pb.Flight(
+                carrier="BN", flight_number=f"BN{seed}{m}", manifest_id=f"bench-{seed}-{m}"))
+            for k in range(0, len(chosen), batch):
+                chunk = []
+                for j, p in enumerate(chosen[k:k + batch], start=k):
+                    q = pb.Passenger()
+                    q.CopyFrom(p)
+                    q.ref = f"p{j}"
+                    chunk.append(q)
+                now = time.perf_counter()
+                for q in chunk:
+                    sent_at[q.ref] = now
+                yield pb.ManifestRequest(batch=pb.PassengerBatch(passengers=chunk))
+
+        t0 = time.perf_counter()
+        try:
+            async for resp in stub.ScreenManifest(requests(), timeout=300, metadata=_METADATA):
+                kind = resp.WhichOneof("item")
+                done = (list(resp.results.results) if kind == "results"
+                        else [resp.result] if kind == "result" else [])
+                now = time.perf_counter()
+                for r in done:
+                    per_passenger.append(now - sent_at[r.ref])
+            per_manifest.append(time.perf_counter() - t0)
+        except grpc.aio.AioRpcError:
+            errs.append(1)
+        m += 1
 
 
 async def run_manifest(target: str, passengers: list, centres: int, size: int, batch: int,
-                       duration: float, seed: int) -> tuple[list, list, int, float]:
+                       duration: float, seed: int, one_connection: bool = False
+                       ) -> tuple[list, list, int, float]:
+    """`centres` concurrent manifest streams, each on its own connection, or all on one
+    (one_connection: a centre multiplexing its flights; one server process receives them
+    all)."""
     per_manifest: list[float] = []
     per_passenger: list[float] = []
     errs: list[int] = []
+    shared = _channel(target) if one_connection else None
     start = time.perf_counter()
-    await asyncio.gather(*[
-        _centre(target, passengers, size, batch, start + duration, seed * 31 + c,
-                per_manifest, per_passenger, errs) for c in range(centres)])
+    try:
+        await asyncio.gather(*[
+            _centre(target, passengers, size, batch, start + duration, seed * 31 + c,
+                    per_manifest, per_passenger, errs, shared) for c in range(centres)])
+    finally:
+        if shared is not None:
+            await shared.close()
     return per_manifest, per_passenger, len(errs), time.perf_counter() - start
 
 
@@ -201,7 +222,7 @@ def _child(args: argparse.Namespace, index: int, queue: mp.Queue) -> None:
         per_proc = max(1, args.centres // args.processes)
         man, pas, errs, elapsed = asyncio.run(run_manifest(
             args.target, passengers, per_proc, args.manifest_size, args.batch, args.duration,
-            index))
+            index, args.one_connection))
         queue.put(("manifest", man, pas, errs, elapsed))
 
 
@@ -225,7 +246,8 @@ def run(args: argparse.Namespace) -> dict:
     passengers = [x for part in parts for x in part[2]]
     errors = sum(part[3] for part in parts)
     _save_latencies(args.latencies, passengers)
-    out = {"mode": "manifest", "centres": args.centres, "manifest_size": args.manifest_size,
+    out = {"mode": "manifest", "centres": args.centres, "one_connection": args.one_connection,
+           "manifest_size": args.manifest_size,
            "manifests": len(manifests), "errors": errors,
            "passengers_per_s": round(len(passengers) / elapsed, 1),
            "manifest_latency": summarise(manifests, len(manifests), errors, elapsed),
@@ -249,6 +271,8 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument("--concurrency", type=int, default=32)
     ap.add_argument("--rate", type=float, default=None, help="requests per second (fixed rate)")
     ap.add_argument("--centres", type=int, default=4)
+    ap.add_argument("--one-connection", action="store_true",
+                    help="manifest mode: every centre's streams on one connection")
     ap.add_argument("--manifest-size", type=int, default=500)
     ap.add_argument("--batch", type=int, default=100)
     ap.add_argument("--latencies", help="also save every latency (s) to this .npy file")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from screening.peer_screening import LoadBoard, PeerHelper, PeerPool, from_env
+from screening.peer_screening import LoadBoard, PeerHelper, PeerPool, from_env, peer_share
 
 KEY = os.urandom(16)
 
@@ -26,6 +26,18 @@ class Tagged:
             raise RuntimeError("engine down")
         self.calls.append(len(passengers))
         return [(self.tag, p) for p in passengers]
+
+
+class Held(Tagged):
+    """A peer's engine that screens only once `release` is set."""
+
+    def __init__(self, tag: str, release: threading.Event) -> None:
+        super().__init__(tag)
+        self.release = release
+
+    def screen(self, passengers: list) -> list:
+        self.release.wait(5)
+        return super().screen(passengers)
 
 
 def pair(tmp_path: Path, here: Tagged, there: Tagged | None, **kw) -> tuple[PeerPool, PeerHelper | None]:
@@ -47,6 +59,37 @@ def test_a_large_batch_is_split_with_an_idle_peer_in_order(tmp_path: Path) -> No
     assert pool.screen(here, list(range(6))) == [("A", 0), ("A", 1), ("A", 2),
                                                   ("B", 3), ("B", 4), ("B", 5)]
     assert pool.board.running(0) == 0 and pool.board.running(1) == 0
+
+
+def test_a_busier_caller_sends_a_larger_share() -> None:
+    assert peer_share(1, 0) == 0.5  # two otherwise idle workers: half each
+    assert peer_share(4, 0) == 0.8  # four streams here, none there
+    assert peer_share(3, 1) == 0.5
+    assert peer_share(2, 2) == 0.0 and peer_share(1, 3) == 0.0
+
+
+def test_a_worker_busy_with_other_screenings_lends_most_of_a_batch(tmp_path: Path) -> None:
+    here, there = Tagged("A"), Tagged("B")
+    pool, _ = pair(tmp_path, here, there, min_batch=4)
+    with pool.board.busy(), pool.board.busy(), pool.board.busy():  # three other streams
+        got = pool.screen(here, list(range(10)))
+    assert got == [("A", 0), ("A", 1)] + [("B", i) for i in range(2, 10)]
+
+
+def test_requests_in_flight_on_a_peer_are_bounded(tmp_path: Path) -> None:
+    release = threading.Event()
+    here = Tagged("A")
+    pool, _ = pair(tmp_path, here, Held("B", release), min_batch=4, max_requests=1)
+    got: list = []
+    first = threading.Thread(target=lambda: got.append(pool.screen(here, list(range(8)))))
+    first.start()
+    while not pool.board.running(1):  # the peer holds the first request
+        threading.Event().wait(0.01)
+    # the one connection to the peer is out: screened here
+    assert pool.screen(here, list(range(8))) == [("A", i) for i in range(8)]
+    release.set()
+    first.join()
+    assert got[0] == [("A", i) for i in range(4)] + [("B", i) for i in range(4, 8)]
 
 
 def test_small_batches_busy_peers_and_other_versions_stay_here(tmp_path: Path) -> None:
@@ -75,14 +118,8 @@ def test_a_failing_or_missing_peer_costs_nothing_but_time(tmp_path: Path) -> Non
 
 def test_a_peer_that_does_not_answer_in_time_is_dropped(tmp_path: Path) -> None:
     release = threading.Event()
-
-    class Slow(Tagged):
-        def screen(self, passengers: list) -> list:
-            release.wait(5)
-            return super().screen(passengers)
-
     here = Tagged("A")
-    pool, _ = pair(tmp_path, here, Slow("B"), min_batch=4, timeout=0.2)
+    pool, _ = pair(tmp_path, here, Held("B", release), min_batch=4, timeout=0.2)
     assert pool.screen(here, list(range(8))) == [("A", i) for i in range(8)]
     release.set()
     while pool.board.running(1):  # the peer finishes the abandoned half, then is idle
