@@ -41,6 +41,11 @@ PEER_TIMEOUT_S = 30.0
 # Requests one worker may have in flight on one peer (one connection each).
 PEER_MAX_REQUESTS = 4
 _SLOT = struct.Struct("<i")
+# What the cluster (screening.grpc.workers) tells each worker: the board, every worker's
+# helper address, and which worker it is.
+BOARD_ENV = "SCREENING_WORKER_BOARD"
+PEERS_ENV = "SCREENING_WORKER_PEERS"
+INDEX_ENV = "SCREENING_WORKER_INDEX"
 
 
 class LoadBoard:
@@ -53,7 +58,6 @@ class LoadBoard:
         with open(path, "r+b") as f:
             self._map = mmap.mmap(f.fileno(), workers * _SLOT.size)
         self._lock = threading.Lock()  # this process's threads share its slot
-        self._mine = 0
 
     @staticmethod
     def create(path: Path, workers: int) -> Path:
@@ -74,9 +78,8 @@ class LoadBoard:
             self._add(-1)
 
     def _add(self, n: int) -> None:
-        with self._lock:
-            self._mine += n
-            _SLOT.pack_into(self._map, self.me * _SLOT.size, self._mine)
+        with self._lock:  # only this process writes its slot
+            _SLOT.pack_into(self._map, self.me * _SLOT.size, self.running(self.me) + n)
 
 
 class PeerHelper:
@@ -117,10 +120,10 @@ class PeerHelper:
                     return  # the caller gave up waiting and closed: it screened it itself
 
     def _answer(self, version: str, passengers: list[Passenger]) -> tuple[str, object]:
-        engine = self._engine_of()
-        if engine is None or engine.version != version:
-            return "version", getattr(engine, "version", "")
         try:
+            engine = self._engine_of()
+            if engine.version != version:
+                return "version", engine.version
             with self._board.busy():
                 results = engine.screen(passengers)
         except Exception as exc:  # noqa: BLE001 - the caller screens it itself
@@ -128,9 +131,6 @@ class PeerHelper:
             return "error", repr(exc)
         self.screened += len(passengers)
         return "ok", results
-
-    def close(self) -> None:
-        self._listener.close()
 
 
 class _Peer:
@@ -174,7 +174,7 @@ def _ask(conn: Connection, version: str, passengers: list[Passenger]) -> bool:
         return False
 
 
-def _answer(conn: Connection, timeout: float) -> list[PassengerResult] | None:
+def _receive(conn: Connection, timeout: float) -> list[PassengerResult] | None:
     """The peer's results, or None (it declined, failed, or did not answer in time)."""
     try:
         if not conn.poll(timeout):
@@ -230,7 +230,7 @@ class PeerPool:
             except BaseException:
                 peer.give_back(_closed(conn))  # its answer would be read as the next one's
                 raise
-            lent = _answer(conn, self.timeout)
+            lent = _receive(conn, self.timeout)
             if lent is None or len(lent) != len(theirs):
                 peer.give_back(_closed(conn))  # a late answer must not be read later
                 lent = engine.screen(theirs)
@@ -258,7 +258,3 @@ def from_env(env: dict[str, str] | None = None) -> tuple[LoadBoard, list[Path], 
     me = int(env[INDEX_ENV])
     return LoadBoard(Path(env[BOARD_ENV]), len(addresses), me), addresses, me
 
-
-BOARD_ENV = "SCREENING_WORKER_BOARD"
-PEERS_ENV = "SCREENING_WORKER_PEERS"
-INDEX_ENV = "SCREENING_WORKER_INDEX"

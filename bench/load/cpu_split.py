@@ -11,11 +11,11 @@ so that the two runs together say what a call costs the client, the transport an
 screening, each on the same 2 cores.
 
 Reads /proc (Linux). Uses bench.load.run's data, credentials and server start; the data must
-exist (run `python -m bench.load.run` once first). With --threads S, the first worker's threads are read for S seconds in the middle of the run
-(/proc: CPU and context switches per thread) and named with `py-spy dump` (the `bench` extra):
-which thread of a worker spends what per call (the screening thread, gRPC's polling thread,
-its handler threads), and how often the worker switches threads, beside the echo's.
-With --py-spy S, py-spy (the `bench` extra)
+exist (run `python -m bench.load.run` once first). With --threads S, the first worker's
+threads are read for S seconds in the middle of the run (/proc: CPU and context switches per
+thread) and named with `py-spy dump` (the `bench` extra): which thread of a worker spends what
+per call (the screening thread, gRPC's polling thread, its handler threads), and how often the
+worker switches threads, beside the echo's. With --py-spy S, py-spy (the `bench` extra)
 samples every worker for S seconds in the middle of the run and the report adds, per function,
 the share of the workers' samples spent in it (inclusive) and in its own code (self): where a
 worker's time goes outside the engine.
@@ -40,10 +40,15 @@ from bench.load.echo import start_echo
 from bench.load.proc import children, measured, thread_counters
 
 
+def _py_spy_exe() -> str:
+    """py-spy on PATH, else beside this interpreter (the venv's)."""
+    return shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
+
+
 def _py_spy(pids: list[int], seconds: float, out_dir: Path) -> list[subprocess.Popen]:
     """Start py-spy on each pid: collapsed stacks of the threads holding the GIL (what runs
     Python, and the kernels, which keep it), so waits and idle threads are left out."""
-    exe = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
+    exe = _py_spy_exe()
     return [subprocess.Popen([exe, "record", "--pid", str(p), "--duration", str(int(seconds)),
                               "--rate", "200", "--gil", "--format", "raw", "--output",
                               str(out_dir / f"{p}.txt")],
@@ -73,7 +78,7 @@ def threads_during(gen: subprocess.Popen, pid: int, duration: float, seconds: fl
     before = thread_counters(pid)
     time.sleep(seconds)
     after = thread_counters(pid)
-    exe = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
+    exe = _py_spy_exe()
     dump = subprocess.run([exe, "dump", "--pid", str(pid)], capture_output=True, text=True,
                           timeout=60).stdout
     names = {}

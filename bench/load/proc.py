@@ -31,13 +31,18 @@ def children(pid: int) -> list[int]:
     return [pid] + sorted(direct_children(pid))
 
 
+def _stat_cpu_s(stat: Path) -> float:
+    """User + system CPU seconds from a /proc stat file (of a process or of one thread)."""
+    fields = stat.read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / _TICK
+
+
 def cpu_s(pid: int) -> float:
     """User + system CPU seconds of one process (0 once it is gone)."""
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return _stat_cpu_s(Path(f"/proc/{pid}/stat"))
     except OSError:
         return 0.0
-    return (int(fields[11]) + int(fields[12])) / _TICK
 
 
 def machine_s() -> tuple[float, float]:
@@ -77,12 +82,12 @@ def thread_counters(pid: int) -> dict[int, tuple[float, int]]:
     out = {}
     for task in Path(f"/proc/{pid}/task").glob("*"):
         try:
-            fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
+            cpu = _stat_cpu_s(task / "stat")
             status = (task / "status").read_text()
         except OSError:
             continue
         switches = sum(int(line.split()[1]) for line in status.splitlines()
                        if line.split(":")[0] in ("voluntary_ctxt_switches",
                                                  "nonvoluntary_ctxt_switches"))
-        out[int(task.name)] = ((int(fields[11]) + int(fields[12])) / _TICK, switches)
+        out[int(task.name)] = (cpu, switches)
     return out

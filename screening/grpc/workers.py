@@ -143,9 +143,10 @@ def _worker_main() -> None:
     from screening.settings import load_settings
 
     settings = load_settings()
-    store = RemoteHitStore(Path(os.environ[_SOCKET_ENV]), bytes.fromhex(os.environ[_AUTHKEY_ENV]))
+    authkey = bytes.fromhex(os.environ[_AUTHKEY_ENV])
+    store = RemoteHitStore(Path(os.environ[_SOCKET_ENV]), authkey)
     running = start_server(settings, store=store, reuse_port=True)
-    _lend_cores(running.service, bytes.fromhex(os.environ[_AUTHKEY_ENV]))
+    _lend_cores(running.service, authkey)
     runtime.settle()
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -40,7 +40,8 @@ class Held(Tagged):
         return super().screen(passengers)
 
 
-def pair(tmp_path: Path, here: Tagged, there: Tagged | None, **kw) -> tuple[PeerPool, PeerHelper | None]:
+def pair(tmp_path: Path, here: Tagged, there: Tagged | None,
+         **kw) -> tuple[PeerPool, PeerHelper | None]:
     board = LoadBoard.create(tmp_path / "board", 2)
     helper = None
     address = tmp_path / "peer-1.sock"
