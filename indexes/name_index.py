@@ -914,7 +914,7 @@ class NameIndex:
         found = cache.get(query)
         if found is not None:
             # Several threads share the cache (manifest streams, the check batcher, a peer's
-            # half): another may have evicted this name since the get. It is found anyway.
+            # share): another may have evicted this name since the get. It is found anyway.
             try:
                 cache.move_to_end(query)
             except KeyError:
