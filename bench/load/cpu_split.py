@@ -230,6 +230,8 @@ def main() -> None:
     unit = "passenger" if args.mode == "manifest" else "check"
     print(f"{args.mode}{' (echo floor)' if args.echo else ''}: {rate:,.0f}/s over {wall:.1f} s; "
           f"machine busy {cpu['busy_s']:.1f} of {cpu['all_s']:.1f} CPU-s")
+    if "p50_ms" in result:  # a partner-check run: its latency, as the load generator saw it
+        print(f"  latency p50 {result['p50_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms")
     print(f"  load generator: {client_s:.1f} CPU-s, {client_s / max(n, 1) * 1e6:.0f} µs per {unit}")
     for role, used in zip(roles, cpu["server_s"], strict=True):
         print(f"  {role}: {used:.1f} CPU-s, {used / max(n, 1) * 1e6:.0f} µs per {unit}")

@@ -8,7 +8,7 @@ to the API later stays hidden from partners until someone decides otherwise.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 
 import grpc
 
@@ -67,8 +67,9 @@ class Policy:
 
     # -- screening ---------------------------------------------------------------------
 
-    def _CheckPassenger(self, request: pb.CheckPassengerRequest, context, inner: Inner):
-        resp = inner(request, context)
+    async def _CheckPassenger(self, request: pb.CheckPassengerRequest, context, inner: Inner):
+        # A coroutine, as its servicer: partner checks are answered on the event loop.
+        resp = await inner(request, context)
         self._record(context, "check", check_id=resp.check_id,
                      asked=self._digest(request.passenger),
                      decision=convert.decision_name(resp.decision),
@@ -77,14 +78,16 @@ class Policy:
             return partner_view(resp)
         return resp
 
-    def _ScreenManifest(self, requests: Iterator[pb.ManifestRequest], context, inner: Inner):
+    async def _ScreenManifest(self, requests: AsyncIterator[pb.ManifestRequest], context,
+                              inner: Inner):
+        # an async generator, as its servicer (a stream ends with its call)
         limit = context.identity.max_manifest or self.max_manifest
         asked: dict[str, str] = {}
         flight: list[pb.Flight] = []
 
-        def guarded() -> Iterator[pb.ManifestRequest]:
+        async def guarded() -> AsyncIterator[pb.ManifestRequest]:
             count = 0
-            for message in requests:
+            async for message in requests:
                 _check_deadline(context)
                 kind = message.WhichOneof("item")
                 if kind == "flight":
@@ -99,7 +102,7 @@ class Policy:
                     asked[p.ref] = self._digest(p)
                 yield message
 
-        for resp in inner(guarded(), context):
+        async for resp in inner(guarded(), context):
             results = manifest_results(resp)
             if results:
                 self._record(context, "manifest_batch",
@@ -130,8 +133,9 @@ class Policy:
             context.abort(grpc.StatusCode.NOT_FOUND, f"id: no follow-up item {request.id}")
         return item
 
-    def _StreamHits(self, request, context, inner: Inner):
-        for item in inner(request, context):
+    async def _StreamHits(self, request, context, inner: Inner):
+        # an async generator, as its servicer (a follower ends with its call)
+        async for item in inner(request, context):
             if context.identity.serves_requester(item.requester):
                 yield item
 

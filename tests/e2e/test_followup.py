@@ -4,7 +4,9 @@ restart, a workflow with history, and a resumable stream."""
 from __future__ import annotations
 
 import shutil
+import sys
 import threading
+import time
 
 import grpc
 import pytest
@@ -177,3 +179,53 @@ def test_server_swaps_in_a_newer_version_while_serving(fresh_data):
             assert out["decision"] == "HIT" and out["hits"][0]["record_id"] == "D-NEW"
     finally:
         server.stop(grace=1)
+
+
+def test_streams_their_clients_abandon_end_with_their_calls(data_dir):
+    """A follower and a manifest whose clients go away end on the server too: the server's
+    handler threads are free again and it stops at once (on grpc.aio, a plain streaming
+    handler is never told that its call ended: these two are coroutines for that)."""
+    from screening.grpc import convert
+
+    running = start(data_dir)
+    release = threading.Event()
+    try:
+        with connect(running.port, "centre-gone") as c:
+            follow = c.followup.StreamHits(pb.StreamHitsRequest(follow=True), timeout=60)
+            first = []
+            reader = threading.Thread(target=lambda: first.append(next(follow)), daemon=True)
+            reader.start()  # the first item (the manifest's hit below); then it waits
+
+            def parts():
+                yield pb.ManifestRequest(flight=pb.Flight(carrier="AF", flight_number="AF9",
+                                                          manifest_id="gone"))
+                yield pb.ManifestRequest(passenger=convert.passenger_to_pb(Passenger(
+                    ref="p1", surname="GONE", document=TravelDocument(
+                        number="Z00000042", issuing_country="ESP"))))
+                release.wait(60)  # the rest never comes
+
+            manifest = c.screening.ScreenManifest(parts(), timeout=60)
+            assert next(manifest).result.ref == "p1"
+            reader.join(10)
+            assert first
+            follow.cancel()
+            manifest.cancel()
+        time.sleep(1.0)  # a follower looks for new items every 0.5 s
+        busy = [t.name for t in threading.enumerate()
+                if t.name.startswith("grpc_") and _running_a_call(t)]
+        assert busy == []
+        t0 = time.monotonic()
+    finally:
+        release.set()
+        running.stop(grace=1)
+    assert time.monotonic() - t0 < 5
+
+
+def _running_a_call(thread: threading.Thread) -> bool:
+    """Whether a pool thread is inside a handler (not waiting for work)."""
+    frame = sys._current_frames().get(thread.ident)
+    while frame is not None:
+        if frame.f_code.co_filename.endswith(("servicers.py", "service.py")):
+            return True
+        frame = frame.f_back
+    return False
