@@ -1,26 +1,22 @@
-"""Concurrent partner checks screened together, on the server's event loop.
+"""Concurrent partner checks screened together.
 
 A partner check is one passenger, and screening one passenger alone pays every per-call cost
 of the engine (normalising and keying the query, the kernels' set-up, the document lookups,
-one follow-up store call) for a single name. The checks that reach a worker's event loop
-together are screened as one batch, at most `max_batch`: under load the batches grow by
-themselves and the per-call costs are shared; an idle server screens a check as soon as it
-comes (a batch of one).
-
-The batch is screened on the event loop's own thread. One Python thread then does all of a
-worker's per-call work (decoding, the trust layer, screening, encoding) with no other thread
-competing with it for the GIL: in the thread-per-call server before it, the screening thread
-spent 1.5 to 3 times the CPU that the same batches cost alone (bench/results/targets.md,
-`bench.scale.contention`). A batch whose results carry hits goes to one finishing thread,
-which persists them (a store round trip) while the loop goes on; a batch without hits is
-answered at once.
+one follow-up store call) for a single name. The gRPC threads of a worker hand their checks
+to one screening thread instead, which takes whatever has queued up meanwhile, at most
+`max_batch`, as one batch: under load the batches grow by themselves and the per-call costs
+are shared; an idle server screens each check as soon as it comes (a batch of one), so
+batching adds no waiting. One screening thread per process is enough: the kernels run on
+one core, and the service runs one process per core.
 """
 
 from __future__ import annotations
 
-import asyncio
+import os
+import queue
+import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future
 from typing import Generic, TypeVar
 
 from screening.errors import Unavailable
@@ -28,66 +24,74 @@ from screening.errors import Unavailable
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 
-# Under load (a batch was screened less than BUSY_WINDOW_S ago), the loop waits LINGER_S
-# before screening so that the checks arriving meanwhile join the batch; a check on an idle
-# server is screened at once. On a loop, checks arrive one turn at a time, so screening at once
-# makes batches of one: the grpc.aio prototype's runs (bench/results/targets.md) had batches
-# of 1.1 screening at once and 5.7 to 6.2 after 1 ms, 1,122 against 1,870 checks/s.
-LINGER_S = 0.001
-BUSY_WINDOW_S = 0.01
-
 
 class CheckBatcher(Generic[Item, Result]):
-    """`await submit(item)` (from coroutines on one event loop) returns once `run(batch)`,
-    called on the loop's thread with the items queued meanwhile in arrival order, has
-    returned, and then, when `needs_finish(results)`, once `finish(batch, results)` has run on
-    the finishing thread (batch after batch, in order). `run` returns one result per item; an
-    exception from either reaches every caller of that batch and no other."""
+    """`submit(item)` blocks until `run(batch)` (called on the screening thread, with the
+    items queued meanwhile, in arrival order) returns, and then, if given, `finish(batch,
+    results)`; `run` returns one result per item. An exception from either reaches every
+    caller of that batch.
+
+    `finish` (persisting the batch's hits) runs on a second thread, batch after batch in
+    order, so that the screening thread goes on with the next batch meanwhile: while one
+    batch waits for the follow-up store, the next is screened."""
 
     def __init__(self, run: Callable[[list[Item]], list[Result]], max_batch: int = 64,
-                 finish: Callable[[list[Item], list[Result]], None] | None = None,
-                 needs_finish: Callable[[list[Result]], bool] = lambda results: True,
-                 linger_s: float = LINGER_S, busy_window_s: float = BUSY_WINDOW_S) -> None:
+                 finish: Callable[[list[Item], list[Result]], None] | None = None) -> None:
         if max_batch < 1:
             raise ValueError("max_batch must be positive")
         self._run = run
         self._finish = finish
-        self._needs_finish = needs_finish
         self._max = max_batch
-        self._linger = linger_s
-        self._busy_window = busy_window_s
-        self._last_drain = float("-inf")  # loop time
-        self._queue: list[tuple[Item, asyncio.Future]] = []
-        self._scheduled = False
+        self._cond = threading.Condition()
+        self._queue: list[tuple[Item, Future]] = []
         self._closed = False
-        self._finisher = (ThreadPoolExecutor(max_workers=1, thread_name_prefix="check-finisher")
-                          if finish is not None else None)
+        self._threads: list[threading.Thread] = []
+        self._pid = 0
+        # screened batches waiting for `finish`; None tells the finishing thread to stop
+        self._finishing: queue.SimpleQueue = queue.SimpleQueue()
 
-    async def submit(self, item: Item) -> Result:
-        if self._closed:
-            raise Unavailable("the server is shutting down")
-        loop = asyncio.get_running_loop()
-        future = loop.create_future()
-        self._queue.append((item, future))
-        if not self._scheduled:
-            self._scheduled = True
-            if loop.time() - self._last_drain < self._busy_window:
-                loop.call_later(self._linger, self._drain, loop)
-            else:
-                loop.call_soon(self._drain, loop)
-        return await future
+    def submit(self, item: Item) -> Result:
+        future: Future = Future()
+        with self._cond:
+            if self._closed:
+                raise Unavailable("the server is shutting down")
+            # Started on first use, in the process that uses it: a worker forked from a
+            # parent that built the service would not inherit the parent's threads.
+            if not self._threads or self._pid != os.getpid():
+                self._start()
+            self._queue.append((item, future))
+            self._cond.notify()
+        return future.result()
+
+    def _start(self) -> None:
+        self._pid = os.getpid()
+        self._finishing = queue.SimpleQueue()
+        self._threads = [threading.Thread(target=self._loop, name="check-batcher", daemon=True)]
+        if self._finish is not None:
+            self._threads.append(threading.Thread(target=self._finish_loop,
+                                                  name="check-finisher", daemon=True))
+        for thread in self._threads:
+            thread.start()
 
     def close(self) -> None:
-        """Refuse new checks; wait for the batches being finished."""
-        self._closed = True
-        if self._finisher is not None:
-            self._finisher.shutdown(wait=True)
+        """Screen (and finish) what is queued, then stop; later submits raise Unavailable."""
+        with self._cond:
+            self._closed = True
+            self._cond.notify()
+            threads = self._threads if self._pid == os.getpid() else []
+        for thread in threads:
+            thread.join(timeout=30)
 
-    def _drain(self, loop: asyncio.AbstractEventLoop) -> None:
-        self._scheduled = False
-        while self._queue:
-            batch = self._queue[: self._max]
-            del self._queue[: self._max]
+    def _loop(self) -> None:
+        while True:
+            with self._cond:
+                while not self._queue and not self._closed:
+                    self._cond.wait()
+                if not self._queue:
+                    self._finishing.put(None)
+                    return
+                batch = self._queue[: self._max]
+                del self._queue[: self._max]
             try:
                 results = self._run([item for item, _ in batch])
                 if len(results) != len(batch):
@@ -95,29 +99,28 @@ class CheckBatcher(Generic[Item, Result]):
             except BaseException as exc:  # noqa: BLE001 - handed to every caller
                 _fail(batch, exc)
                 continue
-            if self._finisher is not None and self._needs_finish(results):
-                self._finisher.submit(self._finish_batch, loop, batch, results)
-            else:
+            if self._finish is None:
                 _answer(batch, results)
-        self._last_drain = loop.time()
+            else:
+                self._finishing.put((batch, results))
 
-    def _finish_batch(self, loop: asyncio.AbstractEventLoop, batch: list, results: list) -> None:
+    def _finish_loop(self) -> None:
         assert self._finish is not None
-        try:
-            self._finish([item for item, _ in batch], results)
-        except BaseException as exc:  # noqa: BLE001 - handed to every caller
-            loop.call_soon_threadsafe(_fail, batch, exc)
-            return
-        loop.call_soon_threadsafe(_answer, batch, results)
+        while (work := self._finishing.get()) is not None:
+            batch, results = work
+            try:
+                self._finish([item for item, _ in batch], results)
+            except BaseException as exc:  # noqa: BLE001 - handed to every caller
+                _fail(batch, exc)
+                continue
+            _answer(batch, results)
 
 
-def _answer(batch: list[tuple[Item, asyncio.Future]], results: list) -> None:
+def _answer(batch: list[tuple[Item, Future]], results: list) -> None:
     for (_, future), result in zip(batch, results, strict=True):
-        if not future.done():  # a caller that gave up (cancelled) has no one to answer
-            future.set_result(result)
+        future.set_result(result)
 
 
-def _fail(batch: list[tuple[Item, asyncio.Future]], exc: BaseException) -> None:
+def _fail(batch: list[tuple[Item, Future]], exc: BaseException) -> None:
     for _, future in batch:
-        if not future.done():
-            future.set_exception(exc)
+        future.set_exception(exc)

@@ -44,11 +44,10 @@ class ScreeningService:
         self._engine: LiveEngine | None = None
         self._swap = threading.Lock()
         self.live = LiveChanges(self)
-        # Partner checks arriving together are screened together, on the server's event loop
-        # (see CheckBatcher); only a batch with hits waits for the follow-up store.
+        # Partner checks arriving together are screened together (see CheckBatcher).
         self._checks: CheckBatcher[tuple[Passenger, Flight, str], PassengerResult] = (
             CheckBatcher(self._screen_checks, max_batch=settings.check_batch,
-                         finish=self._persist_checks, needs_finish=_has_hits))
+                         finish=self._persist_checks))
         # In a cluster, the other workers (screening.peer_screening): a large batch is split
         # with an idle one. None: screened here.
         self.peers: PeerPool | None = None
@@ -101,13 +100,11 @@ class ScreeningService:
 
     # -- screening -----------------------------------------------------------------------
 
-    async def check(self, passenger: Passenger, flight: Flight, requester: str
-                    ) -> PassengerResult:
-        """One partner check, awaited on the server's event loop: invalid input raises
-        `InvalidArgument` naming the field."""
+    def check(self, passenger: Passenger, flight: Flight, requester: str) -> PassengerResult:
+        """One partner check: invalid input raises `InvalidArgument` naming the field."""
         clean = validate_passenger(passenger, max_field_length=self.settings.max_field_length)
         validate_route(flight.route)
-        return await self._checks.submit((clean, flight, requester))
+        return self._checks.submit((clean, flight, requester))
 
     def _screen_checks(self, checks: list[tuple[Passenger, Flight, str]]
                        ) -> list[PassengerResult]:
@@ -223,11 +220,6 @@ class ScreeningService:
             if not follow or not is_active():
                 return
             self.store.wait_for_new(scanned, timeout=0.5)
-
-
-def _has_hits(results: list[PassengerResult]) -> bool:
-    """Whether any result reports a match (one follow-up item each, see _persist)."""
-    return any(m.decision != Decision.CLEAR for r in results for m in r.matches)
 
 
 __all__ = ["ScreeningService", "ScreeningError"]

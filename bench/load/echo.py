@@ -8,11 +8,11 @@ costs beyond this is our own work, not gRPC's.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import signal
 import subprocess
 import sys
+import threading
 import uuid
 from concurrent import futures
 from pathlib import Path
@@ -28,9 +28,7 @@ READY = "ECHO-READY"
 class EchoScreening(pb_grpc.ScreeningServicer):
     """Answers every passenger CLEAR without looking at anything."""
 
-    # As in the real server (screening.grpc.server): partner checks are coroutines on the
-    # grpc.aio event loop, the manifest stream a plain handler on its thread pool.
-    async def CheckPassenger(self, request, context):
+    def CheckPassenger(self, request, context):
         return pb.CheckPassengerResponse(check_id=uuid.uuid4().hex, decision=pb.CLEAR,
                                          snapshot_version="echo")
 
@@ -54,13 +52,8 @@ class EchoScreening(pb_grpc.ScreeningServicer):
 
 
 def _serve_one(host: str, port: int, threads: int) -> None:
-    asyncio.run(_serve(host, port, threads))
-    os._exit(0)
-
-
-async def _serve(host: str, port: int, threads: int) -> None:
-    server = grpc.aio.server(migration_thread_pool=futures.ThreadPoolExecutor(max_workers=threads),
-                             options=[("grpc.so_reuseport", 1)])
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=threads),
+                         options=[("grpc.so_reuseport", 1)])
     pb_grpc.add_ScreeningServicer_to_server(EchoScreening(), server)
     # TLS like the real server when $SCREENING_TLS_CERT/KEY are set: the floor must pay the
     # same transport costs (handshake, record encryption) or the comparison flatters it.
@@ -70,14 +63,14 @@ async def _serve(host: str, port: int, threads: int) -> None:
         server.add_secure_port(f"{host}:{port}", creds)
     else:
         server.add_insecure_port(f"{host}:{port}")
-    await server.start()
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
+    server.start()
+    stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
+        signal.signal(sig, lambda *_: stop.set())
     print(f"{READY} {os.getpid()}", flush=True)
-    await stop.wait()
-    await server.stop(1)
+    stop.wait()
+    server.stop(1).wait()
+    os._exit(0)
 
 
 def start_echo(host: str, port: int, workers: int, threads: int = 32,

@@ -1,22 +1,13 @@
 """The gRPC server: services, health (SERVING only once data is loaded and kernels
-compiled), reflection, graceful stop.
-
-It is a `grpc.aio` server on an event loop of its own thread. Partner checks are coroutines
-on that loop, screened there in batches (screening.check_batcher), so that no other Python
-thread competes with the screening for the GIL; every other handler is a plain function run on
-the server's thread pool (grpc.aio's migration pool), as on a threaded server.
-"""
+compiled), reflection, graceful stop."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import signal
 import threading
 import time
-from collections.abc import Coroutine
 from concurrent import futures
-from typing import Any, TypeVar
 
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
@@ -25,7 +16,6 @@ from grpc_reflection.v1alpha import reflection
 from screening import runtime
 from screening.followup import HitStore
 from screening.grpc.servicers import FollowUpServicer, ScreeningServicer, WatchlistsServicer
-from screening.grpc.status import DecodeGuard
 from screening.pb import screening_pb2 as pb
 from screening.pb import screening_pb2_grpc as pb_grpc
 from screening.security import transport
@@ -38,34 +28,10 @@ SERVICE_NAMES = tuple(pb.DESCRIPTOR.services_by_name[n].full_name
                       for n in ("Screening", "FollowUp", "Watchlists"))
 
 
-T = TypeVar("T")
-
-
-class EventLoopThread:
-    """An asyncio event loop running on a daemon thread; `run` executes a coroutine on it
-    from any other thread and returns its result. grpc.aio objects must be made and used on
-    the loop's thread, so the server is built in a coroutine run here."""
-
-    def __init__(self, name: str = "grpc-loop") -> None:
-        self.loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self.loop.run_forever, name=name, daemon=True)
-        self._thread.start()
-
-    def run(self, coro: Coroutine[Any, Any, T], timeout: float | None = None) -> T:
-        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
-
-    def close(self) -> None:
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self._thread.join(timeout=10)
-
-
 class RunningServer:
-    def __init__(self, server: grpc.aio.Server, loop: EventLoopThread,
-                 pool: futures.ThreadPoolExecutor, service: ScreeningService,
-                 health_servicer: health.aio.HealthServicer, port: int) -> None:
+    def __init__(self, server: grpc.Server, service: ScreeningService,
+                 health_servicer: health.HealthServicer, port: int) -> None:
         self.server = server
-        self.loop = loop
-        self._pool = pool
         self.service = service
         self.health = health_servicer
         self.port = port
@@ -74,10 +40,8 @@ class RunningServer:
     def set_serving(self, serving: bool) -> None:
         status = (health_pb2.HealthCheckResponse.SERVING if serving
                   else health_pb2.HealthCheckResponse.NOT_SERVING)
-        async def set_all() -> None:
-            for name in ("", *SERVICE_NAMES):
-                await self.health.set(name, status)
-        self.loop.run(set_all())
+        for name in ("", *SERVICE_NAMES):
+            self.health.set(name, status)
 
     def watch_for_new_versions(self, interval: float) -> None:
         """Swap in a newer snapshot (named in CURRENT by a later `screening load`) while
@@ -95,13 +59,8 @@ class RunningServer:
     def stop(self, grace: float = 5.0) -> None:
         self._stopping.set()
         self.set_serving(False)
-        self.loop.run(self.server.stop(grace))
-        # Handlers still running on the pool end now that their calls have (a StreamHits
-        # follower sees it within its 0.5 s wait); the loop must outlive them, since their
-        # last messages and aborts go through it.
-        self._pool.shutdown(wait=True)
+        self.server.stop(grace).wait()
         self.service.close()
-        self.loop.close()
 
 
 def start_server(settings: Settings, *, store: HitStore | None = None,
@@ -111,22 +70,39 @@ def start_server(settings: Settings, *, store: HitStore | None = None,
     `store` and `reuse_port` so that several processes share one port."""
     transport.check_exposure(settings)
     service = ScreeningService(settings, store)
-    loop = EventLoopThread()
-    try:
-        pool = futures.ThreadPoolExecutor(max_workers=settings.grpc_threads,
-                                          thread_name_prefix="grpc")
-        server, health_servicer, port = loop.run(_build(settings, service, pool, reuse_port))
-    except BaseException:
-        loop.close()
-        service.close()
-        raise
-    running = RunningServer(server, loop, pool, service, health_servicer, port)
+    server = grpc.server(
+        futures.ThreadPoolExecutor(max_workers=settings.grpc_threads,
+                                   thread_name_prefix="grpc"),
+        options=[
+            ("grpc.max_receive_message_length", settings.max_message_bytes),
+            ("grpc.max_send_message_length", settings.max_message_bytes),
+            ("grpc.so_reuseport", 1 if reuse_port else 0),
+        ],
+        interceptors=transport.interceptors(settings, service),
+    )
+    pb_grpc.add_ScreeningServicer_to_server(ScreeningServicer(service), server)
+    pb_grpc.add_FollowUpServicer_to_server(FollowUpServicer(service), server)
+    pb_grpc.add_WatchlistsServicer_to_server(WatchlistsServicer(service), server)
+    health_servicer = health.HealthServicer()
+    health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
+    reflection.enable_server_reflection(
+        (*SERVICE_NAMES, health_pb2.DESCRIPTOR.services_by_name["Health"].full_name,
+         reflection.SERVICE_NAME), server)
+    address = f"{settings.host}:{settings.port}"
+    credentials = transport.server_credentials(settings)
+    port = (server.add_secure_port(address, credentials) if credentials is not None
+            else server.add_insecure_port(address))
+    if port == 0:
+        raise OSError(f"cannot bind {settings.host}:{settings.port}")
+    running = RunningServer(server, service, health_servicer, port)
     running.set_serving(False)
+    server.start()
     t0 = time.perf_counter()
     try:
         snapshot = service.load()
     except BaseException:
-        running.stop(0)
+        server.stop(0)
+        service.close()
         raise
     running.set_serving(True)
     if settings.reload_interval_s:
@@ -141,41 +117,6 @@ def start_server(settings: Settings, *, store: HitStore | None = None,
     log.info("SERVING on %s:%d, snapshot %s ready in %.1f s", settings.host, port,
              snapshot.version, time.perf_counter() - t0)
     return running
-
-
-async def _build(settings: Settings, service: ScreeningService,
-                 pool: futures.ThreadPoolExecutor, reuse_port: bool
-                 ) -> tuple[grpc.aio.Server, health.aio.HealthServicer, int]:
-    """The started server (on the running loop), its health servicer and its port. `pool`
-    runs the plain (not coroutine) handlers."""
-    server = grpc.aio.server(
-        migration_thread_pool=pool,
-        options=[
-            ("grpc.max_receive_message_length", settings.max_message_bytes),
-            ("grpc.max_send_message_length", settings.max_message_bytes),
-            ("grpc.so_reuseport", 1 if reuse_port else 0),
-        ],
-        # the trust layer first, then the guard against requests that do not parse
-        interceptors=[*transport.interceptors(settings, service), DecodeGuard()],
-    )
-    pb_grpc.add_ScreeningServicer_to_server(ScreeningServicer(service, pool), server)
-    pb_grpc.add_FollowUpServicer_to_server(FollowUpServicer(service, pool), server)
-    pb_grpc.add_WatchlistsServicer_to_server(WatchlistsServicer(service), server)
-    # the asyncio one: a Watch is a coroutine, which ends with its call (a plain handler on
-    # the pool would not see its client go)
-    health_servicer = health.aio.HealthServicer()
-    health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
-    reflection.enable_server_reflection(
-        (*SERVICE_NAMES, health_pb2.DESCRIPTOR.services_by_name["Health"].full_name,
-         reflection.SERVICE_NAME), server)
-    address = f"{settings.host}:{settings.port}"
-    credentials = transport.server_credentials(settings)
-    port = (server.add_secure_port(address, credentials) if credentials is not None
-            else server.add_insecure_port(address))
-    if port == 0:
-        raise OSError(f"cannot bind {settings.host}:{settings.port}")
-    await server.start()
-    return server, health_servicer, port
 
 
 def serve(settings: Settings) -> None:

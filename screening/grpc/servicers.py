@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-import threading
-from collections.abc import AsyncIterator, Iterator
-from concurrent.futures import Executor
+from collections.abc import Iterator
 
 import grpc
 
@@ -30,34 +27,24 @@ def requester_of(context: grpc.ServicerContext) -> str:
 
 
 class ScreeningServicer(pb_grpc.ScreeningServicer):
-    def __init__(self, service: ScreeningService, pool: Executor | None = None) -> None:
+    def __init__(self, service: ScreeningService) -> None:
         self.service = service
-        self._pool = pool  # where manifest parts are screened (None: the loop's default)
 
-    # A coroutine: it runs on the server's event loop, where concurrent checks are screened
-    # together (screening.check_batcher). The other handlers are plain functions, which the
-    # asyncio server runs on its thread pool.
     @handles_errors
-    async def CheckPassenger(self, request: pb.CheckPassengerRequest,
-                             context) -> pb.CheckPassengerResponse:
+    def CheckPassenger(self, request: pb.CheckPassengerRequest, context) -> pb.CheckPassengerResponse:
         if not request.HasField("passenger"):
             raise InvalidArgument("required", field="passenger")
-        result = await self.service.check(convert.passenger_from_pb(request.passenger),
-                                          convert.flight_from_pb(request.flight),
-                                          requester_of(context))
+        result = self.service.check(convert.passenger_from_pb(request.passenger),
+                                    convert.flight_from_pb(request.flight), requester_of(context))
         return convert.check_response(result)
 
-    # An async generator: a stream must end with its call, which only the event loop sees (a
-    # plain streaming handler on the pool can be left blocked when its client goes). Each
-    # part is screened on the pool, the loop meanwhile serving other calls.
     @handles_errors
-    async def ScreenManifest(self, request_iterator: AsyncIterator[pb.ManifestRequest],
-                             context) -> AsyncIterator[pb.ManifestResponse]:
+    def ScreenManifest(self, request_iterator: Iterator[pb.ManifestRequest],
+                       context) -> Iterator[pb.ManifestResponse]:
         requester = requester_of(context)
-        loop = asyncio.get_running_loop()
         flight = None
         summary = pb.ManifestSummary()
-        async for message in request_iterator:
+        for message in request_iterator:
             kind = message.WhichOneof("item")
             if flight is None:
                 if kind != "flight":
@@ -73,8 +60,20 @@ class ScreeningServicer(pb_grpc.ScreeningServicer):
             if not passengers:
                 continue
             self.service.validate_manifest_size(summary.passengers + len(passengers))
-            encoded = await loop.run_in_executor(self._pool, self._screen_part, passengers,
-                                                 flight, requester, summary)
+            results = self.service.screen_batch(
+                [convert.passenger_from_pb(p) for p in passengers], flight, requester)
+            encoded = []
+            for r in results:
+                summary.passengers += 1
+                if r.is_error:
+                    summary.errors += 1
+                elif r.decision.name == "HIT":
+                    summary.hits += 1
+                elif r.decision.name == "POSSIBLE_MATCH":
+                    summary.possible_matches += 1
+                else:
+                    summary.clear += 1
+                encoded.append(convert.passenger_result_to_pb(r))
             if kind == "passenger":
                 yield pb.ManifestResponse(result=encoded[0])
             else:
@@ -84,31 +83,10 @@ class ScreeningServicer(pb_grpc.ScreeningServicer):
             raise InvalidArgument("empty manifest: no flight was sent", field="flight")
         yield pb.ManifestResponse(summary=summary)
 
-    def _screen_part(self, passengers: list[pb.Passenger], flight, requester: str,
-                     summary: pb.ManifestSummary) -> list[pb.PassengerResult]:
-        """One manifest message's passengers screened (hits persisted) and encoded, counted in
-        `summary`: on the pool, decoding and encoding included."""
-        results = self.service.screen_batch(
-            [convert.passenger_from_pb(p) for p in passengers], flight, requester)
-        encoded = []
-        for r in results:
-            summary.passengers += 1
-            if r.is_error:
-                summary.errors += 1
-            elif r.decision.name == "HIT":
-                summary.hits += 1
-            elif r.decision.name == "POSSIBLE_MATCH":
-                summary.possible_matches += 1
-            else:
-                summary.clear += 1
-            encoded.append(convert.passenger_result_to_pb(r))
-        return encoded
-
 
 class FollowUpServicer(pb_grpc.FollowUpServicer):
-    def __init__(self, service: ScreeningService, pool: Executor | None = None) -> None:
+    def __init__(self, service: ScreeningService) -> None:
         self.service = service
-        self._pool = pool  # StreamHits reads the store there (None: the loop's default)
 
     @handles_errors
     def ListHits(self, request: pb.ListHitsRequest, context) -> pb.ListHitsResponse:
@@ -133,21 +111,12 @@ class FollowUpServicer(pb_grpc.FollowUpServicer):
                                        by, request.note)
         return convert.item_to_pb(item)
 
-    # A coroutine: a follower must end when its client goes, which only the event loop sees
-    # (a plain handler on the pool is never told). The store is read on the pool.
     @handles_errors
-    async def StreamHits(self, request: pb.StreamHitsRequest, context
-                         ) -> AsyncIterator[pb.FollowUpItem]:
-        live = threading.Event()
-        live.set()
-        items = self.service.stream_hits(request.after_position, request.follow, live.is_set,
-                                         request.recipient, request.max_priority)
-        loop = asyncio.get_running_loop()
-        try:
-            while (item := await loop.run_in_executor(self._pool, next, items, None)) is not None:
-                yield convert.item_to_pb(item)
-        finally:
-            live.clear()  # an abandoned follower ends at its next look (within 0.5 s)
+    def StreamHits(self, request: pb.StreamHitsRequest, context) -> Iterator[pb.FollowUpItem]:
+        for item in self.service.stream_hits(request.after_position, request.follow,
+                                             context.is_active, request.recipient,
+                                             request.max_priority):
+            yield convert.item_to_pb(item)
 
 
 class WatchlistsServicer(pb_grpc.WatchlistsServicer):

@@ -8,8 +8,6 @@ from collections.abc import Callable
 
 import grpc
 
-from screening.grpc import wrapping
-from screening.grpc.wrapping import Refused
 from screening.security.credentials import CredentialStore, Identity
 from screening.security.limits import RateLimiter
 from screening.security.policy import Policy
@@ -36,18 +34,15 @@ def _token(metadata) -> str:
     return ""
 
 
-class TrustInterceptor(grpc.aio.ServerInterceptor):
-    """For the asyncio server (screening.grpc.server): a coroutine handler (CheckPassenger) is
-    admitted on the event loop, a plain one on the thread pool (screening.grpc.wrapping)."""
-
+class TrustInterceptor(grpc.ServerInterceptor):
     def __init__(self, credentials: CredentialStore, limiter: RateLimiter,
                  policy: Policy) -> None:
         self.credentials = credentials
         self.limiter = limiter
         self.policy = policy
 
-    async def intercept_service(self, continuation: Callable, details: grpc.HandlerCallDetails):
-        handler = await continuation(details)
+    def intercept_service(self, continuation: Callable, details: grpc.HandlerCallDetails):
+        handler = continuation(details)
         method = details.method
         if handler is None or method.startswith(OPEN_PREFIXES):
             return handler
@@ -58,22 +53,21 @@ class TrustInterceptor(grpc.aio.ServerInterceptor):
 
     def _admit(self, method: str, identity: Identity | None,
                context: grpc.ServicerContext) -> AuthedContext:
-        """The caller's context with its identity; raises Refused when it may not call."""
         if identity is None:
             identity = self._from_certificate(context)
         if identity is None:
-            raise Refused(grpc.StatusCode.UNAUTHENTICATED, "a valid client credential is required")
+            context.abort(grpc.StatusCode.UNAUTHENTICATED, "a valid client credential is required")
         if not allowed(method, identity.role):
             # a known caller reaching beyond its role is worth a line in the trail
             self.policy.refused(identity, method)
-            raise Refused(grpc.StatusCode.PERMISSION_DENIED,
-                           f"role {identity.role} may not call {method.rsplit('/', 1)[-1]}")
+            context.abort(grpc.StatusCode.PERMISSION_DENIED,
+                          f"role {identity.role} may not call {method.rsplit('/', 1)[-1]}")
         if not self.limiter.allow(identity.client_id, identity.rate_per_s):
-            raise Refused(grpc.StatusCode.RESOURCE_EXHAUSTED,
-                           "request rate limit exceeded for this client; retry later")
+            context.abort(grpc.StatusCode.RESOURCE_EXHAUSTED,
+                          "request rate limit exceeded for this client; retry later")
         remaining = context.time_remaining()
         if remaining is not None and remaining <= 0:
-            raise Refused(grpc.StatusCode.DEADLINE_EXCEEDED, "deadline passed before start")
+            context.abort(grpc.StatusCode.DEADLINE_EXCEEDED, "deadline passed before start")
         return AuthedContext(context, identity)
 
     def _from_certificate(self, context: grpc.ServicerContext) -> Identity | None:
@@ -86,6 +80,33 @@ class TrustInterceptor(grpc.aio.ServerInterceptor):
         return self.credentials.by_certificate(names[0].decode()) if names else None
 
     def _wrap(self, handler: grpc.RpcMethodHandler, method: str, identity: Identity | None):
-        return wrapping.wrap(handler, lambda _request, context: self._admit(method, identity,
-                                                                            context),
-                             self.policy.rule(method))
+        rule = self.policy.rule(method)
+        kwargs = {"request_deserializer": handler.request_deserializer,
+                  "response_serializer": handler.response_serializer}
+        if handler.unary_unary:
+            inner = handler.unary_unary
+
+            def unary_unary(request, context):
+                ctx = self._admit(method, identity, context)
+                return rule(request, ctx, inner)
+            return grpc.unary_unary_rpc_method_handler(unary_unary, **kwargs)
+        if handler.unary_stream:
+            inner = handler.unary_stream
+
+            def unary_stream(request, context):
+                ctx = self._admit(method, identity, context)
+                yield from rule(request, ctx, inner)
+            return grpc.unary_stream_rpc_method_handler(unary_stream, **kwargs)
+        if handler.stream_unary:
+            inner = handler.stream_unary
+
+            def stream_unary(requests, context):
+                ctx = self._admit(method, identity, context)
+                return rule(requests, ctx, inner)
+            return grpc.stream_unary_rpc_method_handler(stream_unary, **kwargs)
+        inner = handler.stream_stream
+
+        def stream_stream(requests, context):
+            ctx = self._admit(method, identity, context)
+            yield from rule(requests, ctx, inner)
+        return grpc.stream_stream_rpc_method_handler(stream_stream, **kwargs)

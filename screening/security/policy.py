@@ -8,7 +8,7 @@ to the API later stays hidden from partners until someone decides otherwise.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import Callable, Iterator
 
 import grpc
 
@@ -67,9 +67,8 @@ class Policy:
 
     # -- screening ---------------------------------------------------------------------
 
-    async def _CheckPassenger(self, request: pb.CheckPassengerRequest, context, inner: Inner):
-        # A coroutine, as its servicer: partner checks are answered on the event loop.
-        resp = await inner(request, context)
+    def _CheckPassenger(self, request: pb.CheckPassengerRequest, context, inner: Inner):
+        resp = inner(request, context)
         self._record(context, "check", check_id=resp.check_id,
                      asked=self._digest(request.passenger),
                      decision=convert.decision_name(resp.decision),
@@ -78,16 +77,14 @@ class Policy:
             return partner_view(resp)
         return resp
 
-    async def _ScreenManifest(self, requests: AsyncIterator[pb.ManifestRequest], context,
-                              inner: Inner):
-        # an async generator, as its servicer (a stream ends with its call)
+    def _ScreenManifest(self, requests: Iterator[pb.ManifestRequest], context, inner: Inner):
         limit = context.identity.max_manifest or self.max_manifest
         asked: dict[str, str] = {}
         flight: list[pb.Flight] = []
 
-        async def guarded() -> AsyncIterator[pb.ManifestRequest]:
+        def guarded() -> Iterator[pb.ManifestRequest]:
             count = 0
-            async for message in requests:
+            for message in requests:
                 _check_deadline(context)
                 kind = message.WhichOneof("item")
                 if kind == "flight":
@@ -102,7 +99,7 @@ class Policy:
                     asked[p.ref] = self._digest(p)
                 yield message
 
-        async for resp in inner(guarded(), context):
+        for resp in inner(guarded(), context):
             results = manifest_results(resp)
             if results:
                 self._record(context, "manifest_batch",
@@ -133,9 +130,8 @@ class Policy:
             context.abort(grpc.StatusCode.NOT_FOUND, f"id: no follow-up item {request.id}")
         return item
 
-    async def _StreamHits(self, request, context, inner: Inner):
-        # an async generator, as its servicer (a follower ends with its call)
-        async for item in inner(request, context):
+    def _StreamHits(self, request, context, inner: Inner):
+        for item in inner(request, context):
             if context.identity.serves_requester(item.requester):
                 yield item
 

@@ -45,7 +45,7 @@ def server_credentials(settings: Settings) -> grpc.ServerCredentials | None:
                                        require_client_auth=client_ca is not None)
 
 
-def interceptors(settings: Settings, service) -> list[grpc.aio.ServerInterceptor]:
+def interceptors(settings: Settings, service) -> list[grpc.ServerInterceptor]:
     if settings.auth == "none":
         return []
     from screening.audit import open_audit

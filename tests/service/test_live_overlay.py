@@ -3,8 +3,6 @@ version too; answers of the overlay name their version."""
 
 from __future__ import annotations
 
-import asyncio
-
 from indexes.snapshot import build_snapshot
 from screening import loader
 from screening.domain import Flight, Passenger
@@ -19,12 +17,8 @@ KARIMOV = Passenger(ref="k", surname="KARIMOV", given_names="MUHAMMAD YUSUF",
                     date_of_birth="1970-05-12")
 
 
-def _check(service: ScreeningService):
-    return asyncio.run(service.check(KARIMOV, Flight(), "t"))
-
-
 def _ids(service: ScreeningService) -> list[str]:
-    return [m.record_id for m in _check(service).matches]
+    return [m.record_id for m in service.check(KARIMOV, Flight(), "t").matches]
 
 
 def test_change_racing_a_full_reload_holds_on_the_new_version(tmp_path, monkeypatch):
@@ -51,7 +45,7 @@ def test_change_racing_a_full_reload_holds_on_the_new_version(tmp_path, monkeypa
         assert calls == ["v000001", "v000002"]
         assert applied.version == "v000002+d000001"
         assert "N-1" not in _ids(service)
-        result = _check(service)
+        result = service.check(KARIMOV, Flight(), "t")
         assert result.snapshot_version == "v000002+d000001"
     finally:
         service.close()
