@@ -88,8 +88,10 @@ def threads_during(gen: subprocess.Popen, pid: int, duration: float, seconds: fl
             if tid.isdigit():
                 names[int(tid)] = line.split('"')[1]
     out, _ = gen.communicate()
-    diff = {tid: (cpu - before.get(tid, (0.0, 0))[0], sw - before.get(tid, (0.0, 0))[1])
-            for tid, (cpu, sw) in after.items()}
+    diff = {}
+    for tid, (cpu, sw) in after.items():
+        cpu0, sw0 = before.get(tid, (0.0, 0))  # a thread started meanwhile: from zero
+        diff[tid] = (cpu - cpu0, sw - sw0)
     return out, diff, names
 
 

@@ -219,17 +219,26 @@ def test_streams_their_clients_abandon_end_with_their_calls(data_dir):
                 applying = admin.watchlists.ApplyChanges.future(changes(), timeout=60)
                 time.sleep(0.5)
                 applying.cancel()
+            assert _busy_handlers()  # the follower, at least, holds a handler thread
             follow.cancel()
             manifest.cancel()
-        time.sleep(1.0)  # a follower looks for new items every 0.5 s
-        busy = [t.name for t in threading.enumerate()
-                if t.name.startswith("grpc_") and _running_a_call(t)]
-        assert busy == []
+        # A follower looks for new items every 0.5 s: wait for the threads to come free (a
+        # deadline, not a fixed sleep, so that a busy box does not fail it).
+        deadline = time.monotonic() + 10
+        while _busy_handlers() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert _busy_handlers() == []
         t0 = time.monotonic()
     finally:
         release.set()
         running.stop(grace=1)
     assert time.monotonic() - t0 < 5
+
+
+def _busy_handlers() -> list[str]:
+    """The server's handler threads (its pool's, named grpc_N) that are inside a call."""
+    return [t.name for t in threading.enumerate()
+            if t.name.startswith("grpc_") and _running_a_call(t)]
 
 
 def _running_a_call(thread: threading.Thread) -> bool:
